@@ -1,0 +1,323 @@
+// Package store defines the persistence contract of the emulator: the domain
+// types, the sentinel errors, and the Store interface that the memory and
+// Postgres backends implement. The rules of the product (quotas, roles,
+// last-admin protection, ...) do not live here: they live in package accounts,
+// which composes the atomic primitives below. A store guarantees only what its
+// comments say, and package storetest checks every backend against exactly that.
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+)
+
+// Sentinel errors. Backends wrap them (fmt.Errorf("...: %w", ErrX)) so callers
+// use errors.Is. No backend returns a raw driver error for these conditions.
+var (
+	// ErrNotFound: the addressed row does not exist (or, for lookups by a
+	// natural key such as an email, no live row carries it).
+	ErrNotFound = errors.New("not found")
+	// ErrAlreadyExists: a create would break a uniqueness rule other than key
+	// uniqueness: an id reused, an email that is already a live member of some
+	// workspace, a service-account email already taken by a live account.
+	ErrAlreadyExists = errors.New("already exists")
+	// ErrDuplicateKey: a create would register a public key that is already
+	// registered to an active (unrevoked) key anywhere in the installation.
+	ErrDuplicateKey = errors.New("duplicate public key")
+	// ErrUnavailable: the backend cannot be reached or did not answer in time.
+	// Callers answer 503; it is never an authentication failure.
+	ErrUnavailable = errors.New("store unavailable")
+)
+
+// Role is a workspace role of a member or a service account.
+type Role string
+
+const (
+	RoleAdmin  Role = "admin"
+	RoleMember Role = "member"
+)
+
+// Valid reports whether r is one of the two workspace roles.
+func (r Role) Valid() bool { return r == RoleAdmin || r == RoleMember }
+
+// OwnerType says whether a key or token belongs to a user or a service account.
+type OwnerType string
+
+const (
+	OwnerUser           OwnerType = "user"
+	OwnerServiceAccount OwnerType = "service_account"
+)
+
+// Owner names the principal a key or token belongs to. For OwnerUser the id is
+// a Member id (a membership: re-adding an email creates a new one).
+type Owner struct {
+	Type OwnerType `json:"type"`
+	ID   string    `json:"id"`
+}
+
+// Quotas are the per-workspace limits. Zero values are never stored: accounts
+// fills in the defaults before creating a workspace.
+type Quotas struct {
+	ServiceAccounts       int `json:"serviceAccounts"`
+	KeysPerServiceAccount int `json:"keysPerServiceAccount"`
+	KeysPerUser           int `json:"keysPerUser"`
+}
+
+// Workspace is an Encord organisation.
+type Workspace struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"createdAt"`
+	Quotas    Quotas    `json:"quotas"`
+}
+
+// Member is one membership of a user (an email) in a workspace. A removed
+// member keeps its row with RemovedAt set, so that its keys keep an owner;
+// the email is then free to join any workspace as a new Member.
+type Member struct {
+	ID          string     `json:"id"`
+	WorkspaceID string     `json:"workspaceId"`
+	Email       string     `json:"email"` // lower-cased by accounts
+	Name        string     `json:"name"`
+	Role        Role       `json:"role"`
+	CreatedAt   time.Time  `json:"createdAt"`
+	RemovedAt   *time.Time `json:"removedAt,omitempty"`
+}
+
+// ServiceAccount is a workspace's SDK-only principal. A deleted account keeps
+// its row with DeletedAt set, so that its revoked keys keep an owner.
+type ServiceAccount struct {
+	ID          string     `json:"id"`
+	WorkspaceID string     `json:"workspaceId"`
+	Name        string     `json:"name"`
+	Description string     `json:"description"`
+	Email       string     `json:"email"`
+	Role        Role       `json:"role"`
+	CreatedAt   time.Time  `json:"createdAt"`
+	CreatedBy   string     `json:"createdBy"` // member id of the admin who created it
+	DeletedAt   *time.Time `json:"deletedAt,omitempty"`
+}
+
+// KeyOrigin says how a key came to exist.
+type KeyOrigin string
+
+const (
+	OriginUploaded  KeyOrigin = "uploaded"
+	OriginGenerated KeyOrigin = "generated"
+)
+
+// Key is a registered Ed25519 public key. Only the public half is ever stored.
+// A key is active while RevokedAt is nil; revoked keys are history.
+type Key struct {
+	ID           string     `json:"id"`
+	WorkspaceID  string     `json:"workspaceId"`
+	Owner        Owner      `json:"owner"`
+	Title        string     `json:"title"`
+	PublicKey    string     `json:"publicKey"`    // canonical "ssh-ed25519 AAAA..." line, no comment
+	PublicKeyHex string     `json:"publicKeyHex"` // lowercase hex of the 32 raw key bytes: the SDK's key id
+	Fingerprint  string     `json:"fingerprint"`  // "SHA256:..." as ssh-keygen -lf prints it
+	Origin       KeyOrigin  `json:"origin"`
+	CreatedAt    time.Time  `json:"createdAt"`
+	LastUsedAt   *time.Time `json:"lastUsedAt,omitempty"`
+	RevokedAt    *time.Time `json:"revokedAt,omitempty"`
+	RevokeReason string     `json:"revokeReason,omitempty"`
+}
+
+// Active reports whether the key can still authenticate.
+func (k Key) Active() bool { return k.RevokedAt == nil }
+
+// TokenKind distinguishes management-plane sessions from SDK bearer tokens.
+type TokenKind string
+
+const (
+	TokenSession TokenKind = "session"
+	TokenBearer  TokenKind = "bearer"
+)
+
+// Token is a session or bearer token. The store holds only Hash (hex SHA-256
+// of the token text); the token itself is returned to its caller once.
+type Token struct {
+	ID          string    `json:"id"`
+	Hash        string    `json:"hash"`
+	Kind        TokenKind `json:"kind"`
+	Owner       Owner     `json:"owner"`
+	WorkspaceID string    `json:"workspaceId"`
+	CreatedAt   time.Time `json:"createdAt"`
+	ExpiresAt   time.Time `json:"expiresAt"`
+}
+
+// ResourceKind is the kind of an SDK-plane resource.
+type ResourceKind string
+
+const (
+	KindProject          ResourceKind = "project"
+	KindDataset          ResourceKind = "dataset"
+	KindOntology         ResourceKind = "ontology"
+	KindStorageFolder    ResourceKind = "storage_folder"
+	KindGroup            ResourceKind = "group"
+	KindCloudIntegration ResourceKind = "cloud_integration"
+)
+
+// Resource is one object of the small SDK-plane resource model. Attributes
+// holds kind-specific JSON (an ontology's editor structure, a project's
+// dataset hashes, ...) that the store keeps verbatim.
+type Resource struct {
+	ID          string          `json:"id"`
+	WorkspaceID string          `json:"workspaceId"`
+	Kind        ResourceKind    `json:"kind"`
+	Title       string          `json:"title"`
+	Description string          `json:"description"`
+	CreatedBy   Owner           `json:"createdBy"`
+	SharedWith  []Owner         `json:"sharedWith"` // principals invited to it besides its creator
+	CreatedAt   time.Time       `json:"createdAt"`
+	UpdatedAt   time.Time       `json:"updatedAt"`
+	Attributes  json.RawMessage `json:"attributes,omitempty"`
+}
+
+// KeyResolution is what authentication needs to know about a public key, read
+// in one indexed lookup. Owner fields describe the key's owner as it is now.
+type KeyResolution struct {
+	Key         Key
+	WorkspaceID string
+	Role        Role
+	Email       string
+	Name        string
+	// OwnerGone is set when the owning member was removed or the owning
+	// service account deleted.
+	OwnerGone bool
+}
+
+// TokenResolution is the token with its owner, as KeyResolution is for keys.
+type TokenResolution struct {
+	Token     Token
+	Role      Role
+	Email     string
+	Name      string
+	OwnerGone bool
+}
+
+// Store is a backend. Every method is safe for concurrent use, including by
+// several Store values (processes) sharing one database, where the backend
+// supports that.
+//
+// Times are stored with microsecond precision; callers pass UTC times already
+// truncated to microseconds so that a value read back equals the value written.
+type Store interface {
+	// Tx runs fn in one transaction. Either every write fn made commits, or,
+	// when fn returns an error (which Tx returns unchanged, wrapped at most)
+	// or the commit fails, none does. Transactions are isolated from each
+	// other: reads inside fn see the transaction's own writes, and the locks
+	// taken by Tx.LockWorkspace make check-then-write sequences safe against
+	// concurrent transactions, in this process and in others.
+	Tx(ctx context.Context, fn func(tx Tx) error) error
+
+	// ResolveKey finds the key registered under publicKeyHex: the active one
+	// if there is one, else the most recently revoked one (so callers can say
+	// why it no longer works). ErrNotFound if the key was never registered.
+	// A revocation committed before ResolveKey starts is always visible.
+	ResolveKey(ctx context.Context, publicKeyHex string) (KeyResolution, error)
+
+	// ResolveToken finds a token by the hex SHA-256 of its text, with its
+	// owner. Expired tokens are returned as they are; callers check ExpiresAt.
+	// ErrNotFound if no such token exists (never issued, or deleted).
+	ResolveToken(ctx context.Context, hash string) (TokenResolution, error)
+
+	// TouchKeys sets LastUsedAt of the given keys (key id → time), keeping the
+	// later of the stored and given time. Unknown ids are ignored.
+	TouchKeys(ctx context.Context, lastUsed map[string]time.Time) error
+
+	// Ping reports whether the backend is reachable and ready to serve.
+	Ping(ctx context.Context) error
+
+	// Close releases the backend's resources.
+	Close() error
+}
+
+// Tx is the view of the store inside one transaction. Methods that address a
+// row by id return ErrNotFound when it does not exist. Creates take fully
+// formed values (ids and times chosen by the caller) and store them as given.
+type Tx interface {
+	// LockWorkspace returns the workspace and holds an exclusive lock on it
+	// until the transaction ends. Every write whose validity depends on counts
+	// within a workspace (quotas, admins) must take this lock first; two
+	// transactions that both lock one workspace never interleave.
+	LockWorkspace(ctx context.Context, id string) (Workspace, error)
+
+	CreateWorkspace(ctx context.Context, w Workspace) error // ErrAlreadyExists on a reused id
+	GetWorkspace(ctx context.Context, id string) (Workspace, error)
+	ListWorkspaces(ctx context.Context) ([]Workspace, error) // oldest first
+	UpdateWorkspaceQuotas(ctx context.Context, id string, q Quotas) error
+	// DeleteWorkspace removes the workspace and every row that belongs to it
+	// (members, service accounts, keys, tokens, resources), freeing their
+	// emails and public keys.
+	DeleteWorkspace(ctx context.Context, id string) error
+
+	// CreateMember adds a membership. ErrAlreadyExists when the id is reused
+	// or the email (compared case-insensitively) is a live member of any
+	// workspace.
+	CreateMember(ctx context.Context, m Member) error
+	GetMember(ctx context.Context, id string) (Member, error)
+	// GetMemberByEmail returns the live (not removed) membership of the email,
+	// compared case-insensitively, in any workspace.
+	GetMemberByEmail(ctx context.Context, email string) (Member, error)
+	// ListMembers lists the workspace's members, oldest first; removed ones
+	// only when includeRemoved.
+	ListMembers(ctx context.Context, workspaceID string, includeRemoved bool) ([]Member, error)
+	UpdateMemberRole(ctx context.Context, id string, role Role) error
+	// MarkMemberRemoved sets RemovedAt; ErrNotFound if already removed.
+	MarkMemberRemoved(ctx context.Context, id string, at time.Time) error
+
+	// CreateServiceAccount: ErrAlreadyExists when the id is reused or the
+	// email is taken by a live (not deleted) service account.
+	CreateServiceAccount(ctx context.Context, sa ServiceAccount) error
+	GetServiceAccount(ctx context.Context, id string) (ServiceAccount, error)
+	// ListServiceAccounts lists the workspace's accounts, oldest first;
+	// deleted ones only when includeDeleted.
+	ListServiceAccounts(ctx context.Context, workspaceID string, includeDeleted bool) ([]ServiceAccount, error)
+	// UpdateServiceAccount stores Role and Description of sa (other fields
+	// are ignored).
+	UpdateServiceAccount(ctx context.Context, sa ServiceAccount) error
+	// MarkServiceAccountDeleted sets DeletedAt; ErrNotFound if already deleted.
+	MarkServiceAccountDeleted(ctx context.Context, id string, at time.Time) error
+
+	// CreateKey registers a key. ErrDuplicateKey when an active key with the
+	// same PublicKeyHex exists anywhere; ErrAlreadyExists on a reused id.
+	// Revoked keys never block a create.
+	CreateKey(ctx context.Context, k Key) error
+	GetKey(ctx context.Context, id string) (Key, error)
+	// ListKeys lists an owner's keys, active and revoked, oldest first.
+	ListKeys(ctx context.Context, owner Owner) ([]Key, error)
+	// ListWorkspaceKeys lists every key of a workspace, oldest first.
+	ListWorkspaceKeys(ctx context.Context, workspaceID string) ([]Key, error)
+	CountActiveKeys(ctx context.Context, owner Owner) (int, error)
+	// RevokeKey sets RevokedAt and RevokeReason of an active key; ErrNotFound
+	// when the key does not exist or is already revoked.
+	RevokeKey(ctx context.Context, id string, at time.Time, reason string) error
+	// RevokeOwnerKeys revokes every active key of owner and returns how many.
+	RevokeOwnerKeys(ctx context.Context, owner Owner, at time.Time, reason string) (int, error)
+
+	CreateToken(ctx context.Context, t Token) error
+	// DeleteToken deletes the token with the given hash; ErrNotFound if none.
+	DeleteToken(ctx context.Context, hash string) error
+	// DeleteOwnerTokens deletes every token of owner and returns how many.
+	DeleteOwnerTokens(ctx context.Context, owner Owner) (int, error)
+	// ListWorkspaceTokens lists every token of a workspace (for export).
+	ListWorkspaceTokens(ctx context.Context, workspaceID string) ([]Token, error)
+
+	// CreateResource stores r; ErrAlreadyExists on a reused id.
+	CreateResource(ctx context.Context, r Resource) error
+	// GetResource returns the resource of that kind and id in the workspace;
+	// ErrNotFound for any other workspace.
+	GetResource(ctx context.Context, workspaceID string, kind ResourceKind, id string) (Resource, error)
+	// ListResources lists the workspace's resources of a kind, oldest first.
+	ListResources(ctx context.Context, workspaceID string, kind ResourceKind) ([]Resource, error)
+	// UpdateResource stores Title, Description, SharedWith, UpdatedAt and
+	// Attributes of r.
+	UpdateResource(ctx context.Context, r Resource) error
+	DeleteResource(ctx context.Context, workspaceID string, kind ResourceKind, id string) error
+
+	// DeleteAll removes every row of every table (reset and state import).
+	DeleteAll(ctx context.Context) error
+}
