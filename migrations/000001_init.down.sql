@@ -1,0 +1,6 @@
+DROP TABLE IF EXISTS resources;
+DROP TABLE IF EXISTS tokens;
+DROP TABLE IF EXISTS keys;
+DROP TABLE IF EXISTS service_accounts;
+DROP TABLE IF EXISTS members;
+DROP TABLE IF EXISTS workspaces;
