@@ -1,0 +1,242 @@
+package accounts
+
+import (
+	"net/mail"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/encord-emulator/encord-emulator/internal/errs"
+	"github.com/encord-emulator/encord-emulator/internal/store"
+)
+
+// Length limits of free-text fields, in characters. They are part of the
+// documented API (openapi.yaml).
+const (
+	MaxNameLength        = 200
+	MaxDescriptionLength = 2000
+	MaxEmailLength       = 254
+	MaxQuota             = 1_000_000
+)
+
+// The inputs below are the request bodies of the management and control
+// planes and the entries of the seed file. Each validates itself; methods of
+// Service call Validate before touching the store. Pointer fields are
+// optional: nil means "not given".
+
+// AdminInput names the first admin of a new workspace.
+type AdminInput struct {
+	Email string `json:"email" yaml:"email"`
+	Name  string `json:"name" yaml:"name"`
+}
+
+// QuotasPatch changes some quotas of a workspace.
+type QuotasPatch struct {
+	ServiceAccounts       *int `json:"serviceAccounts,omitempty" yaml:"serviceAccounts,omitempty"`
+	KeysPerServiceAccount *int `json:"keysPerServiceAccount,omitempty" yaml:"keysPerServiceAccount,omitempty"`
+	KeysPerUser           *int `json:"keysPerUser,omitempty" yaml:"keysPerUser,omitempty"`
+}
+
+// Validate checks each given quota is within 0..MaxQuota.
+func (p QuotasPatch) Validate() error {
+	for _, f := range []struct {
+		name string
+		v    *int
+	}{{"serviceAccounts", p.ServiceAccounts}, {"keysPerServiceAccount", p.KeysPerServiceAccount}, {"keysPerUser", p.KeysPerUser}} {
+		if f.v != nil && (*f.v < 0 || *f.v > MaxQuota) {
+			return errs.Invalid("quotas."+f.name, "quotas.%s must be between 0 and %d, got %d", f.name, MaxQuota, *f.v)
+		}
+	}
+	return nil
+}
+
+func (p QuotasPatch) apply(q store.Quotas) store.Quotas {
+	if p.ServiceAccounts != nil {
+		q.ServiceAccounts = *p.ServiceAccounts
+	}
+	if p.KeysPerServiceAccount != nil {
+		q.KeysPerServiceAccount = *p.KeysPerServiceAccount
+	}
+	if p.KeysPerUser != nil {
+		q.KeysPerUser = *p.KeysPerUser
+	}
+	return q
+}
+
+// fillQuotas replaces the zero fields of q by those of d.
+func fillQuotas(q, d store.Quotas) store.Quotas {
+	if q.ServiceAccounts == 0 {
+		q.ServiceAccounts = d.ServiceAccounts
+	}
+	if q.KeysPerServiceAccount == 0 {
+		q.KeysPerServiceAccount = d.KeysPerServiceAccount
+	}
+	if q.KeysPerUser == 0 {
+		q.KeysPerUser = d.KeysPerUser
+	}
+	return q
+}
+
+// CreateWorkspaceInput is the control plane's one call a test needs to start.
+type CreateWorkspaceInput struct {
+	Name   string      `json:"name" yaml:"name"`
+	Admin  AdminInput  `json:"admin" yaml:"admin"`
+	Quotas QuotasPatch `json:"quotas" yaml:"quotas"`
+}
+
+// Validate checks the name, the admin and the quotas.
+func (in *CreateWorkspaceInput) Validate() error {
+	if err := validateName("name", &in.Name); err != nil {
+		return err
+	}
+	if err := validateEmail("admin.email", &in.Admin.Email); err != nil {
+		return err
+	}
+	if err := validateName("admin.name", &in.Admin.Name); err != nil {
+		return err
+	}
+	return in.Quotas.Validate()
+}
+
+// AddMemberInput adds a member to the caller's workspace.
+type AddMemberInput struct {
+	Email string     `json:"email" yaml:"email"`
+	Name  string     `json:"name" yaml:"name"`
+	Role  store.Role `json:"role" yaml:"role"`
+}
+
+// Validate checks the email, the name and the role (default member).
+func (in *AddMemberInput) Validate() error {
+	if err := validateEmail("email", &in.Email); err != nil {
+		return err
+	}
+	if err := validateName("name", &in.Name); err != nil {
+		return err
+	}
+	return validateRole("role", &in.Role)
+}
+
+// RoleInput changes a member's role.
+type RoleInput struct {
+	Role store.Role `json:"role"`
+}
+
+// Validate requires a role.
+func (in *RoleInput) Validate() error {
+	if in.Role == "" {
+		return errs.Invalid("role", `role is required: "admin" or "member"`)
+	}
+	return validateRole("role", &in.Role)
+}
+
+// CreateServiceAccountInput creates a service account.
+type CreateServiceAccountInput struct {
+	Name        string `json:"name" yaml:"name"`
+	Description string `json:"description" yaml:"description"`
+}
+
+// Validate checks the name and the description.
+func (in *CreateServiceAccountInput) Validate() error {
+	if err := validateName("name", &in.Name); err != nil {
+		return err
+	}
+	return validateDescription("description", in.Description)
+}
+
+// UpdateServiceAccountInput changes a service account's role or description.
+type UpdateServiceAccountInput struct {
+	Role        *store.Role `json:"role,omitempty"`
+	Description *string     `json:"description,omitempty"`
+}
+
+// Validate requires at least one field and checks each given one.
+func (in *UpdateServiceAccountInput) Validate() error {
+	if in.Role == nil && in.Description == nil {
+		return errs.Invalid("", `nothing to change: give "role" and/or "description"`)
+	}
+	if in.Role != nil {
+		if *in.Role == "" {
+			return errs.Invalid("role", `role must be "admin" or "member"`)
+		}
+		if err := validateRole("role", in.Role); err != nil {
+			return err
+		}
+	}
+	if in.Description != nil {
+		return validateDescription("description", *in.Description)
+	}
+	return nil
+}
+
+// AddKeyInput registers a key: PublicKey given uploads it, PublicKey nil
+// generates a pair and returns the private key once.
+type AddKeyInput struct {
+	Title     string  `json:"title" yaml:"title"`
+	PublicKey *string `json:"publicKey,omitempty" yaml:"publicKey,omitempty"`
+}
+
+// Validate checks the title; the key itself is checked by package sshkey.
+func (in *AddKeyInput) Validate() error {
+	if err := validateName("title", &in.Title); err != nil {
+		return err
+	}
+	if in.PublicKey != nil && strings.TrimSpace(*in.PublicKey) == "" {
+		return errs.Invalid("publicKey", `publicKey is empty: paste the "ssh-ed25519 AAAA..." line of your .pub file, or leave the field out to generate a key pair`)
+	}
+	return nil
+}
+
+// validateName trims *v and requires 1..MaxNameLength printable characters.
+func validateName(field string, v *string) error {
+	*v = strings.TrimSpace(*v)
+	switch n := utf8.RuneCountInString(*v); {
+	case !utf8.ValidString(*v):
+		return errs.Invalid(field, "%s is not valid UTF-8", field)
+	case n == 0:
+		return errs.Invalid(field, "%s is required and must not be blank", field)
+	case n > MaxNameLength:
+		return errs.Invalid(field, "%s is %d characters long; the limit is %d", field, n, MaxNameLength).WithDetail("limit", MaxNameLength)
+	}
+	if i := strings.IndexFunc(*v, unicode.IsControl); i >= 0 {
+		return errs.Invalid(field, "%s contains a control character at byte %d; use printable characters only", field, i)
+	}
+	return nil
+}
+
+func validateDescription(field, v string) error {
+	switch n := utf8.RuneCountInString(v); {
+	case !utf8.ValidString(v):
+		return errs.Invalid(field, "%s is not valid UTF-8", field)
+	case n > MaxDescriptionLength:
+		return errs.Invalid(field, "%s is %d characters long; the limit is %d", field, n, MaxDescriptionLength).WithDetail("limit", MaxDescriptionLength)
+	}
+	return nil
+}
+
+// validateEmail trims and lower-cases *v (emails identify users
+// case-insensitively) and requires a plain address.
+func validateEmail(field string, v *string) error {
+	*v = strings.ToLower(strings.TrimSpace(*v))
+	if *v == "" {
+		return errs.Invalid(field, "%s is required", field)
+	}
+	if len(*v) > MaxEmailLength {
+		return errs.Invalid(field, "%s is %d characters long; the limit is %d", field, len(*v), MaxEmailLength)
+	}
+	addr, err := mail.ParseAddress(*v)
+	if err != nil || addr.Address != *v || addr.Name != "" {
+		return errs.Invalid(field, "%s %q is not an email address (expected a plain address such as ada@example.com)", field, *v)
+	}
+	return nil
+}
+
+// validateRole defaults an empty role to member and rejects unknown ones.
+func validateRole(field string, r *store.Role) error {
+	if *r == "" {
+		*r = store.RoleMember
+	}
+	if !r.Valid() {
+		return errs.Invalid(field, `%s %q is not a workspace role: use "admin" or "member"`, field, string(*r))
+	}
+	return nil
+}

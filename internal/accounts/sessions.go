@@ -1,0 +1,168 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/encord-emulator/encord-emulator/internal/errs"
+	"github.com/encord-emulator/encord-emulator/internal/store"
+)
+
+// Caller is an authenticated management-plane caller: a member and the hash
+// of the session token it presented. Its role is re-read inside every
+// transaction, so a demotion or removal takes effect on the next request.
+type Caller struct {
+	MemberID    string
+	WorkspaceID string
+	TokenHash   string
+}
+
+// Login opens a session for a live member (an emulator needs no password).
+// Unknown emails, removed members and service accounts get 401.
+func (s *Service) Login(ctx context.Context, email string) (IssuedToken, store.Member, error) {
+	if err := validateEmail("email", &email); err != nil {
+		return IssuedToken{}, store.Member{}, err
+	}
+	var (
+		issued IssuedToken
+		member store.Member
+	)
+	err := s.store.Tx(ctx, func(tx store.Tx) error {
+		var err error
+		member, err = tx.GetMemberByEmail(ctx, email)
+		if errors.Is(err, store.ErrNotFound) {
+			return errs.New(errs.Authentication, "no workspace member has the email %q: add it with POST /api/v1/workspace/members (removed members must be added again; service accounts can never log in, they only use the SDK)", email)
+		}
+		if err != nil {
+			return err
+		}
+		issued, err = s.issueToken(ctx, tx, store.TokenSession, store.Owner{Type: store.OwnerUser, ID: member.ID}, member.WorkspaceID)
+		return err
+	})
+	return issued, member, err
+}
+
+// Logout ends the caller's session.
+func (s *Service) Logout(ctx context.Context, c Caller) error {
+	return s.store.Tx(ctx, func(tx store.Tx) error {
+		err := tx.DeleteToken(ctx, c.TokenHash)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil // already gone: logging out twice is not an error
+		}
+		return err
+	})
+}
+
+// AuthenticateSession turns a session token into a Caller, or a 401 that
+// says why not.
+func (s *Service) AuthenticateSession(ctx context.Context, token string) (Caller, error) {
+	if token == "" {
+		return Caller{}, errs.New(errs.Authentication, "missing session: send Authorization: Bearer <token> with a token from POST /api/v1/sessions")
+	}
+	res, err := s.store.ResolveToken(ctx, HashToken(token))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return Caller{}, errs.New(errs.Authentication, "the session token is unknown or was ended (logout, member removal, reset); log in again with POST /api/v1/sessions")
+	case err != nil:
+		return Caller{}, err
+	case res.Token.Kind != store.TokenSession:
+		return Caller{}, errs.New(errs.Authentication, "this is an SDK bearer token; the management plane needs a session token from POST /api/v1/sessions")
+	case !s.clock().Before(res.Token.ExpiresAt):
+		return Caller{}, errs.New(errs.Authentication, "the session expired at %s; log in again with POST /api/v1/sessions", res.Token.ExpiresAt.Format("2006-01-02T15:04:05Z"))
+	case res.OwnerGone || res.Token.Owner.Type != store.OwnerUser:
+		return Caller{}, errs.New(errs.Authentication, "the session's member was removed from the workspace; an admin must add it again")
+	}
+	return Caller{MemberID: res.Token.Owner.ID, WorkspaceID: res.Token.WorkspaceID, TokenHash: res.Token.Hash}, nil
+}
+
+// issueToken stores a new token of the given kind and returns its text once.
+func (s *Service) issueToken(ctx context.Context, tx store.Tx, kind store.TokenKind, owner store.Owner, workspaceID string) (IssuedToken, error) {
+	ttl, prefix := s.sessionTTL, "emus-"
+	if kind == store.TokenBearer {
+		ttl, prefix = s.bearerTTL, "emu-"
+	}
+	text, hash := newToken(prefix)
+	now := s.clock()
+	t := store.Token{ID: newID(), Hash: hash, Kind: kind, Owner: owner, WorkspaceID: workspaceID, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	if err := tx.CreateToken(ctx, t); err != nil {
+		return IssuedToken{}, err
+	}
+	return IssuedToken{Token: text, Stored: t}, nil
+}
+
+// read runs fn in a transaction after checking that the caller is still a
+// live member of its workspace (and an admin when adminOnly).
+func (s *Service) read(ctx context.Context, c Caller, adminOnly bool, fn func(tx store.Tx, ws store.Workspace, me store.Member) error) error {
+	return s.store.Tx(ctx, func(tx store.Tx) error {
+		ws, err := tx.GetWorkspace(ctx, c.WorkspaceID)
+		if err != nil {
+			return callerGone(err)
+		}
+		me, err := checkCaller(ctx, tx, c, adminOnly)
+		if err != nil {
+			return err
+		}
+		return fn(tx, ws, me)
+	})
+}
+
+// write is read for writes: it first locks the caller's workspace, so every
+// check fn makes (quotas, admins, liveness of the target) holds until commit,
+// against concurrent writers in this process and in other replicas.
+func (s *Service) write(ctx context.Context, c Caller, adminOnly bool, fn func(tx store.Tx, ws store.Workspace, me store.Member) error) error {
+	return s.store.Tx(ctx, func(tx store.Tx) error {
+		ws, err := tx.LockWorkspace(ctx, c.WorkspaceID)
+		if err != nil {
+			return callerGone(err)
+		}
+		me, err := checkCaller(ctx, tx, c, adminOnly)
+		if err != nil {
+			return err
+		}
+		return fn(tx, ws, me)
+	})
+}
+
+func checkCaller(ctx context.Context, tx store.Tx, c Caller, adminOnly bool) (store.Member, error) {
+	me, err := tx.GetMember(ctx, c.MemberID)
+	if err != nil {
+		return store.Member{}, callerGone(err)
+	}
+	if me.RemovedAt != nil || me.WorkspaceID != c.WorkspaceID {
+		return store.Member{}, callerGone(store.ErrNotFound)
+	}
+	if adminOnly && me.Role != store.RoleAdmin {
+		return store.Member{}, errs.New(errs.Authorisation, "only workspace admins can do this; %s is a member of the workspace (being admin of a project does not count). Ask an admin to do it or to make you admin", me.Email)
+	}
+	return me, nil
+}
+
+func callerGone(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return errs.Wrap(err, errs.Authentication, "the session's member is no longer in the workspace; log in again")
+	}
+	return err
+}
+
+// ensureEmailFree reports, as a 409 that names the workspace, an email that
+// is already a live member somewhere. The store's unique constraint still
+// decides races; this only makes the common case's message precise.
+func ensureEmailFree(ctx context.Context, tx store.Tx, field, email string) error {
+	other, err := tx.GetMemberByEmail(ctx, email)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil
+	case err != nil:
+		return err
+	}
+	msg := fmt.Sprintf("%s %q is already a member of workspace %s; a user belongs to one workspace at a time, so remove it there first", field, email, other.WorkspaceID)
+	return errs.New(errs.ResourceExists, "%s", msg).WithDetail("field", field)
+}
+
+func memberExists(err error, field, email string) error {
+	if errors.Is(err, store.ErrAlreadyExists) {
+		return errs.Wrap(err, errs.ResourceExists, "%s %q is already a member of a workspace; a user belongs to one workspace at a time", field, email).WithDetail("field", field)
+	}
+	return err
+}

@@ -1,0 +1,175 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/encord-emulator/encord-emulator/internal/accounts"
+	"github.com/encord-emulator/encord-emulator/internal/errs"
+)
+
+// control serves /_emulator: what only an emulator has (design.md 3.3).
+type control struct {
+	accounts   *accounts.Service
+	adminToken string
+	reseed     func(context.Context) error
+	ready      func(context.Context) error
+	errorWriter
+}
+
+func (c control) routes(r chi.Router) {
+	r.Get("/healthz", c.healthz)
+	r.Get("/readyz", c.readyz)
+	r.Group(func(r chi.Router) {
+		r.Use(c.requireAdminToken)
+		r.Route("/workspaces", func(r chi.Router) {
+			r.Get("/", c.handle(c.listWorkspaces))
+			r.Post("/", c.handle(c.createWorkspace))
+			r.Get("/{workspaceId}", c.handle(c.getWorkspace))
+			r.Delete("/{workspaceId}", c.handle(c.deleteWorkspace))
+			r.Patch("/{workspaceId}/quotas", c.handle(c.setQuotas))
+		})
+		r.Post("/reset", c.handle(c.reset))
+		r.Get("/state", c.handle(c.exportState))
+		r.Put("/state", c.handle(c.importState))
+	})
+}
+
+// requireAdminToken enforces EMULATOR_ADMIN_TOKEN when one is configured.
+// Tokens are compared through their hashes in constant time.
+func (c control) requireAdminToken(next http.Handler) http.Handler {
+	if c.adminToken == "" {
+		return next
+	}
+	want := sha256.Sum256([]byte(c.adminToken))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, ok := bearerToken(r)
+		got := sha256.Sum256([]byte(token))
+		if !ok || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			c.write(w, r, errs.New(errs.Authentication, "the control plane needs Authorization: Bearer <EMULATOR_ADMIN_TOKEN>; the token is missing or wrong"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+type healthView struct {
+	Status string `json:"status"`
+	Error  string `json:"error,omitempty"`
+}
+
+func (c control) healthz(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, healthView{Status: "ok"})
+}
+
+func (c control) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := c.ready(ctx); err != nil {
+		w.Header().Set("Retry-After", "1")
+		writeJSON(w, http.StatusServiceUnavailable, healthView{Status: "not ready", Error: err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, healthView{Status: "ready"})
+}
+
+type createdWorkspaceView struct {
+	Workspace workspaceView `json:"workspace"`
+	Admin     memberView    `json:"admin"`
+	Session   tokenView     `json:"session"`
+}
+
+func (c control) createWorkspace(w http.ResponseWriter, r *http.Request) error {
+	var in accounts.CreateWorkspaceInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	out, err := c.accounts.CreateWorkspace(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, createdWorkspaceView{Workspace: viewWorkspace(out.Workspace), Admin: viewMember(out.Admin), Session: viewToken(out.Session)})
+	return nil
+}
+
+func (c control) listWorkspaces(w http.ResponseWriter, r *http.Request) error {
+	all, err := c.accounts.ListWorkspaces(r.Context())
+	return writePage(w, r, all, err, viewWorkspace)
+}
+
+func (c control) getWorkspace(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "workspaceId")
+	if err != nil {
+		return err
+	}
+	ws, err := c.accounts.GetWorkspaceByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewWorkspace(ws))
+	return nil
+}
+
+func (c control) deleteWorkspace(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "workspaceId")
+	if err != nil {
+		return err
+	}
+	return noContent(w, c.accounts.DeleteWorkspace(r.Context(), id))
+}
+
+func (c control) setQuotas(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "workspaceId")
+	if err != nil {
+		return err
+	}
+	var patch accounts.QuotasPatch
+	if err := decodeJSON(r, &patch); err != nil {
+		return err
+	}
+	ws, err := c.accounts.SetQuotas(r.Context(), id, patch)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewWorkspace(ws))
+	return nil
+}
+
+func (c control) reset(w http.ResponseWriter, r *http.Request) error {
+	if err := c.accounts.Reset(r.Context()); err != nil {
+		return err
+	}
+	if c.reseed != nil {
+		if err := c.reseed(r.Context()); err != nil {
+			return err
+		}
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (c control) exportState(w http.ResponseWriter, r *http.Request) error {
+	st, err := c.accounts.ExportState(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+func (c control) importState(w http.ResponseWriter, r *http.Request) error {
+	var st accounts.State
+	if err := decodeJSON(r, &st); err != nil {
+		return err
+	}
+	if err := c.accounts.ImportState(r.Context(), st); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,390 @@
+package api
+
+import (
+	"mime"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/encord-emulator/encord-emulator/internal/accounts"
+	"github.com/encord-emulator/encord-emulator/internal/errs"
+	"github.com/encord-emulator/encord-emulator/internal/store"
+)
+
+// management serves /api/v1: what Encord's web UI does (design.md 3.2).
+type management struct {
+	accounts *accounts.Service
+	errorWriter
+}
+
+func (m management) routes(r chi.Router) {
+	r.Post("/sessions", m.handle(m.login))
+	r.Group(func(r chi.Router) {
+		r.Use(m.requireSession)
+		r.Delete("/sessions/current", m.handle(m.logout))
+		r.Route("/me", func(r chi.Router) {
+			r.Get("/", m.handle(m.me))
+			r.Get("/keys", m.handle(m.listOwnKeys))
+			r.Post("/keys", m.handle(m.addOwnKey))
+			r.Delete("/keys/{keyId}", m.handle(m.revokeOwnKey))
+		})
+		r.Route("/workspace", func(r chi.Router) {
+			r.Get("/", m.handle(m.workspace))
+			r.Route("/members", func(r chi.Router) {
+				r.Get("/", m.handle(m.listMembers))
+				r.Post("/", m.handle(m.addMember))
+				r.Patch("/{userId}", m.handle(m.setMemberRole))
+				r.Delete("/{userId}", m.handle(m.removeMember))
+				r.Get("/{userId}/keys", m.handle(m.listMemberKeys))
+				r.Delete("/{userId}/keys/{keyId}", m.handle(m.revokeMemberKey))
+			})
+			r.Route("/service-accounts", func(r chi.Router) {
+				r.Get("/", m.handle(m.listServiceAccounts))
+				r.Post("/", m.handle(m.createServiceAccount))
+				r.Get("/{saId}", m.handle(m.getServiceAccount))
+				r.Patch("/{saId}", m.handle(m.updateServiceAccount))
+				r.Delete("/{saId}", m.handle(m.deleteServiceAccount))
+				r.Get("/{saId}/keys", m.handle(m.listServiceAccountKeys))
+				r.Post("/{saId}/keys", m.handle(m.addServiceAccountKey))
+				r.Delete("/{saId}/keys/{keyId}", m.handle(m.revokeServiceAccountKey))
+			})
+		})
+	})
+}
+
+// requireSession authenticates the session token and puts the Caller in
+// the request context.
+func (m management) requireSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, ok := bearerToken(r)
+		if !ok {
+			m.write(w, r, errs.New(errs.Authentication, "missing session: send Authorization: Bearer <token> with a token from POST /api/v1/sessions"))
+			return
+		}
+		c, err := m.accounts.AuthenticateSession(r.Context(), token)
+		if err != nil {
+			m.write(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(withValue(r.Context(), callerKey, c)))
+	})
+}
+
+func caller(r *http.Request) accounts.Caller {
+	c, _ := r.Context().Value(callerKey).(accounts.Caller)
+	return c
+}
+
+// bearerToken returns the token of an "Authorization: Bearer <token>" header.
+func bearerToken(r *http.Request) (string, bool) {
+	h := r.Header.Get("Authorization")
+	if len(h) < 7 || !strings.EqualFold(h[:7], "bearer ") {
+		return "", false
+	}
+	t := strings.TrimSpace(h[7:])
+	return t, t != ""
+}
+
+type loginRequest struct {
+	Email string `json:"email"`
+}
+
+type loginResponse struct {
+	Token     string     `json:"token"`
+	ExpiresAt any        `json:"expiresAt"`
+	User      memberView `json:"user"`
+}
+
+func (m management) login(w http.ResponseWriter, r *http.Request) error {
+	var req loginRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	issued, member, err := m.accounts.Login(r.Context(), req.Email)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, loginResponse{Token: issued.Token, ExpiresAt: issued.Stored.ExpiresAt, User: viewMember(member)})
+	return nil
+}
+
+func (m management) logout(w http.ResponseWriter, r *http.Request) error {
+	if err := m.accounts.Logout(r.Context(), caller(r)); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type meView struct {
+	memberView
+	WorkspaceID string        `json:"workspaceId"`
+	Workspace   workspaceView `json:"workspace"`
+}
+
+func (m management) me(w http.ResponseWriter, r *http.Request) error {
+	me, ws, err := m.accounts.Me(r.Context(), caller(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, meView{memberView: viewMember(me), WorkspaceID: ws.ID, Workspace: viewWorkspace(ws)})
+	return nil
+}
+
+func (m management) listOwnKeys(w http.ResponseWriter, r *http.Request) error {
+	keys, err := m.accounts.ListOwnKeys(r.Context(), caller(r))
+	return writePage(w, r, keys, err, viewKey)
+}
+
+func (m management) addOwnKey(w http.ResponseWriter, r *http.Request) error {
+	var in accounts.AddKeyInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	nk, err := m.accounts.AddOwnKey(r.Context(), caller(r), in)
+	if err != nil {
+		return err
+	}
+	writeNewKey(w, r, nk)
+	return nil
+}
+
+func (m management) revokeOwnKey(w http.ResponseWriter, r *http.Request) error {
+	keyID, err := pathID(r, "keyId")
+	if err != nil {
+		return err
+	}
+	return noContent(w, m.accounts.RevokeOwnKey(r.Context(), caller(r), keyID))
+}
+
+func (m management) workspace(w http.ResponseWriter, r *http.Request) error {
+	ws, err := m.accounts.GetWorkspace(r.Context(), caller(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewWorkspace(ws))
+	return nil
+}
+
+func (m management) listMembers(w http.ResponseWriter, r *http.Request) error {
+	members, err := m.accounts.ListMembers(r.Context(), caller(r))
+	return writePage(w, r, members, err, viewMember)
+}
+
+func (m management) addMember(w http.ResponseWriter, r *http.Request) error {
+	var in accounts.AddMemberInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	member, err := m.accounts.AddMember(r.Context(), caller(r), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, viewMember(member))
+	return nil
+}
+
+func (m management) setMemberRole(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "userId")
+	if err != nil {
+		return err
+	}
+	var in accounts.RoleInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	member, err := m.accounts.SetMemberRole(r.Context(), caller(r), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewMember(member))
+	return nil
+}
+
+func (m management) removeMember(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "userId")
+	if err != nil {
+		return err
+	}
+	return noContent(w, m.accounts.RemoveMember(r.Context(), caller(r), id))
+}
+
+func (m management) listMemberKeys(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "userId")
+	if err != nil {
+		return err
+	}
+	keys, err := m.accounts.ListMemberKeys(r.Context(), caller(r), id)
+	return writePage(w, r, keys, err, viewKey)
+}
+
+func (m management) revokeMemberKey(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "userId")
+	if err != nil {
+		return err
+	}
+	keyID, err := pathID(r, "keyId")
+	if err != nil {
+		return err
+	}
+	return noContent(w, m.accounts.RevokeMemberKey(r.Context(), caller(r), id, keyID))
+}
+
+func (m management) listServiceAccounts(w http.ResponseWriter, r *http.Request) error {
+	sas, err := m.accounts.ListServiceAccounts(r.Context(), caller(r))
+	return writePage(w, r, sas, err, viewServiceAccount)
+}
+
+func (m management) createServiceAccount(w http.ResponseWriter, r *http.Request) error {
+	var in accounts.CreateServiceAccountInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	sa, err := m.accounts.CreateServiceAccount(r.Context(), caller(r), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, viewServiceAccount(sa))
+	return nil
+}
+
+func (m management) getServiceAccount(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "saId")
+	if err != nil {
+		return err
+	}
+	sa, err := m.accounts.GetServiceAccount(r.Context(), caller(r), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewServiceAccount(sa))
+	return nil
+}
+
+func (m management) updateServiceAccount(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "saId")
+	if err != nil {
+		return err
+	}
+	var in accounts.UpdateServiceAccountInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	sa, err := m.accounts.UpdateServiceAccount(r.Context(), caller(r), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewServiceAccount(sa))
+	return nil
+}
+
+func (m management) deleteServiceAccount(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "saId")
+	if err != nil {
+		return err
+	}
+	return noContent(w, m.accounts.DeleteServiceAccount(r.Context(), caller(r), id))
+}
+
+func (m management) listServiceAccountKeys(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "saId")
+	if err != nil {
+		return err
+	}
+	keys, err := m.accounts.ListServiceAccountKeys(r.Context(), caller(r), id)
+	return writePage(w, r, keys, err, viewKey)
+}
+
+func (m management) addServiceAccountKey(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "saId")
+	if err != nil {
+		return err
+	}
+	var in accounts.AddKeyInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	nk, err := m.accounts.AddServiceAccountKey(r.Context(), caller(r), id, in)
+	if err != nil {
+		return err
+	}
+	writeNewKey(w, r, nk)
+	return nil
+}
+
+func (m management) revokeServiceAccountKey(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "saId")
+	if err != nil {
+		return err
+	}
+	keyID, err := pathID(r, "keyId")
+	if err != nil {
+		return err
+	}
+	return noContent(w, m.accounts.RevokeServiceAccountKey(r.Context(), caller(r), id, keyID))
+}
+
+// PEMMediaType is what a client accepts to receive a generated private key
+// as a file download, as the UI's "Generate key pair" does.
+const PEMMediaType = "application/x-pem-file"
+
+var unsafeFilename = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// writeNewKey answers 201 with the key, plus the private key of a generated
+// pair; with Accept: application/x-pem-file, the PEM alone as an attachment
+// named after the key's title.
+func writeNewKey(w http.ResponseWriter, r *http.Request, nk accounts.NewKey) {
+	if nk.PrivateKey == nil {
+		writeJSON(w, http.StatusCreated, viewKey(nk.Key))
+		return
+	}
+	if acceptsPEM(r) {
+		name := strings.Trim(unsafeFilename.ReplaceAllString(nk.Key.Title, "-"), "-.")
+		if name == "" {
+			name = "private-key"
+		}
+		w.Header().Set("Content-Type", PEMMediaType)
+		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name + ".txt"}))
+		w.Header().Set("X-Key-Id", nk.Key.ID)
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write(nk.PrivateKey)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusCreated, generatedKeyView{Key: viewKey(nk.Key), PrivateKey: string(nk.PrivateKey)})
+}
+
+func acceptsPEM(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err == nil && mt == PEMMediaType {
+			return true
+		}
+	}
+	return false
+}
+
+func writePage[S, T any](w http.ResponseWriter, r *http.Request, all []S, err error, view func(S) T) error {
+	if err != nil {
+		return err
+	}
+	p, err := page(r, all, view)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func noContent(w http.ResponseWriter, err error) error {
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+var _ = store.RoleAdmin

@@ -1,0 +1,138 @@
+package api
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/encord-emulator/encord-emulator/internal/accounts"
+	"github.com/encord-emulator/encord-emulator/internal/errs"
+	"github.com/encord-emulator/encord-emulator/internal/store"
+)
+
+// The JSON objects of the management and control planes (design.md 3.2).
+// They are written out field by field so that the API never leaks a store
+// field by accident and optional times are explicit nulls.
+
+type memberView struct {
+	ID        string     `json:"id"`
+	Email     string     `json:"email"`
+	Name      string     `json:"name"`
+	Role      store.Role `json:"role"`
+	CreatedAt time.Time  `json:"createdAt"`
+}
+
+func viewMember(m store.Member) memberView {
+	return memberView{ID: m.ID, Email: m.Email, Name: m.Name, Role: m.Role, CreatedAt: m.CreatedAt}
+}
+
+type serviceAccountView struct {
+	ID          string     `json:"id"`
+	Name        string     `json:"name"`
+	Description string     `json:"description"`
+	Email       string     `json:"email"`
+	Role        store.Role `json:"role"`
+	CreatedAt   time.Time  `json:"createdAt"`
+	CreatedBy   string     `json:"createdBy"`
+}
+
+func viewServiceAccount(sa store.ServiceAccount) serviceAccountView {
+	return serviceAccountView{ID: sa.ID, Name: sa.Name, Description: sa.Description, Email: sa.Email, Role: sa.Role, CreatedAt: sa.CreatedAt, CreatedBy: sa.CreatedBy}
+}
+
+type keyView struct {
+	ID           string          `json:"id"`
+	Title        string          `json:"title"`
+	PublicKey    string          `json:"publicKey"`
+	PublicKeyHex string          `json:"publicKeyHex"`
+	Fingerprint  string          `json:"fingerprint"`
+	Owner        store.Owner     `json:"owner"`
+	Origin       store.KeyOrigin `json:"origin"`
+	CreatedAt    time.Time       `json:"createdAt"`
+	LastUsedAt   *time.Time      `json:"lastUsedAt"`
+	RevokedAt    *time.Time      `json:"revokedAt"`
+	RevokeReason *string         `json:"revokeReason"`
+}
+
+func viewKey(k store.Key) keyView {
+	v := keyView{ID: k.ID, Title: k.Title, PublicKey: k.PublicKey, PublicKeyHex: k.PublicKeyHex, Fingerprint: k.Fingerprint,
+		Owner: k.Owner, Origin: k.Origin, CreatedAt: k.CreatedAt, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt}
+	if k.RevokedAt != nil {
+		reason := k.RevokeReason
+		v.RevokeReason = &reason
+	}
+	return v
+}
+
+type generatedKeyView struct {
+	Key        keyView `json:"key"`
+	PrivateKey string  `json:"privateKey"`
+}
+
+type workspaceView struct {
+	ID        string         `json:"id"`
+	Name      string         `json:"name"`
+	CreatedAt time.Time      `json:"createdAt"`
+	Quotas    store.Quotas   `json:"quotas"`
+	Usage     accounts.Usage `json:"usage"`
+}
+
+func viewWorkspace(w accounts.WorkspaceView) workspaceView {
+	return workspaceView{ID: w.ID, Name: w.Name, CreatedAt: w.CreatedAt, Quotas: w.Quotas, Usage: w.Usage}
+}
+
+type tokenView struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+func viewToken(t accounts.IssuedToken) tokenView {
+	return tokenView{Token: t.Token, ExpiresAt: t.Stored.ExpiresAt}
+}
+
+// listView is the shape of every list: one page of items and the token of
+// the next page, null on the last.
+type listView[T any] struct {
+	Items         []T     `json:"items"`
+	NextPageToken *string `json:"nextPageToken"`
+}
+
+// Paging limits of list endpoints.
+const (
+	DefaultPageSize = 100
+	MaxPageSize     = 1000
+)
+
+// page cuts one page out of all according to the pageSize and pageToken
+// query parameters, converting each item with view.
+func page[S, T any](r *http.Request, all []S, view func(S) T) (listView[T], error) {
+	q := r.URL.Query()
+	size := DefaultPageSize
+	if raw := q.Get("pageSize"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > MaxPageSize {
+			return listView[T]{}, errs.Invalid("pageSize", "pageSize must be an integer from 1 to %d, got %q", MaxPageSize, raw)
+		}
+		size = n
+	}
+	start := 0
+	if raw := q.Get("pageToken"); raw != "" {
+		b, err := base64.RawURLEncoding.DecodeString(raw)
+		n, convErr := strconv.Atoi(string(b))
+		if err != nil || convErr != nil || n < 0 || n > len(all) {
+			return listView[T]{}, errs.Invalid("pageToken", "pageToken %q is not a token this list returned; start again without pageToken", raw)
+		}
+		start = n
+	}
+	end := min(start+size, len(all))
+	out := listView[T]{Items: make([]T, 0, end-start)}
+	for _, s := range all[start:end] {
+		out.Items = append(out.Items, view(s))
+	}
+	if end < len(all) {
+		next := base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
+		out.NextPageToken = &next
+	}
+	return out, nil
+}

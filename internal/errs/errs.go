@@ -1,0 +1,127 @@
+// Package errs is the emulator's error vocabulary: Encord's error codes, the
+// HTTP status each maps to, and the one function (From) that turns any error
+// into a coded error. Rule violations are created here by package accounts;
+// the HTTP planes only render what From returns.
+package errs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/encord-emulator/encord-emulator/internal/store"
+)
+
+// Code is an error code in Encord's vocabulary.
+type Code string
+
+const (
+	InvalidArguments    Code = "INVALID_ARGUMENTS_ERROR"
+	Authentication      Code = "AUTHENTICATION_ERROR"
+	Authorisation       Code = "AUTHORISATION_ERROR"
+	NotFound            Code = "RESOURCE_NOT_FOUND_ERROR"
+	DuplicateSSHKey     Code = "DUPLICATE_SSH_KEY_ERROR"
+	ResourceExists      Code = "RESOURCE_EXISTS_ERROR"
+	QuotaExceeded       Code = "QUOTA_EXCEEDED_ERROR"
+	OperationNotAllowed Code = "OPERATION_NOT_ALLOWED"
+	PayloadTooLarge     Code = "PAYLOAD_TOO_LARGE_ERROR"
+	MethodNotAllowed    Code = "METHOD_NOT_ALLOWED_ERROR"
+	NotImplemented      Code = "NOT_IMPLEMENTED_ERROR"
+	ServiceUnavailable  Code = "SERVICE_UNAVAILABLE_ERROR"
+	Unknown             Code = "UNKNOWN_ERROR"
+)
+
+// HTTPStatus is the status the management and control planes answer with.
+func (c Code) HTTPStatus() int {
+	switch c {
+	case InvalidArguments:
+		return http.StatusBadRequest
+	case Authentication:
+		return http.StatusUnauthorized
+	case Authorisation:
+		return http.StatusForbidden
+	case NotFound:
+		return http.StatusNotFound
+	case DuplicateSSHKey, ResourceExists, QuotaExceeded, OperationNotAllowed:
+		return http.StatusConflict
+	case PayloadTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case MethodNotAllowed:
+		return http.StatusMethodNotAllowed
+	case NotImplemented:
+		return http.StatusNotImplemented
+	case ServiceUnavailable:
+		return http.StatusServiceUnavailable
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// Error is an error with a code and a message meant for the caller: it says
+// what was wrong and, where one exists, what to do.
+type Error struct {
+	Code    Code
+	Message string
+	// Details is optional structured context (the field at fault, a limit).
+	Details map[string]any
+	cause   error
+}
+
+func (e *Error) Error() string {
+	if e.cause != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.cause)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+func (e *Error) Unwrap() error { return e.cause }
+
+// WithDetail returns e with one more detail set.
+func (e *Error) WithDetail(key string, value any) *Error {
+	if e.Details == nil {
+		e.Details = map[string]any{}
+	}
+	e.Details[key] = value
+	return e
+}
+
+// New returns a coded error whose message is formatted from format and args.
+func New(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Wrap is New with a cause kept for logs and errors.Is; the cause never
+// reaches the caller's message.
+func Wrap(cause error, code Code, format string, args ...any) *Error {
+	e := New(code, format, args...)
+	e.cause = cause
+	return e
+}
+
+// Invalid reports bad input in one named field.
+func Invalid(field, format string, args ...any) *Error {
+	return New(InvalidArguments, format, args...).WithDetail("field", field)
+}
+
+// From maps any error to a coded error: coded errors pass through, a store
+// outage or a deadline becomes SERVICE_UNAVAILABLE_ERROR, bare store
+// sentinels get a generic message, and anything else is UNKNOWN_ERROR (a bug:
+// callers log it).
+func From(err error) *Error {
+	var e *Error
+	switch {
+	case errors.As(err, &e):
+		return e
+	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+		return Wrap(err, ServiceUnavailable, "the emulator's store is unavailable; retry shortly")
+	case errors.Is(err, store.ErrNotFound):
+		return Wrap(err, NotFound, "the requested resource was not found")
+	case errors.Is(err, store.ErrDuplicateKey):
+		return Wrap(err, DuplicateSSHKey, "this public key is already registered; create a unique key")
+	case errors.Is(err, store.ErrAlreadyExists):
+		return Wrap(err, ResourceExists, "the resource already exists")
+	default:
+		return Wrap(err, Unknown, "internal error; see the emulator's log")
+	}
+}
