@@ -22,7 +22,7 @@ type WorkspaceView struct {
 
 // IssuedToken is a token text shown once, with its expiry.
 type IssuedToken struct {
-	Token string
+	Token  string
 	Stored store.Token
 }
 
