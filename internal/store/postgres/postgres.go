@@ -1,0 +1,267 @@
+// Package postgres is the Postgres backend of store.Store, for persistence and
+// for several server replicas sharing one database. Uniqueness rules are
+// constraints of the schema (package migrations), and Tx.LockWorkspace is a
+// row lock, so the guarantees of the store contract hold across processes.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/encord-emulator/encord-emulator/internal/store"
+)
+
+// Defaults applied by Open for zero Options fields.
+const (
+	DefaultMaxConns         = 10
+	DefaultConnectTimeout   = 5 * time.Second
+	DefaultStatementTimeout = 5 * time.Second
+)
+
+// rollbackTimeout bounds the rollback of a failed transaction, which runs
+// even when the caller's context is already done.
+const rollbackTimeout = 5 * time.Second
+
+// Options tune the connection pool. Zero fields take the defaults above.
+type Options struct {
+	// MaxConns is the size of the connection pool.
+	MaxConns int32
+	// ConnectTimeout bounds establishing one connection.
+	ConnectTimeout time.Duration
+	// StatementTimeout is the server-side statement_timeout of every
+	// connection: a statement running longer (including waiting for a
+	// workspace lock) fails with store.ErrUnavailable.
+	StatementTimeout time.Duration
+	// Schema, when set, is the Postgres schema holding the tables (the
+	// connections' search_path); it must exist before migrations run. By
+	// default the tables live where the connection's search_path puts them.
+	Schema string
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxConns <= 0 {
+		o.MaxConns = DefaultMaxConns
+	}
+	if o.ConnectTimeout <= 0 {
+		o.ConnectTimeout = DefaultConnectTimeout
+	}
+	if o.StatementTimeout <= 0 {
+		o.StatementTimeout = DefaultStatementTimeout
+	}
+	return o
+}
+
+// Store implements store.Store over a pgx connection pool.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+var _ store.Store = (*Store)(nil)
+
+// querier is what both the pool and a transaction offer.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// Open connects to the database named by dsn: a postgres:// URL, a key=value
+// connection string, or "" to use only the PG* environment variables (as
+// libpq does; those also fill whatever dsn leaves out).
+//
+// Open fails with an error wrapping store.ErrUnavailable when the database
+// cannot be reached, and with one wrapping ErrSchemaTooNew when a newer build
+// migrated it. A database not yet migrated is accepted, so that a replica can
+// start while another migrates; Ping reports it as not ready.
+func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	opts = opts.withDefaults()
+	config, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: parsing connection string: %w", err)
+	}
+	config.MaxConns = opts.MaxConns
+	config.ConnConfig.ConnectTimeout = opts.ConnectTimeout
+	params := config.ConnConfig.RuntimeParams
+	params["statement_timeout"] = strconv.FormatInt(opts.StatementTimeout.Milliseconds(), 10)
+	if opts.Schema != "" {
+		params["search_path"] = opts.Schema
+	}
+	if params["application_name"] == "" {
+		params["application_name"] = "encord-emulator"
+	}
+
+	pool, err := pgxpool.NewWithConfig(ctx, config)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", translate(err))
+	}
+	s := &Store{pool: pool}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: connecting: %w", translate(err))
+	}
+	version, dirty, err := readSchemaVersion(ctx, pool)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	if err := checkSchemaVersion(version, dirty); errors.Is(err, ErrSchemaTooNew) {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	return s, nil
+}
+
+// Ping reports whether the database answers and carries exactly the schema
+// version of this build (not dirty). The errors wrap store.ErrUnavailable or
+// one of the ErrSchema* errors.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("postgres: ping: %w", translate(err))
+	}
+	version, dirty, err := readSchemaVersion(ctx, s.pool)
+	if err != nil {
+		return err
+	}
+	if err := checkSchemaVersion(version, dirty); err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
+	return nil
+}
+
+// Close closes the pool, waiting for connections in use to be returned.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// Tx runs fn in a read-committed transaction. Writes that depend on counts
+// are serialised by Tx.LockWorkspace (SELECT ... FOR UPDATE), uniqueness by
+// the schema's constraints.
+func (s *Store) Tx(ctx context.Context, fn func(tx store.Tx) error) error {
+	pgTx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+	if err != nil {
+		return fmt.Errorf("postgres: begin: %w", translate(err))
+	}
+	// Rolling back a committed transaction is a no-op; this also covers a
+	// panicking fn.
+	defer func() {
+		rollbackCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+		defer cancel()
+		_ = pgTx.Rollback(rollbackCtx)
+	}()
+
+	if err := fn(&tx{tx: pgTx}); err != nil {
+		return err
+	}
+	if err := pgTx.Commit(ctx); err != nil {
+		return fmt.Errorf("postgres: commit: %w", translate(err))
+	}
+	return nil
+}
+
+// resolveKeySQL reads the key registered under a public key, the active one
+// first, else the most recently revoked, with its owner as it is now: one
+// lookup on keys_public_key_hex_idx and one primary-key probe of the owner.
+// A missing owner row counts as gone.
+const resolveKeySQL = `
+SELECT ` + keyColumnsK + `,
+       COALESCE(m.role, sa.role, ''),
+       COALESCE(m.email, sa.email, ''),
+       COALESCE(m.name, sa.name, ''),
+       CASE k.owner_type
+           WHEN 'user' THEN m.id IS NULL OR m.removed_at IS NOT NULL
+           ELSE sa.id IS NULL OR sa.deleted_at IS NOT NULL
+       END
+FROM keys k
+LEFT JOIN members m ON k.owner_type = 'user' AND m.id = k.owner_id
+LEFT JOIN service_accounts sa ON k.owner_type = 'service_account' AND sa.id = k.owner_id
+WHERE k.public_key_hex = $1
+ORDER BY k.revoked_at DESC NULLS FIRST, k.created_at DESC, k.id DESC
+LIMIT 1`
+
+// ResolveKey implements store.Store.
+func (s *Store) ResolveKey(ctx context.Context, publicKeyHex string) (store.KeyResolution, error) {
+	var res store.KeyResolution
+	var role string
+	k := &res.Key
+	err := s.pool.QueryRow(ctx, resolveKeySQL, publicKeyHex).Scan(append(keyScanTargets(k), &role, &res.Email, &res.Name, &res.OwnerGone)...)
+	if err != nil {
+		return store.KeyResolution{}, fmt.Errorf("postgres: resolve key %s: %w", publicKeyHex, translate(err))
+	}
+	normalizeKey(k)
+	res.WorkspaceID = k.WorkspaceID
+	res.Role = store.Role(role)
+	return res, nil
+}
+
+// resolveTokenSQL is resolveKeySQL for tokens: one lookup on tokens_hash_key.
+const resolveTokenSQL = `
+SELECT ` + tokenColumnsT + `,
+       COALESCE(m.role, sa.role, ''),
+       COALESCE(m.email, sa.email, ''),
+       COALESCE(m.name, sa.name, ''),
+       CASE t.owner_type
+           WHEN 'user' THEN m.id IS NULL OR m.removed_at IS NOT NULL
+           ELSE sa.id IS NULL OR sa.deleted_at IS NOT NULL
+       END
+FROM tokens t
+LEFT JOIN members m ON t.owner_type = 'user' AND m.id = t.owner_id
+LEFT JOIN service_accounts sa ON t.owner_type = 'service_account' AND sa.id = t.owner_id
+WHERE t.hash = $1`
+
+// ResolveToken implements store.Store.
+func (s *Store) ResolveToken(ctx context.Context, hash string) (store.TokenResolution, error) {
+	var res store.TokenResolution
+	var role string
+	t := &res.Token
+	err := s.pool.QueryRow(ctx, resolveTokenSQL, hash).Scan(append(tokenScanTargets(t), &role, &res.Email, &res.Name, &res.OwnerGone)...)
+	if err != nil {
+		return store.TokenResolution{}, fmt.Errorf("postgres: resolve token: %w", translate(err))
+	}
+	normalizeToken(t)
+	res.Role = store.Role(role)
+	return res, nil
+}
+
+// touchKeysSQL sets last_used_at to the later of the stored and given time in
+// one statement. The rows are locked in id order before they are written, so
+// two concurrent TouchKeys (or a TouchKeys and a RevokeOwnerKeys, which locks
+// the same way) cannot deadlock; rows already carrying a later time are not
+// written at all.
+const touchKeysSQL = `
+WITH touched AS (
+    SELECT k.id, u.at
+    FROM keys k
+    JOIN unnest($1::text[], $2::timestamptz[]) AS u(id, at) ON k.id = u.id
+    WHERE k.last_used_at IS NULL OR k.last_used_at < u.at
+    ORDER BY k.id
+    FOR UPDATE OF k
+)
+UPDATE keys
+SET last_used_at = GREATEST(keys.last_used_at, touched.at)
+FROM touched
+WHERE keys.id = touched.id`
+
+// TouchKeys implements store.Store.
+func (s *Store) TouchKeys(ctx context.Context, lastUsed map[string]time.Time) error {
+	if len(lastUsed) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(lastUsed))
+	times := make([]time.Time, 0, len(lastUsed))
+	for id, at := range lastUsed {
+		ids = append(ids, id)
+		times = append(times, at)
+	}
+	if _, err := s.pool.Exec(ctx, touchKeysSQL, ids, times); err != nil {
+		return fmt.Errorf("postgres: touch keys: %w", translate(err))
+	}
+	return nil
+}

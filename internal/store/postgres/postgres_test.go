@@ -1,0 +1,280 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/encord-emulator/encord-emulator/internal/store"
+	"github.com/encord-emulator/encord-emulator/internal/store/postgres"
+)
+
+// testDSN returns the connection string of the database the tests may use:
+// DATABASE_URL, or "" when the PG* variables (as pg_virtualenv exports them)
+// name one. Without either the test is skipped.
+func testDSN(t *testing.T) string {
+	t.Helper()
+	if dsn := os.Getenv("DATABASE_URL"); dsn != "" {
+		return dsn
+	}
+	if os.Getenv("PGHOST") != "" || os.Getenv("PGDATABASE") != "" {
+		return ""
+	}
+	t.Skip("SKIP-POSTGRES: postgres: no DATABASE_URL or PG* environment; run under pg_virtualenv (make test does)")
+	return ""
+}
+
+// testDB is one test's private Postgres schema in the shared test database.
+type testDB struct {
+	dsn  string
+	opts postgres.Options
+}
+
+// newTestDB creates an empty schema with a random name and drops it, with
+// everything in it, when the test ends. Schemas are much cheaper to create
+// than databases, and the store and golang-migrate both work within the
+// connection's search_path.
+func newTestDB(t *testing.T) testDB {
+	t.Helper()
+	dsn := testDSN(t)
+	suffix := make([]byte, 8)
+	rand.Read(suffix)
+	schema := "emu_test_" + hex.EncodeToString(suffix)
+
+	admin := adminConn(t, dsn)
+	if _, err := admin.Exec(context.Background(), "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("creating test schema: %v", err)
+	}
+	t.Cleanup(func() {
+		admin := adminConn(t, dsn)
+		if _, err := admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			t.Errorf("dropping test schema: %v", err)
+		}
+	})
+	return testDB{dsn: dsn, opts: postgres.Options{Schema: schema, MaxConns: 4}}
+}
+
+// adminConn connects to the test database outside any test schema.
+func adminConn(t *testing.T, dsn string) *pgx.Conn {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatalf("connecting to the test database: %v", err)
+	}
+	t.Cleanup(func() { conn.Close(ctx) })
+	return conn
+}
+
+// exec runs SQL inside the test schema, for tests that tamper with it.
+func (db testDB) exec(t *testing.T, sql string, args ...any) {
+	t.Helper()
+	conn := adminConn(t, db.dsn)
+	ctx := context.Background()
+	if _, err := conn.Exec(ctx, "SET search_path TO "+db.opts.Schema); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, sql, args...); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+}
+
+func (db testDB) migrateUp(t *testing.T) {
+	t.Helper()
+	if err := postgres.MigrateUp(context.Background(), db.dsn, db.opts); err != nil {
+		t.Fatalf("migrate up: %v", err)
+	}
+}
+
+func (db testDB) open(t *testing.T) *postgres.Store {
+	t.Helper()
+	s, err := postgres.Open(context.Background(), db.dsn, db.opts)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// newStore returns a store over a freshly migrated private schema.
+func newStore(t *testing.T) *postgres.Store {
+	t.Helper()
+	db := newTestDB(t)
+	db.migrateUp(t)
+	return db.open(t)
+}
+
+func latestVersion(t *testing.T) uint {
+	t.Helper()
+	v, err := postgres.LatestVersion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func assertVersion(t *testing.T, db testDB, want uint) {
+	t.Helper()
+	version, dirty, err := postgres.MigrationVersion(context.Background(), db.dsn, db.opts)
+	if err != nil {
+		t.Fatalf("migration version: %v", err)
+	}
+	if version != want || dirty {
+		t.Fatalf("schema at version %d (dirty %t), want %d (clean)", version, dirty, want)
+	}
+}
+
+// tableExists reports whether the test schema has the table.
+func tableExists(t *testing.T, db testDB, table string) bool {
+	t.Helper()
+	var exists bool
+	err := adminConn(t, db.dsn).QueryRow(context.Background(),
+		`SELECT to_regclass($1) IS NOT NULL`, db.opts.Schema+"."+table).Scan(&exists)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return exists
+}
+
+func TestMigrateUpDownUp(t *testing.T) {
+	db := newTestDB(t)
+	ctx := context.Background()
+	latest := latestVersion(t)
+	tables := []string{"workspaces", "members", "service_accounts", "keys", "tokens", "resources"}
+
+	assertVersion(t, db, 0)
+	db.migrateUp(t)
+	assertVersion(t, db, latest)
+	for _, table := range tables {
+		if !tableExists(t, db, table) {
+			t.Errorf("after up: table %s missing", table)
+		}
+	}
+	// Up again is a no-op, not an error.
+	db.migrateUp(t)
+	assertVersion(t, db, latest)
+
+	if err := postgres.MigrateDown(ctx, db.dsn, db.opts); err != nil {
+		t.Fatalf("migrate down: %v", err)
+	}
+	assertVersion(t, db, 0)
+	for _, table := range tables {
+		if tableExists(t, db, table) {
+			t.Errorf("after down: table %s still exists", table)
+		}
+	}
+
+	db.migrateUp(t)
+	assertVersion(t, db, latest)
+	s := db.open(t)
+	if err := s.Ping(ctx); err != nil {
+		t.Fatalf("ping after up, down, up: %v", err)
+	}
+}
+
+func TestNewerSchemaIsRefused(t *testing.T) {
+	db := newTestDB(t)
+	ctx := context.Background()
+	db.migrateUp(t)
+	running := db.open(t)
+
+	db.exec(t, `UPDATE schema_migrations SET version = $1`, latestVersion(t)+1)
+
+	if s, err := postgres.Open(ctx, db.dsn, db.opts); !errors.Is(err, postgres.ErrSchemaTooNew) {
+		if s != nil {
+			s.Close()
+		}
+		t.Errorf("Open against a newer schema: %v, want ErrSchemaTooNew", err)
+	}
+	if err := postgres.MigrateUp(ctx, db.dsn, db.opts); !errors.Is(err, postgres.ErrSchemaTooNew) {
+		t.Errorf("MigrateUp against a newer schema: %v, want ErrSchemaTooNew", err)
+	}
+	if err := running.Ping(ctx); !errors.Is(err, postgres.ErrSchemaTooNew) {
+		t.Errorf("Ping of a running store after a newer migration: %v, want ErrSchemaTooNew", err)
+	}
+}
+
+func TestPingRequiresMigratedSchema(t *testing.T) {
+	db := newTestDB(t)
+	ctx := context.Background()
+	s := db.open(t) // accepted: another replica may be migrating
+	if err := s.Ping(ctx); !errors.Is(err, postgres.ErrSchemaOutdated) {
+		t.Fatalf("Ping before migrating: %v, want ErrSchemaOutdated", err)
+	}
+	db.migrateUp(t)
+	if err := s.Ping(ctx); err != nil {
+		t.Fatalf("Ping after migrating: %v", err)
+	}
+	db.exec(t, `UPDATE schema_migrations SET dirty = true`)
+	if err := s.Ping(ctx); !errors.Is(err, postgres.ErrSchemaDirty) {
+		t.Fatalf("Ping of a dirty schema: %v, want ErrSchemaDirty", err)
+	}
+}
+
+func TestOpenUnreachableIsUnavailable(t *testing.T) {
+	testDSN(t) // the PG* variables fill in what the DSN below leaves out
+	ctx := context.Background()
+	// Port 1 on loopback: nothing listens, the connection is refused at once.
+	s, err := postgres.Open(ctx, "host=127.0.0.1 port=1", postgres.Options{ConnectTimeout: time.Second})
+	if err == nil {
+		s.Close()
+		t.Fatal("Open of an unreachable database succeeded")
+	}
+	if !errors.Is(err, store.ErrUnavailable) {
+		t.Fatalf("Open of an unreachable database: %v, want ErrUnavailable", err)
+	}
+}
+
+// TestStatementTimeoutIsUnavailable holds a workspace lock in one transaction
+// while another waits for it past the statement timeout.
+func TestStatementTimeoutIsUnavailable(t *testing.T) {
+	db := newTestDB(t)
+	db.migrateUp(t)
+	db.opts.StatementTimeout = 100 * time.Millisecond
+	s := db.open(t)
+	ctx := context.Background()
+	ws := store.Workspace{ID: "ws-1", Name: "one", CreatedAt: now(), Quotas: store.Quotas{ServiceAccounts: 1, KeysPerServiceAccount: 1, KeysPerUser: 1}}
+	mustTx(t, s, func(tx store.Tx) error { return tx.CreateWorkspace(ctx, ws) })
+
+	locked := make(chan struct{})
+	release := make(chan struct{})
+	holder := make(chan error, 1)
+	go func() {
+		holder <- s.Tx(ctx, func(tx store.Tx) error {
+			if _, err := tx.LockWorkspace(ctx, ws.ID); err != nil {
+				close(locked)
+				return err
+			}
+			close(locked)
+			<-release
+			return nil
+		})
+	}()
+	<-locked
+	err := s.Tx(ctx, func(tx store.Tx) error {
+		_, err := tx.LockWorkspace(ctx, ws.ID)
+		return err
+	})
+	close(release)
+	if err := <-holder; err != nil {
+		t.Fatalf("lock holder: %v", err)
+	}
+	if !errors.Is(err, store.ErrUnavailable) {
+		t.Fatalf("waiting for a lock past the statement timeout: %v, want ErrUnavailable", err)
+	}
+}
+
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+func mustTx(t *testing.T, s store.Store, fn func(tx store.Tx) error) {
+	t.Helper()
+	if err := s.Tx(context.Background(), fn); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,148 @@
+package postgres
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/encord-emulator/encord-emulator/internal/store"
+)
+
+// Column lists, in the order of the matching scan targets below. The K and T
+// variants are qualified for the joins of ResolveKey and ResolveToken.
+const (
+	workspaceColumns      = `id, name, created_at, quota_service_accounts, quota_keys_per_service_account, quota_keys_per_user`
+	memberColumns         = `id, workspace_id, email, name, role, created_at, removed_at`
+	serviceAccountColumns = `id, workspace_id, name, description, email, role, created_at, created_by, deleted_at`
+	keyColumns            = `id, workspace_id, owner_type, owner_id, title, public_key, public_key_hex, fingerprint, origin, created_at, last_used_at, revoked_at, revoke_reason`
+	keyColumnsK           = `k.id, k.workspace_id, k.owner_type, k.owner_id, k.title, k.public_key, k.public_key_hex, k.fingerprint, k.origin, k.created_at, k.last_used_at, k.revoked_at, k.revoke_reason`
+	tokenColumns          = `id, hash, kind, owner_type, owner_id, workspace_id, created_at, expires_at`
+	tokenColumnsT         = `t.id, t.hash, t.kind, t.owner_type, t.owner_id, t.workspace_id, t.created_at, t.expires_at`
+	resourceColumns       = `id, workspace_id, kind, title, description, created_by_type, created_by_id, shared_with, created_at, updated_at, attributes`
+)
+
+func scanWorkspace(row pgx.Row) (store.Workspace, error) {
+	var w store.Workspace
+	err := row.Scan(&w.ID, &w.Name, &w.CreatedAt, &w.Quotas.ServiceAccounts, &w.Quotas.KeysPerServiceAccount, &w.Quotas.KeysPerUser)
+	w.CreatedAt = w.CreatedAt.UTC()
+	return w, err
+}
+
+func scanMember(row pgx.Row) (store.Member, error) {
+	var m store.Member
+	err := row.Scan(&m.ID, &m.WorkspaceID, &m.Email, &m.Name, &m.Role, &m.CreatedAt, &m.RemovedAt)
+	m.CreatedAt = m.CreatedAt.UTC()
+	m.RemovedAt = utcOrNil(m.RemovedAt)
+	return m, err
+}
+
+func scanServiceAccount(row pgx.Row) (store.ServiceAccount, error) {
+	var sa store.ServiceAccount
+	err := row.Scan(&sa.ID, &sa.WorkspaceID, &sa.Name, &sa.Description, &sa.Email, &sa.Role, &sa.CreatedAt, &sa.CreatedBy, &sa.DeletedAt)
+	sa.CreatedAt = sa.CreatedAt.UTC()
+	sa.DeletedAt = utcOrNil(sa.DeletedAt)
+	return sa, err
+}
+
+// keyScanTargets returns the destinations of keyColumns in k; call
+// normalizeKey after the scan.
+func keyScanTargets(k *store.Key) []any {
+	return []any{&k.ID, &k.WorkspaceID, &k.Owner.Type, &k.Owner.ID, &k.Title, &k.PublicKey, &k.PublicKeyHex,
+		&k.Fingerprint, &k.Origin, &k.CreatedAt, &k.LastUsedAt, &k.RevokedAt, &k.RevokeReason}
+}
+
+func normalizeKey(k *store.Key) {
+	k.CreatedAt = k.CreatedAt.UTC()
+	k.LastUsedAt = utcOrNil(k.LastUsedAt)
+	k.RevokedAt = utcOrNil(k.RevokedAt)
+}
+
+func scanKey(row pgx.Row) (store.Key, error) {
+	var k store.Key
+	err := row.Scan(keyScanTargets(&k)...)
+	normalizeKey(&k)
+	return k, err
+}
+
+// tokenScanTargets returns the destinations of tokenColumns in t; call
+// normalizeToken after the scan.
+func tokenScanTargets(t *store.Token) []any {
+	return []any{&t.ID, &t.Hash, &t.Kind, &t.Owner.Type, &t.Owner.ID, &t.WorkspaceID, &t.CreatedAt, &t.ExpiresAt}
+}
+
+func normalizeToken(t *store.Token) {
+	t.CreatedAt = t.CreatedAt.UTC()
+	t.ExpiresAt = t.ExpiresAt.UTC()
+}
+
+func scanToken(row pgx.Row) (store.Token, error) {
+	var t store.Token
+	err := row.Scan(tokenScanTargets(&t)...)
+	normalizeToken(&t)
+	return t, err
+}
+
+func scanResource(row pgx.Row) (store.Resource, error) {
+	var (
+		r          store.Resource
+		sharedWith []byte
+		attributes []byte
+	)
+	err := row.Scan(&r.ID, &r.WorkspaceID, &r.Kind, &r.Title, &r.Description, &r.CreatedBy.Type, &r.CreatedBy.ID,
+		&sharedWith, &r.CreatedAt, &r.UpdatedAt, &attributes)
+	if err != nil {
+		return store.Resource{}, err
+	}
+	r.CreatedAt = r.CreatedAt.UTC()
+	r.UpdatedAt = r.UpdatedAt.UTC()
+	if sharedWith != nil {
+		if err := json.Unmarshal(sharedWith, &r.SharedWith); err != nil {
+			return store.Resource{}, fmt.Errorf("resource %s: decoding shared_with: %w", r.ID, err)
+		}
+	}
+	if attributes != nil {
+		r.Attributes = json.RawMessage(attributes)
+	}
+	return r, nil
+}
+
+// sharedWithParam encodes a resource's SharedWith for the jsonb column: NULL
+// for a nil list, so that nil and empty lists both read back as written.
+func sharedWithParam(owners []store.Owner) (any, error) {
+	if owners == nil {
+		return nil, nil
+	}
+	encoded, err := json.Marshal(owners)
+	if err != nil {
+		return nil, fmt.Errorf("encoding shared_with: %w", err)
+	}
+	return string(encoded), nil
+}
+
+// attributesParam passes a resource's Attributes to the json column verbatim,
+// or NULL when there are none.
+func attributesParam(attributes json.RawMessage) any {
+	if len(attributes) == 0 {
+		return nil
+	}
+	return string(attributes)
+}
+
+func utcOrNil(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	utc := t.UTC()
+	return &utc
+}
+
+// collect reads every row of a query with scan. Errors are the driver's;
+// callers translate them.
+func collect[T any](rows pgx.Rows, err error, scan func(pgx.Row) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (T, error) { return scan(row) })
+}
