@@ -1,0 +1,623 @@
+package memory
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/encord-emulator/encord-emulator/internal/store"
+)
+
+// errTxDone is returned by the methods of a transaction whose function has
+// already returned.
+var errTxDone = errors.New("memory: transaction already ended")
+
+// txn is a store.Tx. It runs with the store's write lock held; it must not be
+// used from several goroutines at once, nor after its function returned.
+type txn struct {
+	s    *Store
+	done atomic.Bool
+	undo []func()
+}
+
+var _ store.Tx = (*txn)(nil)
+
+// begin is called first by every method: it refuses a finished transaction
+// (whose lock is no longer held) and a done context, and returns the tables.
+func (tx *txn) begin(ctx context.Context) (*tables, error) {
+	if tx.done.Load() {
+		return nil, errTxDone
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("memory: %w", err)
+	}
+	return tx.s.data, nil
+}
+
+// rollback undoes every write of the transaction, newest first.
+func (tx *txn) rollback() {
+	for i := len(tx.undo) - 1; i >= 0; i-- {
+		tx.undo[i]()
+	}
+	tx.undo = nil
+}
+
+// put writes row to table t (nil deletes) and logs how to undo it.
+func put[T any](tx *txn, t *table[T], id string, row *T) {
+	old := t.put(id, row)
+	tx.undo = append(tx.undo, func() { t.put(id, old) })
+}
+
+func notFound(what, id string) error {
+	return fmt.Errorf("memory: %s %q: %w", what, id, store.ErrNotFound)
+}
+
+func alreadyExists(what, id string) error {
+	return fmt.Errorf("memory: %s %q: %w", what, id, store.ErrAlreadyExists)
+}
+
+// oldestFirst sorts rows by creation time, then id.
+func oldestFirst[T any](rows []T, createdAt func(*T) time.Time, id func(*T) string) {
+	slices.SortFunc(rows, func(a, b T) int {
+		if c := createdAt(&a).Compare(createdAt(&b)); c != 0 {
+			return c
+		}
+		return cmp.Compare(id(&a), id(&b))
+	})
+}
+
+// Workspaces.
+
+func (tx *txn) LockWorkspace(ctx context.Context, id string) (store.Workspace, error) {
+	// Transactions are serialised by the store's lock: holding the
+	// transaction is holding every workspace lock.
+	return tx.GetWorkspace(ctx, id)
+}
+
+func (tx *txn) CreateWorkspace(ctx context.Context, w store.Workspace) error {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return err
+	}
+	if t.workspaces.rows[w.ID] != nil {
+		return alreadyExists("workspace", w.ID)
+	}
+	w = cloneWorkspace(w)
+	put(tx, t.workspaces, w.ID, &w)
+	return nil
+}
+
+func (tx *txn) GetWorkspace(ctx context.Context, id string) (store.Workspace, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return store.Workspace{}, err
+	}
+	w := t.workspaces.rows[id]
+	if w == nil {
+		return store.Workspace{}, notFound("workspace", id)
+	}
+	return *w, nil
+}
+
+func (tx *txn) ListWorkspaces(ctx context.Context) ([]store.Workspace, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]store.Workspace, 0, len(t.workspaces.rows))
+	for _, w := range t.workspaces.rows {
+		list = append(list, *w)
+	}
+	oldestFirst(list, func(w *store.Workspace) time.Time { return w.CreatedAt }, func(w *store.Workspace) string { return w.ID })
+	return list, nil
+}
+
+func (tx *txn) UpdateWorkspaceQuotas(ctx context.Context, id string, q store.Quotas) error {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return err
+	}
+	old := t.workspaces.rows[id]
+	if old == nil {
+		return notFound("workspace", id)
+	}
+	w := *old
+	w.Quotas = q
+	put(tx, t.workspaces, id, &w)
+	return nil
+}
+
+func (tx *txn) DeleteWorkspace(ctx context.Context, id string) error {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return err
+	}
+	if t.workspaces.rows[id] == nil {
+		return notFound("workspace", id)
+	}
+	// Keys and tokens are found both by workspace and by owner, so that
+	// nothing of a deleted principal survives even if it was written with a
+	// workspace id that is not its owner's.
+	owners := make([]store.Owner, 0)
+	for _, memberID := range t.membersByWorkspace.lookup(id) {
+		owners = append(owners, store.Owner{Type: store.OwnerUser, ID: memberID})
+		put(tx, t.members, memberID, nil)
+	}
+	for _, accountID := range t.accountsByWorkspace.lookup(id) {
+		owners = append(owners, store.Owner{Type: store.OwnerServiceAccount, ID: accountID})
+		put(tx, t.accounts, accountID, nil)
+	}
+	keyIDs := t.keysByWorkspace.lookup(id)
+	tokenIDs := t.tokensByWorkspace.lookup(id)
+	for _, owner := range owners {
+		keyIDs = append(keyIDs, t.keysByOwner.lookup(owner)...)
+		tokenIDs = append(tokenIDs, t.tokensByOwner.lookup(owner)...)
+	}
+	for _, keyID := range keyIDs {
+		if t.keys.rows[keyID] != nil {
+			put(tx, t.keys, keyID, nil)
+		}
+	}
+	for _, tokenID := range tokenIDs {
+		if t.tokens.rows[tokenID] != nil {
+			put(tx, t.tokens, tokenID, nil)
+		}
+	}
+	for _, resourceID := range t.resourcesByWorkspace.lookup(id) {
+		put(tx, t.resources, resourceID, nil)
+	}
+	put(tx, t.workspaces, id, nil)
+	return nil
+}
+
+// requireWorkspace is the foreign key of every workspace-owned row.
+func requireWorkspace(t *tables, id string) error {
+	if t.workspaces.rows[id] == nil {
+		return notFound("workspace", id)
+	}
+	return nil
+}
+
+// Members.
+
+func (tx *txn) CreateMember(ctx context.Context, m store.Member) error {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return err
+	}
+	if err := requireWorkspace(t, m.WorkspaceID); err != nil {
+		return err
+	}
+	if t.members.rows[m.ID] != nil {
+		return alreadyExists("member", m.ID)
+	}
+	if m.RemovedAt == nil {
+		if _, taken := t.liveMemberByEmail.lookup(strings.ToLower(m.Email)); taken {
+			return alreadyExists("member email", m.Email)
+		}
+	}
+	m = cloneMember(m)
+	put(tx, t.members, m.ID, &m)
+	return nil
+}
+
+func (tx *txn) GetMember(ctx context.Context, id string) (store.Member, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return store.Member{}, err
+	}
+	m := t.members.rows[id]
+	if m == nil {
+		return store.Member{}, notFound("member", id)
+	}
+	return cloneMember(*m), nil
+}
+
+func (tx *txn) GetMemberByEmail(ctx context.Context, email string) (store.Member, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return store.Member{}, err
+	}
+	id, ok := t.liveMemberByEmail.lookup(strings.ToLower(email))
+	if !ok {
+		return store.Member{}, notFound("member email", email)
+	}
+	return cloneMember(*t.members.rows[id]), nil
+}
+
+func (tx *txn) ListMembers(ctx context.Context, workspaceID string, includeRemoved bool) ([]store.Member, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var list []store.Member
+	for _, id := range t.membersByWorkspace.lookup(workspaceID) {
+		m := t.members.rows[id]
+		if m.RemovedAt == nil || includeRemoved {
+			list = append(list, cloneMember(*m))
+		}
+	}
+	oldestFirst(list, func(m *store.Member) time.Time { return m.CreatedAt }, func(m *store.Member) string { return m.ID })
+	return list, nil
+}
+
+func (tx *txn) UpdateMemberRole(ctx context.Context, id string, role store.Role) error {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return err
+	}
+	old := t.members.rows[id]
+	if old == nil {
+		return notFound("member", id)
+	}
+	m := *old
+	m.Role = role
+	put(tx, t.members, id, &m)
+	return nil
+}
+
+func (tx *txn) MarkMemberRemoved(ctx context.Context, id string, at time.Time) error {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return err
+	}
+	old := t.members.rows[id]
+	if old == nil || old.RemovedAt != nil {
+		return notFound("live member", id)
+	}
+	m := *old
+	m.RemovedAt = cloneTime(&at)
+	put(tx, t.members, id, &m)
+	return nil
+}
+
+// Service accounts.
+
+func (tx *txn) CreateServiceAccount(ctx context.Context, sa store.ServiceAccount) error {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return err
+	}
+	if err := requireWorkspace(t, sa.WorkspaceID); err != nil {
+		return err
+	}
+	if t.accounts.rows[sa.ID] != nil {
+		return alreadyExists("service account", sa.ID)
+	}
+	if sa.DeletedAt == nil {
+		if _, taken := t.liveAccountByEmail.lookup(strings.ToLower(sa.Email)); taken {
+			return alreadyExists("service account email", sa.Email)
+		}
+	}
+	sa = cloneServiceAccount(sa)
+	put(tx, t.accounts, sa.ID, &sa)
+	return nil
+}
+
+func (tx *txn) GetServiceAccount(ctx context.Context, id string) (store.ServiceAccount, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return store.ServiceAccount{}, err
+	}
+	sa := t.accounts.rows[id]
+	if sa == nil {
+		return store.ServiceAccount{}, notFound("service account", id)
+	}
+	return cloneServiceAccount(*sa), nil
+}
+
+func (tx *txn) ListServiceAccounts(ctx context.Context, workspaceID string, includeDeleted bool) ([]store.ServiceAccount, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var list []store.ServiceAccount
+	for _, id := range t.accountsByWorkspace.lookup(workspaceID) {
+		sa := t.accounts.rows[id]
+		if sa.DeletedAt == nil || includeDeleted {
+			list = append(list, cloneServiceAccount(*sa))
+		}
+	}
+	oldestFirst(list, func(sa *store.ServiceAccount) time.Time { return sa.CreatedAt }, func(sa *store.ServiceAccount) string { return sa.ID })
+	return list, nil
+}
+
+func (tx *txn) UpdateServiceAccount(ctx context.Context, sa store.ServiceAccount) error {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return err
+	}
+	old := t.accounts.rows[sa.ID]
+	if old == nil {
+		return notFound("service account", sa.ID)
+	}
+	updated := *old
+	updated.Role = sa.Role
+	updated.Description = sa.Description
+	put(tx, t.accounts, sa.ID, &updated)
+	return nil
+}
+
+func (tx *txn) MarkServiceAccountDeleted(ctx context.Context, id string, at time.Time) error {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return err
+	}
+	old := t.accounts.rows[id]
+	if old == nil || old.DeletedAt != nil {
+		return notFound("live service account", id)
+	}
+	sa := *old
+	sa.DeletedAt = cloneTime(&at)
+	put(tx, t.accounts, id, &sa)
+	return nil
+}
+
+// Keys.
+
+func (tx *txn) CreateKey(ctx context.Context, k store.Key) error {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return err
+	}
+	if err := requireWorkspace(t, k.WorkspaceID); err != nil {
+		return err
+	}
+	if t.keys.rows[k.ID] != nil {
+		return alreadyExists("key", k.ID)
+	}
+	if k.Active() {
+		if _, taken := t.activeKeyByHex.lookup(k.PublicKeyHex); taken {
+			return fmt.Errorf("memory: key %s: %w", k.PublicKeyHex, store.ErrDuplicateKey)
+		}
+	}
+	row := &keyRow{Key: k, lastUsed: newUsageClock(cloneTime(k.LastUsedAt))}
+	row.CreatedAt = normalTime(row.CreatedAt)
+	row.RevokedAt = cloneTime(row.RevokedAt)
+	row.LastUsedAt = nil
+	put(tx, t.keys, k.ID, row)
+	return nil
+}
+
+func (tx *txn) GetKey(ctx context.Context, id string) (store.Key, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return store.Key{}, err
+	}
+	row := t.keys.rows[id]
+	if row == nil {
+		return store.Key{}, notFound("key", id)
+	}
+	return row.toKey(), nil
+}
+
+func (tx *txn) ListKeys(ctx context.Context, owner store.Owner) ([]store.Key, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t.listKeys(t.keysByOwner.lookup(owner)), nil
+}
+
+func (tx *txn) ListWorkspaceKeys(ctx context.Context, workspaceID string) ([]store.Key, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t.listKeys(t.keysByWorkspace.lookup(workspaceID)), nil
+}
+
+func (t *tables) listKeys(ids []string) []store.Key {
+	list := make([]store.Key, 0, len(ids))
+	for _, id := range ids {
+		list = append(list, t.keys.rows[id].toKey())
+	}
+	oldestFirst(list, func(k *store.Key) time.Time { return k.CreatedAt }, func(k *store.Key) string { return k.ID })
+	return list
+}
+
+func (tx *txn) CountActiveKeys(ctx context.Context, owner store.Owner) (int, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return t.activeKeysByOwner.count(owner), nil
+}
+
+func (tx *txn) RevokeKey(ctx context.Context, id string, at time.Time, reason string) error {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return err
+	}
+	old := t.keys.rows[id]
+	if old == nil || !old.Active() {
+		return notFound("active key", id)
+	}
+	tx.revoke(t, old, at, reason)
+	return nil
+}
+
+func (tx *txn) RevokeOwnerKeys(ctx context.Context, owner store.Owner, at time.Time, reason string) (int, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	ids := t.activeKeysByOwner.lookup(owner)
+	for _, id := range ids {
+		tx.revoke(t, t.keys.rows[id], at, reason)
+	}
+	return len(ids), nil
+}
+
+func (tx *txn) revoke(t *tables, old *keyRow, at time.Time, reason string) {
+	row := *old // shares the usage clock: touches outlive the revocation
+	row.RevokedAt = cloneTime(&at)
+	row.RevokeReason = reason
+	put(tx, t.keys, row.ID, &row)
+}
+
+// Tokens.
+
+func (tx *txn) CreateToken(ctx context.Context, tok store.Token) error {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return err
+	}
+	if err := requireWorkspace(t, tok.WorkspaceID); err != nil {
+		return err
+	}
+	if t.tokens.rows[tok.ID] != nil {
+		return alreadyExists("token", tok.ID)
+	}
+	if _, taken := t.tokenByHash.lookup(tok.Hash); taken {
+		return alreadyExists("token hash", tok.Hash)
+	}
+	tok = cloneToken(tok)
+	put(tx, t.tokens, tok.ID, &tok)
+	return nil
+}
+
+func (tx *txn) DeleteToken(ctx context.Context, hash string) error {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return err
+	}
+	id, ok := t.tokenByHash.lookup(hash)
+	if !ok {
+		return fmt.Errorf("memory: token: %w", store.ErrNotFound)
+	}
+	put(tx, t.tokens, id, nil)
+	return nil
+}
+
+func (tx *txn) DeleteOwnerTokens(ctx context.Context, owner store.Owner) (int, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	ids := t.tokensByOwner.lookup(owner)
+	for _, id := range ids {
+		put(tx, t.tokens, id, nil)
+	}
+	return len(ids), nil
+}
+
+func (tx *txn) ListWorkspaceTokens(ctx context.Context, workspaceID string) ([]store.Token, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := t.tokensByWorkspace.lookup(workspaceID)
+	list := make([]store.Token, 0, len(ids))
+	for _, id := range ids {
+		list = append(list, *t.tokens.rows[id])
+	}
+	oldestFirst(list, func(tok *store.Token) time.Time { return tok.CreatedAt }, func(tok *store.Token) string { return tok.ID })
+	return list, nil
+}
+
+// Resources.
+
+func (tx *txn) CreateResource(ctx context.Context, r store.Resource) error {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return err
+	}
+	if err := requireWorkspace(t, r.WorkspaceID); err != nil {
+		return err
+	}
+	if t.resources.rows[r.ID] != nil {
+		return alreadyExists("resource", r.ID)
+	}
+	r = cloneResource(r)
+	put(tx, t.resources, r.ID, &r)
+	return nil
+}
+
+// resource returns the stored resource with that id if it belongs to the
+// workspace and is of that kind: a resource of another workspace does not
+// exist as far as the caller is concerned.
+func (t *tables) resource(workspaceID string, kind store.ResourceKind, id string) (*store.Resource, error) {
+	r := t.resources.rows[id]
+	if r == nil || r.WorkspaceID != workspaceID || r.Kind != kind {
+		return nil, notFound(string(kind), id)
+	}
+	return r, nil
+}
+
+func (tx *txn) GetResource(ctx context.Context, workspaceID string, kind store.ResourceKind, id string) (store.Resource, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return store.Resource{}, err
+	}
+	r, err := t.resource(workspaceID, kind, id)
+	if err != nil {
+		return store.Resource{}, err
+	}
+	return cloneResource(*r), nil
+}
+
+func (tx *txn) ListResources(ctx context.Context, workspaceID string, kind store.ResourceKind) ([]store.Resource, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := t.resourcesByKind.lookup(workspaceKind{workspaceID, kind})
+	list := make([]store.Resource, 0, len(ids))
+	for _, id := range ids {
+		list = append(list, cloneResource(*t.resources.rows[id]))
+	}
+	oldestFirst(list, func(r *store.Resource) time.Time { return r.CreatedAt }, func(r *store.Resource) string { return r.ID })
+	return list, nil
+}
+
+// UpdateResource addresses the resource by r's workspace, kind and id, like
+// GetResource, and stores its mutable fields.
+func (tx *txn) UpdateResource(ctx context.Context, r store.Resource) error {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return err
+	}
+	old, err := t.resource(r.WorkspaceID, r.Kind, r.ID)
+	if err != nil {
+		return err
+	}
+	r = cloneResource(r)
+	updated := *old
+	updated.Title = r.Title
+	updated.Description = r.Description
+	updated.SharedWith = r.SharedWith
+	updated.UpdatedAt = r.UpdatedAt
+	updated.Attributes = r.Attributes
+	put(tx, t.resources, r.ID, &updated)
+	return nil
+}
+
+func (tx *txn) DeleteResource(ctx context.Context, workspaceID string, kind store.ResourceKind, id string) error {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := t.resource(workspaceID, kind, id); err != nil {
+		return err
+	}
+	put(tx, t.resources, id, nil)
+	return nil
+}
+
+// DeleteAll replaces the whole state by an empty one; undoing it puts the old
+// state back, so its cost does not depend on how much was stored.
+func (tx *txn) DeleteAll(ctx context.Context) error {
+	old, err := tx.begin(ctx)
+	if err != nil {
+		return err
+	}
+	tx.s.data = newTables()
+	tx.undo = append(tx.undo, func() { tx.s.data = old })
+	return nil
+}

@@ -1,0 +1,289 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/encord-emulator/encord-emulator/internal/store"
+)
+
+// contenders is how many goroutines race in each concurrent test.
+const contenders = 50
+
+// errQuotaReached is what the racing transactions return when their check
+// fails, as package accounts would.
+var errQuotaReached = errors.New("storetest: quota reached")
+
+// RunConcurrent runs the race tests. newStores returns two stores that share
+// one underlying, empty database: for memory, the same *memory.Store twice;
+// for Postgres, two independent pools on one database, as two replicas would
+// be. The suite closes both (so a backend returning one value twice must
+// tolerate a second Close). The racing goroutines alternate between the two
+// stores, so a guarantee that holds only within one process fails here.
+func RunConcurrent(t *testing.T, newStores func(t *testing.T) (store.Store, store.Store)) {
+	tests := []struct {
+		name string
+		run  func(t *testing.T, stores [2]store.Store)
+	}{
+		{"ServiceAccountQuotaUnderLock", raceServiceAccountQuota},
+		{"KeyQuotaUnderLock", raceKeyQuota},
+		{"SamePublicKeyForManyOwners", raceSamePublicKey},
+		{"SameMemberEmailInManyWorkspaces", raceSameMemberEmail},
+		{"TouchKeysKeepsLatest", raceTouchKeys},
+		{"RevocationVisibleToOtherStore", revocationVisibleToOtherStore},
+	}
+	for _, test := range tests {
+		t.Run(test.name, func(t *testing.T) {
+			a, b := newStores(t)
+			t.Cleanup(func() {
+				for _, s := range []store.Store{a, b} {
+					if err := s.Close(); err != nil {
+						t.Errorf("Close: %v", err)
+					}
+				}
+			})
+			test.run(t, [2]store.Store{a, b})
+		})
+	}
+}
+
+// race runs fn in contenders goroutines released together, goroutine i on
+// stores[i%2], and returns each goroutine's error.
+func race(t *testing.T, stores [2]store.Store, fn func(ctx context.Context, s store.Store, i int) error) []error {
+	t.Helper()
+	ctx := t.Context()
+	errs := make([]error, contenders)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range contenders {
+		wg.Go(func() {
+			<-start
+			errs[i] = fn(ctx, stores[i%2], i)
+		})
+	}
+	close(start)
+	wg.Wait()
+	return errs
+}
+
+// wantWinners checks that exactly want goroutines succeeded and that every
+// other one failed with loserErr, not with some other error.
+func wantWinners(t *testing.T, errs []error, want int, loserErr error) {
+	t.Helper()
+	won := 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, loserErr):
+			t.Errorf("goroutine %d: got error %v, want nil or %v", i, err, loserErr)
+		}
+	}
+	if won != want {
+		t.Errorf("%d goroutines succeeded, want exactly %d", won, want)
+	}
+}
+
+// Check-then-write under LockWorkspace: of 50 transactions that each create a
+// service account if the workspace has fewer than its quota (1), one wins.
+func raceServiceAccountQuota(t *testing.T, stores [2]store.Store) {
+	ws := newWorkspace()
+	ws.Quotas.ServiceAccounts = 1
+	admin := newMember(ws.ID)
+	admin.Role = store.RoleAdmin
+	create(t, stores[0], ws, admin)
+
+	errs := race(t, stores, func(ctx context.Context, s store.Store, i int) error {
+		return s.Tx(ctx, func(tx store.Tx) error {
+			w, err := tx.LockWorkspace(ctx, ws.ID)
+			if err != nil {
+				return err
+			}
+			accounts, err := tx.ListServiceAccounts(ctx, ws.ID, false)
+			if err != nil {
+				return err
+			}
+			if len(accounts) >= w.Quotas.ServiceAccounts {
+				return errQuotaReached
+			}
+			return tx.CreateServiceAccount(ctx, newServiceAccount(ws.ID, admin.ID))
+		})
+	})
+	wantWinners(t, errs, 1, errQuotaReached)
+
+	accounts := read(t, stores[1], func(ctx context.Context, tx store.Tx) ([]store.ServiceAccount, error) {
+		return tx.ListServiceAccounts(ctx, ws.ID, true)
+	})
+	if len(accounts) != 1 {
+		t.Errorf("workspace has %d service accounts, want 1", len(accounts))
+	}
+}
+
+// Of 50 transactions that each add a key to a service account holding fewer
+// than 5 active keys, five win.
+func raceKeyQuota(t *testing.T, stores [2]store.Store) {
+	const quota = 5
+	ws := newWorkspace()
+	ws.Quotas.KeysPerServiceAccount = quota
+	admin := newMember(ws.ID)
+	sa := newServiceAccount(ws.ID, admin.ID)
+	create(t, stores[0], ws, admin, sa)
+	owner := accountOf(sa)
+
+	errs := race(t, stores, func(ctx context.Context, s store.Store, i int) error {
+		return s.Tx(ctx, func(tx store.Tx) error {
+			w, err := tx.LockWorkspace(ctx, ws.ID)
+			if err != nil {
+				return err
+			}
+			active, err := tx.CountActiveKeys(ctx, owner)
+			if err != nil {
+				return err
+			}
+			if active >= w.Quotas.KeysPerServiceAccount {
+				return errQuotaReached
+			}
+			return tx.CreateKey(ctx, newKey(ws.ID, owner))
+		})
+	})
+	wantWinners(t, errs, quota, errQuotaReached)
+
+	active := read(t, stores[1], func(ctx context.Context, tx store.Tx) (int, error) {
+		return tx.CountActiveKeys(ctx, owner)
+	})
+	if active != quota {
+		t.Errorf("service account has %d active keys, want %d", active, quota)
+	}
+}
+
+// Key uniqueness needs no lock: of 50 owners (in five workspaces) registering
+// the same public key at once, one succeeds and the others get
+// ErrDuplicateKey.
+func raceSamePublicKey(t *testing.T, stores [2]store.Store) {
+	var workspaces []store.Workspace
+	var owners []store.Member
+	var rows []any
+	for i := range contenders {
+		if i%10 == 0 {
+			ws := newWorkspace()
+			workspaces = append(workspaces, ws)
+			rows = append(rows, ws)
+		}
+		m := newMember(workspaces[len(workspaces)-1].ID)
+		owners = append(owners, m)
+		rows = append(rows, m)
+	}
+	create(t, stores[0], rows...)
+	publicKeyHex := newPublicKeyHex()
+
+	errs := race(t, stores, func(ctx context.Context, s store.Store, i int) error {
+		return s.Tx(ctx, func(tx store.Tx) error {
+			return tx.CreateKey(ctx, newKeyWithHex(owners[i].WorkspaceID, userOf(owners[i]), publicKeyHex))
+		})
+	})
+	wantWinners(t, errs, 1, store.ErrDuplicateKey)
+
+	total := 0
+	for _, ws := range workspaces {
+		keys := read(t, stores[1], func(ctx context.Context, tx store.Tx) ([]store.Key, error) {
+			return tx.ListWorkspaceKeys(ctx, ws.ID)
+		})
+		total += len(keys)
+	}
+	if total != 1 {
+		t.Errorf("%d keys stored, want 1", total)
+	}
+	if _, err := stores[1].ResolveKey(t.Context(), publicKeyHex); err != nil {
+		t.Errorf("ResolveKey of the winning key: %v", err)
+	}
+}
+
+// Of 50 workspaces adding the same email (in varying case) at once, one
+// succeeds and the others get ErrAlreadyExists.
+func raceSameMemberEmail(t *testing.T, stores [2]store.Store) {
+	workspaces := make([]store.Workspace, contenders)
+	rows := make([]any, contenders)
+	for i := range workspaces {
+		workspaces[i] = newWorkspace()
+		rows[i] = workspaces[i]
+	}
+	create(t, stores[0], rows...)
+	email := "contended-" + newID()[:8] + "@example.com"
+
+	errs := race(t, stores, func(ctx context.Context, s store.Store, i int) error {
+		m := newMember(workspaces[i].ID)
+		m.Email = email
+		if i%3 == 0 {
+			m.Email = strings.ToUpper(email)
+		}
+		return s.Tx(ctx, func(tx store.Tx) error { return tx.CreateMember(ctx, m) })
+	})
+	wantWinners(t, errs, 1, store.ErrAlreadyExists)
+
+	m := read(t, stores[1], func(ctx context.Context, tx store.Tx) (store.Member, error) {
+		return tx.GetMemberByEmail(ctx, email)
+	})
+	if !strings.EqualFold(m.Email, email) {
+		t.Errorf("GetMemberByEmail returned email %q, want %q in some case", m.Email, email)
+	}
+}
+
+// Concurrent TouchKeys from both stores, with resolutions running alongside,
+// leave the latest of the times.
+func raceTouchKeys(t *testing.T, stores [2]store.Store) {
+	ws := newWorkspace()
+	m := newMember(ws.ID)
+	k := newKey(ws.ID, userOf(m))
+	create(t, stores[0], ws, m, k)
+
+	latest := at(time.Duration(contenders-1) * time.Second)
+	errs := race(t, stores, func(ctx context.Context, s store.Store, i int) error {
+		// Goroutines touch in an order unrelated to the times they carry.
+		used := at(time.Duration((i*7)%contenders) * time.Second)
+		if err := s.TouchKeys(ctx, map[string]time.Time{k.ID: used}); err != nil {
+			return fmt.Errorf("TouchKeys: %w", err)
+		}
+		if _, err := s.ResolveKey(ctx, k.PublicKeyHex); err != nil {
+			return fmt.Errorf("ResolveKey: %w", err)
+		}
+		return nil
+	})
+	wantWinners(t, errs, contenders, nil)
+
+	for i, s := range stores {
+		res, err := s.ResolveKey(t.Context(), k.PublicKeyHex)
+		noErr(t, "ResolveKey", err)
+		if res.Key.LastUsedAt == nil || !res.Key.LastUsedAt.Equal(latest) {
+			t.Errorf("store %d: LastUsedAt = %v, want %v", i, res.Key.LastUsedAt, latest)
+		}
+	}
+}
+
+// A revocation committed through one store is visible to ResolveKey through
+// the other as soon as the commit returned.
+func revocationVisibleToOtherStore(t *testing.T, stores [2]store.Store) {
+	ws := newWorkspace()
+	m := newMember(ws.ID)
+	k := newKey(ws.ID, userOf(m))
+	create(t, stores[0], ws, m, k)
+
+	res, err := stores[1].ResolveKey(t.Context(), k.PublicKeyHex)
+	noErr(t, "ResolveKey before revocation", err)
+	if !res.Key.Active() {
+		t.Fatalf("key revoked before RevokeKey")
+	}
+	revokedAt := now()
+	mustTx(t, stores[0], func(ctx context.Context, tx store.Tx) error {
+		return tx.RevokeKey(ctx, k.ID, revokedAt, "compromised")
+	})
+	res, err = stores[1].ResolveKey(t.Context(), k.PublicKeyHex)
+	noErr(t, "ResolveKey after revocation", err)
+	if res.Key.RevokedAt == nil || !res.Key.RevokedAt.Equal(revokedAt) {
+		t.Errorf("other store sees RevokedAt = %v, want %v", res.Key.RevokedAt, revokedAt)
+	}
+}
