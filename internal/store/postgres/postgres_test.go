@@ -18,7 +18,7 @@ import (
 // testDSN returns the connection string of the database the tests may use:
 // DATABASE_URL, or "" when the PG* variables (as pg_virtualenv exports them)
 // name one. Without either the test is skipped.
-func testDSN(t *testing.T) string {
+func testDSN(t testing.TB) string {
 	t.Helper()
 	if dsn := os.Getenv("DATABASE_URL"); dsn != "" {
 		return dsn
@@ -40,7 +40,7 @@ type testDB struct {
 // everything in it, when the test ends. Schemas are much cheaper to create
 // than databases, and the store and golang-migrate both work within the
 // connection's search_path.
-func newTestDB(t *testing.T) testDB {
+func newTestDB(t testing.TB) testDB {
 	t.Helper()
 	dsn := testDSN(t)
 	suffix := make([]byte, 8)
@@ -61,7 +61,7 @@ func newTestDB(t *testing.T) testDB {
 }
 
 // adminConn connects to the test database outside any test schema.
-func adminConn(t *testing.T, dsn string) *pgx.Conn {
+func adminConn(t testing.TB, dsn string) *pgx.Conn {
 	t.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, dsn)
@@ -73,7 +73,7 @@ func adminConn(t *testing.T, dsn string) *pgx.Conn {
 }
 
 // exec runs SQL inside the test schema, for tests that tamper with it.
-func (db testDB) exec(t *testing.T, sql string, args ...any) {
+func (db testDB) exec(t testing.TB, sql string, args ...any) {
 	t.Helper()
 	conn := adminConn(t, db.dsn)
 	ctx := context.Background()
@@ -85,14 +85,14 @@ func (db testDB) exec(t *testing.T, sql string, args ...any) {
 	}
 }
 
-func (db testDB) migrateUp(t *testing.T) {
+func (db testDB) migrateUp(t testing.TB) {
 	t.Helper()
 	if err := postgres.MigrateUp(context.Background(), db.dsn, db.opts); err != nil {
 		t.Fatalf("migrate up: %v", err)
 	}
 }
 
-func (db testDB) open(t *testing.T) *postgres.Store {
+func (db testDB) open(t testing.TB) *postgres.Store {
 	t.Helper()
 	s, err := postgres.Open(context.Background(), db.dsn, db.opts)
 	if err != nil {
@@ -103,14 +103,14 @@ func (db testDB) open(t *testing.T) *postgres.Store {
 }
 
 // newStore returns a store over a freshly migrated private schema.
-func newStore(t *testing.T) *postgres.Store {
+func newStore(t testing.TB) *postgres.Store {
 	t.Helper()
 	db := newTestDB(t)
 	db.migrateUp(t)
 	return db.open(t)
 }
 
-func latestVersion(t *testing.T) uint {
+func latestVersion(t testing.TB) uint {
 	t.Helper()
 	v, err := postgres.LatestVersion()
 	if err != nil {
@@ -119,7 +119,7 @@ func latestVersion(t *testing.T) uint {
 	return v
 }
 
-func assertVersion(t *testing.T, db testDB, want uint) {
+func assertVersion(t testing.TB, db testDB, want uint) {
 	t.Helper()
 	version, dirty, err := postgres.MigrationVersion(context.Background(), db.dsn, db.opts)
 	if err != nil {
@@ -131,7 +131,7 @@ func assertVersion(t *testing.T, db testDB, want uint) {
 }
 
 // tableExists reports whether the test schema has the table.
-func tableExists(t *testing.T, db testDB, table string) bool {
+func tableExists(t testing.TB, db testDB, table string) bool {
 	t.Helper()
 	var exists bool
 	err := adminConn(t, db.dsn).QueryRow(context.Background(),
@@ -272,7 +272,7 @@ func TestStatementTimeoutIsUnavailable(t *testing.T) {
 
 func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
-func mustTx(t *testing.T, s store.Store, fn func(tx store.Tx) error) {
+func mustTx(t testing.TB, s store.Store, fn func(tx store.Tx) error) {
 	t.Helper()
 	if err := s.Tx(context.Background(), fn); err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -18,7 +19,7 @@ type fixture struct {
 	member store.Member
 }
 
-func seed(t *testing.T, s store.Store) fixture {
+func seed(t testing.TB, s store.Store) fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := fixture{
@@ -207,4 +208,55 @@ func TestTouchKeysKeepsLaterTime(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// BenchmarkResolveKey measures the authentication lookup (one query on the
+// pool: the key and its owner) among 1000 registered keys.
+func BenchmarkResolveKey(b *testing.B) {
+	s := newStore(b)
+	f := seed(b, s)
+	ctx := context.Background()
+	owner := store.Owner{Type: store.OwnerUser, ID: f.member.ID}
+	const keys = 1000
+	mustTx(b, s, func(tx store.Tx) error {
+		for i := range keys {
+			if err := tx.CreateKey(ctx, key(fmt.Sprintf("k-%d", i), fmt.Sprintf("%064x", i), owner, now())); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for i := 0; pb.Next(); i++ {
+			if _, err := s.ResolveKey(ctx, fmt.Sprintf("%064x", i%keys)); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkCreateKeyUnderLock measures a quota-checked key registration as
+// accounts performs it: lock the workspace, count, insert.
+func BenchmarkCreateKeyUnderLock(b *testing.B) {
+	s := newStore(b)
+	f := seed(b, s)
+	ctx := context.Background()
+	owner := store.Owner{Type: store.OwnerUser, ID: f.member.ID}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		err := s.Tx(ctx, func(tx store.Tx) error {
+			if _, err := tx.LockWorkspace(ctx, f.ws.ID); err != nil {
+				return err
+			}
+			if _, err := tx.CountActiveKeys(ctx, owner); err != nil {
+				return err
+			}
+			return tx.CreateKey(ctx, key(fmt.Sprintf("k-%d", i), fmt.Sprintf("%064x", i), owner, now()))
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
 }
