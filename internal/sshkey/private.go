@@ -127,9 +127,9 @@ type openSSHEnvelope struct {
 
 const openSSHMagic = "openssh-key-v1\x00"
 
-// parseOpenSSHPrivateKey parses an "OPENSSH PRIVATE KEY" file. The type and
-// encryption are judged from the envelope first, so that an encrypted RSA key
-// is reported as RSA (a passphrase is not its real problem).
+// parseOpenSSHPrivateKey parses an "OPENSSH PRIVATE KEY" file. The type is
+// judged from the envelope first, so that an encrypted RSA key is reported as
+// RSA: removing its passphrase would not make it usable.
 func parseOpenSSHPrivateKey(text []byte) (ed25519.PrivateKey, PublicKey, error) {
 	block, _ := pem.Decode(text)
 	if !bytes.HasPrefix(block.Bytes, []byte(openSSHMagic)) {
@@ -153,13 +153,11 @@ func parseOpenSSHPrivateKey(text []byte) (ed25519.PrivateKey, PublicKey, error) 
 	if pubHeader.Type != KeyType {
 		return nil, PublicKey{}, unsupportedTypeError(pubHeader.Type, "private key")
 	}
-	if env.CipherName != "none" || env.KDFName != "none" {
-		return nil, PublicKey{}, passphraseError(nil)
-	}
 
 	raw, err := ssh.ParseRawPrivateKey(text)
 	if err != nil {
-		if _, ok := errors.AsType[*ssh.PassphraseMissingError](err); ok {
+		var missing *ssh.PassphraseMissingError
+		if errors.As(err, &missing) {
 			return nil, PublicKey{}, passphraseError(err)
 		}
 		return nil, PublicKey{}, damagedPrivateKeyError(err)
@@ -174,9 +172,10 @@ func parseOpenSSHPrivateKey(text []byte) (ed25519.PrivateKey, PublicKey, error) 
 		return nil, PublicKey{}, unsupportedTypeError("", "private key")
 	}
 
-	// The file stores the public key twice and the private key as seed and
-	// public half; x/crypto checks none of them against each other. A key
-	// whose parts disagree would sign with one key while naming another.
+	// The file stores the public key three times: in the envelope, in the
+	// private section, and as the second half of the private key (seed and
+	// public key). x/crypto checks none of them against each other; a file
+	// whose copies disagree would sign with one key while naming another.
 	if len(priv) != ed25519.PrivateKeySize ||
 		!ed25519.NewKeyFromSeed(priv.Seed()).Equal(priv) {
 		return nil, PublicKey{}, damagedPrivateKeyError(nil)
@@ -187,6 +186,19 @@ func parseOpenSSHPrivateKey(text []byte) (ed25519.PrivateKey, PublicKey, error) 
 	}
 	if !bytes.Equal(sshKey.Marshal(), env.PublicKey) {
 		return nil, PublicKey{}, damagedPrivateKeyError(nil)
+	}
+	// The private section (unencrypted, or x/crypto would have failed)
+	// repeats the public key; OpenSSH rejects a file where it differs,
+	// x/crypto ignores it.
+	var section struct {
+		Check1, Check2 uint32
+		Type           string
+		PublicKey      []byte
+		Rest           []byte `ssh:"rest"`
+	}
+	if err := ssh.Unmarshal(env.PrivateBlock, &section); err != nil ||
+		section.Type != KeyType || !bytes.Equal(section.PublicKey, priv.Public().(ed25519.PublicKey)) {
+		return nil, PublicKey{}, damagedPrivateKeyError(err)
 	}
 	pub, err := newPublicKey(sshKey, "")
 	if err != nil {

@@ -20,7 +20,6 @@ import (
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"strings"
 
 	"golang.org/x/crypto/ssh"
@@ -204,7 +203,7 @@ func classifyUnparsableLine(line string, cause error) error {
 func severalLinesError(lines []string) error {
 	keys := 0
 	for _, line := range lines {
-		if _, err := parseLine(line); err == nil || errors.Is(err, KindUnsupportedType) || errors.Is(err, KindOptions) || errors.Is(err, KindMultipleKeys) {
+		if isKeyLine(line) {
 			keys++
 		}
 	}
@@ -216,6 +215,18 @@ func severalLinesError(lines []string) error {
 		"An SSH public key is a single line, but %d lines were given. "+
 			"Paste the contents of your .pub file (for example ~/.ssh/id_ed25519.pub) without line breaks: one line that starts with ssh-ed25519.",
 		len(lines))
+}
+
+// isKeyLine reports whether line holds a key of any type, accepted or not:
+// one that parses, with or without options, or one whose first field names a
+// key type (which may be one x/crypto cannot parse, such as ssh-dss).
+func isKeyLine(line string) bool {
+	if _, _, _, _, err := ssh.ParseAuthorizedKey([]byte(line)); err == nil {
+		return true
+	}
+	first, _, _ := strings.Cut(line, " ")
+	first, _, _ = strings.Cut(first, "\t")
+	return isKeyTypeName(first)
 }
 
 // hasSecondKey reports whether a parsed line's comment holds another key,
