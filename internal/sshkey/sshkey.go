@@ -69,15 +69,16 @@ func (k PublicKey) String() string { return k.Line }
 
 // Parse reads one ssh-ed25519 public key as a user pastes it: a single
 // authorized_keys line "ssh-ed25519 AAAA... [comment]", with any surrounding
-// white space and line endings (CR, LF, CRLF). Anything else is rejected with
-// an *Error; see Kind for the cases.
+// white space and line endings (CR, LF, CRLF) and a leading byte order mark.
+// Anything else is rejected with an *Error; see Kind for the cases.
 func Parse(text string) (PublicKey, error) {
 	if len(text) > MaxPublicKeyLength {
 		return PublicKey{}, newError(KindMalformed, nil,
 			"This is not an SSH public key: it is longer than %d KiB, and an ssh-ed25519 public key is a single line of about 100 characters. "+
 				"Paste the contents of your .pub file (for example ~/.ssh/id_ed25519.pub).", MaxPublicKeyLength>>10)
 	}
-	text = strings.TrimSpace(text)
+	// A byte order mark is what Windows editors put before a saved .pub file.
+	text = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(text), "\uFEFF"))
 	if text == "" {
 		return PublicKey{}, newError(KindEmpty, nil,
 			"No public key was given. Paste the contents of your .pub file (for example ~/.ssh/id_ed25519.pub): "+

@@ -65,6 +65,9 @@ func TestParseGoldenKey(t *testing.T) {
 	if pk.Line != goldenPublicLine {
 		t.Errorf("Line = %q, want %q", pk.Line, goldenPublicLine)
 	}
+	if pk.Fingerprint != goldenFingerprint {
+		t.Errorf("Fingerprint = %q, ssh-keygen printed %q", pk.Fingerprint, goldenFingerprint)
+	}
 	seed, _ := hex.DecodeString(goldenSeedHex)
 	if !pk.Key.Equal(ed25519.NewKeyFromSeed(seed).Public()) {
 		t.Error("Key is not the public key of the golden seed")
@@ -106,6 +109,7 @@ func TestParseTolerance(t *testing.T) {
 		{"as written by ssh-keygen", testdata(t, "ed25519.pub"), "test@example"},
 		{"no comment", keyOnly, ""},
 		{"CRLF", line + "\r\n", "test@example"},
+		{"UTF-8 byte order mark", "\uFEFF" + line + "\r\n", "test@example"},
 		{"CR only", line + "\r", "test@example"},
 		{"leading and trailing blank lines", "\r\n\n  " + line + "  \n\r\n", "test@example"},
 		{"tabs", "\t" + strings.Replace(keyOnly, " ", "\t", 1) + "\tsome comment\t", "some comment"},
