@@ -125,6 +125,8 @@ func TestParsePrivateKeyErrors(t *testing.T) {
 		{"rsa PEM (PKCS#1)", testdata(t, "rsa_pem"), KindUnsupportedType, "ssh-rsa", []string{"ssh-rsa"}},
 		{"ecdsa PEM (SEC 1)", testdata(t, "ecdsa_pem"), KindUnsupportedType, "ecdsa-sha2-nistp256", nil},
 
+		{"rsa pkcs8", testdata(t, "rsa_pkcs8"), KindUnsupportedType, "ssh-rsa", nil},
+		{"ecdsa P-521 pkcs8", testdata(t, "ecdsa521_pkcs8"), KindUnsupportedType, "ecdsa-sha2-nistp521", nil},
 		{"ed25519 pkcs8", testdata(t, "ed25519_pkcs8"), KindUnsupportedFormat, "", []string{"PKCS#8", "OpenSSH format"}},
 		{"ed448 pkcs8", testdata(t, "ed448_pkcs8"), KindUnsupportedFormat, "", []string{"PKCS#8"}},
 		{"encrypted pkcs8", testdata(t, "ed25519_pkcs8_encrypted"), KindUnsupportedFormat, "", []string{"PKCS#8"}},
