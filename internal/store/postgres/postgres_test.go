@@ -72,15 +72,21 @@ func adminConn(t testing.TB, dsn string) *pgx.Conn {
 	return conn
 }
 
+// schemaConn connects to the test database with the test schema as its
+// search_path, bypassing the store.
+func (db testDB) schemaConn(t testing.TB) *pgx.Conn {
+	t.Helper()
+	conn := adminConn(t, db.dsn)
+	if _, err := conn.Exec(context.Background(), "SET search_path TO "+db.opts.Schema); err != nil {
+		t.Fatal(err)
+	}
+	return conn
+}
+
 // exec runs SQL inside the test schema, for tests that tamper with it.
 func (db testDB) exec(t testing.TB, sql string, args ...any) {
 	t.Helper()
-	conn := adminConn(t, db.dsn)
-	ctx := context.Background()
-	if _, err := conn.Exec(ctx, "SET search_path TO "+db.opts.Schema); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := conn.Exec(ctx, sql, args...); err != nil {
+	if _, err := db.schemaConn(t).Exec(context.Background(), sql, args...); err != nil {
 		t.Fatalf("%s: %v", sql, err)
 	}
 }
