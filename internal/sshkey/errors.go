@@ -13,7 +13,7 @@ import (
 // Kinds are comparable constants; they never change at run time.
 type Kind uint8
 
-// The kinds of rejection. Every error returned by this package is an *Error
+// The kinds of rejection. Every rejection is an *Error
 // carrying one of them.
 const (
 	// KindEmpty: nothing but white space was given.
@@ -81,7 +81,9 @@ func (k Kind) String() string {
 // Error makes a Kind usable as the target of errors.Is.
 func (k Kind) Error() string { return "sshkey: " + k.String() }
 
-// Error is the only error type this package returns.
+// Error is the error type of every rejected input: Parse, ParsePrivateKey,
+// FromHex and FromEd25519 return no other. (Generate fails only when
+// crypto/rand does, with a plain wrapped error.)
 //
 // Error() is a complete sentence or two written for the person who supplied
 // the key: it says what is wrong and what to do, and is safe to return
