@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	emulator "github.com/encord-emulator/encord-emulator"
@@ -74,6 +75,9 @@ type Server struct {
 	http     *http.Server
 	listener net.Listener
 	done     chan error
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // New opens the store (migrating it when asked), applies the seed, and
@@ -107,7 +111,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	var reseed func(context.Context) error
 	if seedFile != nil {
 		reseed = func(ctx context.Context) error { return seedFile.Apply(ctx, svc) }
-		if err := reseed(ctx); err != nil {
+		if err := applySeedIfEmpty(ctx, svc, reseed, opts.Logger); err != nil {
 			st.Close()
 			return nil, err
 		}
@@ -122,6 +126,22 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		Reseed:       reseed,
 	})
 	return s, nil
+}
+
+// applySeedIfEmpty applies the seed at startup unless the store already
+// holds workspaces: a Postgres database keeps its state across restarts and
+// replicas, and re-applying a seed to it would collide with itself. Reset
+// always replays the seed.
+func applySeedIfEmpty(ctx context.Context, svc *accounts.Service, apply func(context.Context) error, log *slog.Logger) error {
+	existing, err := svc.ListWorkspaces(ctx)
+	if err != nil {
+		return fmt.Errorf("checking whether the store is empty before seeding: %w", err)
+	}
+	if len(existing) > 0 {
+		log.InfoContext(ctx, "seed not applied: the store already holds workspaces (POST /_emulator/reset wipes them and replays the seed)", "workspaces", len(existing))
+		return nil
+	}
+	return apply(ctx)
 }
 
 func openStore(ctx context.Context, opts Options) (store.Store, error) {
@@ -173,8 +193,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { s.done <- s.http.Serve(ln) }()
 	select {
 	case err := <-s.done:
-		s.store.Close()
-		return err
+		s.http = nil
+		return errors.Join(err, s.Close())
 	case <-ctx.Done():
 	}
 	return s.Close()
@@ -200,20 +220,21 @@ func (s *Server) Addr() string {
 // URL is the base URL to give the SDK as domain=.
 func (s *Server) URL() string { return "http://" + s.Addr() }
 
-// Close shuts the server down gracefully and closes the store.
+// Close shuts the server down gracefully: it stops accepting connections,
+// waits up to ShutdownTimeout for in-flight requests, then closes the store.
+// Calling it again returns the first result.
 func (s *Server) Close() error {
-	var err error
-	if s.http != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), s.opts.ShutdownTimeout)
-		defer cancel()
-		err = s.http.Shutdown(ctx)
-		if serveErr := <-s.done; serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) && err == nil {
-			err = serveErr
+	s.closeOnce.Do(func() {
+		var err error
+		if s.http != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), s.opts.ShutdownTimeout)
+			defer cancel()
+			err = s.http.Shutdown(ctx)
+			if serveErr := <-s.done; serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+				err = errors.Join(err, serveErr)
+			}
 		}
-		s.http = nil
-	}
-	if cerr := s.store.Close(); err == nil {
-		err = cerr
-	}
-	return err
+		s.closeErr = errors.Join(err, s.store.Close())
+	})
+	return s.closeErr
 }
