@@ -64,7 +64,7 @@ func (v *Verifier) verifyV2(method, target string, sigInputs []string, header ht
 	var digestBuf [contentDigestLen]byte
 	digest := appendContentDigest(digestBuf[:0], body)
 	if string(digest) != digestHeader {
-		return res.fail(digestError(digestHeader, digest, len(body)))
+		return res.fail(digestError(digestHeader, string(digest), len(body)))
 	}
 
 	var key [ed25519.PublicKeySize]byte
@@ -298,14 +298,14 @@ func appendContentDigest(dst, body []byte) []byte {
 	return append(dst, ':')
 }
 
-func digestError(received string, computed []byte, bodyLen int) *Error {
+func digestError(received, computed string, bodyLen int) *Error {
 	if !strings.HasPrefix(received, contentDigestPrefix) || !strings.HasSuffix(received, ":") || len(received) != contentDigestLen {
 		return errorf(ReasonMalformedHeader,
 			"Content-Digest %s is not of the form sha-256=:{base64 of SHA-256(body)}: (the SDK sends sha-256 only)", excerpt(received))
 	}
 	return errorf(ReasonDigestMismatch,
 		"Content-Digest is %s but the %d-byte body received hashes to %s; the body must be sent exactly as it was hashed",
-		received, bodyLen, computed)
+		truncate(received), bodyLen, computed)
 }
 
 // appendSignatureBase appends the RFC 9421 signature base of the SDK's
@@ -332,8 +332,14 @@ func excerpt(s string) string {
 	return fmt.Sprintf("%q", s)
 }
 
-// truncate cuts s to a readable length, unquoted.
+// truncate cuts s to a readable length, and leaves it unquoted when it is
+// printable ASCII (quoting a list of quoted strings only hurts reading).
 func truncate(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] > '~' {
+			return excerpt(s)
+		}
+	}
 	if len(s) > maxExcerpt {
 		return s[:maxExcerpt] + "..."
 	}
