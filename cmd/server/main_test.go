@@ -107,7 +107,9 @@ func TestServeStopsGracefully(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	var errOut bytes.Buffer
-	go func() { done <- run(ctx, []string{"serve", "--addr", addr, "--log-level", "error"}, &bytes.Buffer{}, &errOut) }()
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", addr, "--log-level", "error"}, &bytes.Buffer{}, &errOut)
+	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		resp, err := http.Get("http://" + addr + "/_emulator/readyz")
