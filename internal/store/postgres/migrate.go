@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"sync"
 
 	"github.com/golang-migrate/migrate/v4"
 	pgxmigrate "github.com/golang-migrate/migrate/v4/database/pgx/v5"
@@ -32,36 +30,26 @@ var (
 // LatestVersion returns the version of the newest embedded migration: the
 // schema version this build expects.
 func LatestVersion() (uint, error) {
-	latest, err := latestVersion()
-	if err != nil {
-		return 0, fmt.Errorf("postgres: reading embedded migrations: %w", err)
-	}
-	return latest, nil
-}
-
-// latestVersion walks the embedded migrations once per process; they cannot
-// change while it runs.
-var latestVersion = sync.OnceValues(func() (uint, error) {
 	src, err := iofs.New(migrations.FS, ".")
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("postgres: reading embedded migrations: %w", err)
 	}
 	defer src.Close()
 	version, err := src.First()
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("postgres: reading embedded migrations: %w", err)
 	}
 	for {
 		next, err := src.Next(version)
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, os.ErrNotExist) {
+		if errors.Is(err, fs.ErrNotExist) {
 			return version, nil
 		}
 		if err != nil {
-			return 0, err
+			return 0, fmt.Errorf("postgres: reading embedded migrations: %w", err)
 		}
 		version = next
 	}
-})
+}
 
 // checkSchemaVersion compares the version recorded by golang-migrate with the
 // embedded one. applied is 0 when no migration ever ran.
