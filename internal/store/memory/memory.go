@@ -183,8 +183,8 @@ func (s *Store) ResolveKey(ctx context.Context, publicKeyHex string) (store.KeyR
 // resolveKeyRow returns the active key registered under publicKeyHex, else the
 // most recently revoked one, else nil.
 func (t *tables) resolveKeyRow(publicKeyHex string) *keyRow {
-	if id, ok := t.activeKeyByHex.lookup(publicKeyHex); ok {
-		return t.keys.rows[id]
+	if row := t.activeKeyByHex.lookup(publicKeyHex); row != nil {
+		return row
 	}
 	var latest *keyRow
 	for _, id := range t.revokedKeysByHex.lookup(publicKeyHex) {
@@ -242,11 +242,11 @@ func (s *Store) ResolveToken(ctx context.Context, hash string) (store.TokenResol
 		return store.TokenResolution{}, errClosed
 	}
 
-	id, ok := s.data.tokenByHash.lookup(hash)
-	if !ok {
+	row := s.data.tokenByHash.lookup(hash)
+	if row == nil {
 		return store.TokenResolution{}, fmt.Errorf("memory: token: %w", store.ErrNotFound)
 	}
-	tok := *s.data.tokens.rows[id]
+	tok := *row
 	owner := s.data.describeOwner(tok.Owner)
 	return store.TokenResolution{
 		Token:     tok,

@@ -39,37 +39,33 @@ type index[T any] interface {
 	update(id string, old, new *T)
 }
 
-// uniqueIndex maps a natural key to the one row id that carries it. keyOf
+// uniqueIndex maps a natural key to the one row that carries it. keyOf
 // reports false for rows the index does not cover (a removed member, a
-// revoked key), which is how "unique among live rows" is expressed.
+// revoked key), which is how "unique among live rows" is expressed. It holds
+// the row itself, not its id, so that a lookup by natural key costs one map
+// access: that is the authentication path.
 type uniqueIndex[T any] struct {
 	keyOf func(*T) (string, bool)
-	ids   map[string]string
+	rows  map[string]*T
 }
 
 func newUniqueIndex[T any](keyOf func(*T) (string, bool)) *uniqueIndex[T] {
-	return &uniqueIndex[T]{keyOf: keyOf, ids: make(map[string]string)}
+	return &uniqueIndex[T]{keyOf: keyOf, rows: make(map[string]*T)}
 }
 
-func (x *uniqueIndex[T]) update(id string, old, new *T) {
+func (x *uniqueIndex[T]) update(_ string, old, new *T) {
 	oldKey, oldIndexed := indexKey(x.keyOf, old)
 	newKey, newIndexed := indexKey(x.keyOf, new)
-	if oldIndexed == newIndexed && oldKey == newKey {
-		return
-	}
-	if oldIndexed && x.ids[oldKey] == id {
-		delete(x.ids, oldKey)
+	if oldIndexed && (!newIndexed || oldKey != newKey) && x.rows[oldKey] == old {
+		delete(x.rows, oldKey)
 	}
 	if newIndexed {
-		x.ids[newKey] = id
+		x.rows[newKey] = new // also when only the row changed, not its key
 	}
 }
 
-// lookup returns the id of the row carrying key.
-func (x *uniqueIndex[T]) lookup(key string) (string, bool) {
-	id, ok := x.ids[key]
-	return id, ok
-}
+// lookup returns the row carrying key, nil if none does.
+func (x *uniqueIndex[T]) lookup(key string) *T { return x.rows[key] }
 
 // groupIndex maps a key to the set of row ids that carry it (the members of
 // a workspace, the keys of an owner, ...).

@@ -197,7 +197,7 @@ func (tx *txn) CreateMember(ctx context.Context, m store.Member) error {
 		return alreadyExists("member", m.ID)
 	}
 	if m.RemovedAt == nil {
-		if _, taken := t.liveMemberByEmail.lookup(strings.ToLower(m.Email)); taken {
+		if t.liveMemberByEmail.lookup(strings.ToLower(m.Email)) != nil {
 			return alreadyExists("member email", m.Email)
 		}
 	}
@@ -223,11 +223,11 @@ func (tx *txn) GetMemberByEmail(ctx context.Context, email string) (store.Member
 	if err != nil {
 		return store.Member{}, err
 	}
-	id, ok := t.liveMemberByEmail.lookup(strings.ToLower(email))
-	if !ok {
+	m := t.liveMemberByEmail.lookup(strings.ToLower(email))
+	if m == nil {
 		return store.Member{}, notFound("member email", email)
 	}
-	return cloneMember(*t.members.rows[id]), nil
+	return cloneMember(*m), nil
 }
 
 func (tx *txn) ListMembers(ctx context.Context, workspaceID string, includeRemoved bool) ([]store.Member, error) {
@@ -290,7 +290,7 @@ func (tx *txn) CreateServiceAccount(ctx context.Context, sa store.ServiceAccount
 		return alreadyExists("service account", sa.ID)
 	}
 	if sa.DeletedAt == nil {
-		if _, taken := t.liveAccountByEmail.lookup(strings.ToLower(sa.Email)); taken {
+		if t.liveAccountByEmail.lookup(strings.ToLower(sa.Email)) != nil {
 			return alreadyExists("service account email", sa.Email)
 		}
 	}
@@ -372,7 +372,7 @@ func (tx *txn) CreateKey(ctx context.Context, k store.Key) error {
 		return alreadyExists("key", k.ID)
 	}
 	if k.Active() {
-		if _, taken := t.activeKeyByHex.lookup(k.PublicKeyHex); taken {
+		if t.activeKeyByHex.lookup(k.PublicKeyHex) != nil {
 			return fmt.Errorf("memory: key %s: %w", k.PublicKeyHex, store.ErrDuplicateKey)
 		}
 	}
@@ -474,7 +474,7 @@ func (tx *txn) CreateToken(ctx context.Context, tok store.Token) error {
 	if t.tokens.rows[tok.ID] != nil {
 		return alreadyExists("token", tok.ID)
 	}
-	if _, taken := t.tokenByHash.lookup(tok.Hash); taken {
+	if t.tokenByHash.lookup(tok.Hash) != nil {
 		return alreadyExists("token hash", tok.Hash)
 	}
 	tok = cloneToken(tok)
@@ -487,11 +487,11 @@ func (tx *txn) DeleteToken(ctx context.Context, hash string) error {
 	if err != nil {
 		return err
 	}
-	id, ok := t.tokenByHash.lookup(hash)
-	if !ok {
+	tok := t.tokenByHash.lookup(hash)
+	if tok == nil {
 		return fmt.Errorf("memory: token: %w", store.ErrNotFound)
 	}
-	put(tx, t.tokens, id, nil)
+	put(tx, t.tokens, tok.ID, nil)
 	return nil
 }
 

@@ -185,15 +185,20 @@ func memberTests() []conformanceTest {
 		{"Member/EmailUniqueAmongLiveMembers", func(t *testing.T, s store.Store) {
 			ws1, ws2, ws3 := newWorkspace(), newWorkspace(), newWorkspace()
 			m := newMember(ws1.ID)
+			// Accounts lower-cases emails, but the store compares them
+			// case-insensitively whatever it was given.
+			m.Email = "Mixed.Case-" + newID()[:8] + "@Example.COM"
 			create(t, s, ws1, ws2, ws3, m)
 
-			// The same email, in another case, in the same or another
+			// The same email, in other cases, in the same or another
 			// workspace.
-			for _, wsID := range []string{ws1.ID, ws2.ID} {
-				clash := newMember(wsID)
-				clash.Email = strings.ToUpper(m.Email)
-				err := tryTx(t, s, func(ctx context.Context, tx store.Tx) error { return tx.CreateMember(ctx, clash) })
-				wantErr(t, "CreateMember with a live member's email", err, store.ErrAlreadyExists)
+			for _, email := range []string{m.Email, strings.ToLower(m.Email), strings.ToUpper(m.Email)} {
+				for _, wsID := range []string{ws1.ID, ws2.ID} {
+					clash := newMember(wsID)
+					clash.Email = email
+					err := tryTx(t, s, func(ctx context.Context, tx store.Tx) error { return tx.CreateMember(ctx, clash) })
+					wantErr(t, "CreateMember with a live member's email as "+email, err, store.ErrAlreadyExists)
+				}
 			}
 
 			// Removing the member frees the email.
@@ -225,11 +230,14 @@ func memberTests() []conformanceTest {
 		{"Member/GetByEmail", func(t *testing.T, s store.Store) {
 			ws1, ws2 := newWorkspace(), newWorkspace()
 			m := newMember(ws1.ID)
+			m.Email = "Mixed.Case-" + newID()[:8] + "@Example.COM"
 			create(t, s, ws1, ws2, m)
-			got := read(t, s, func(ctx context.Context, tx store.Tx) (store.Member, error) {
-				return tx.GetMemberByEmail(ctx, strings.ToUpper(m.Email))
-			})
-			equal(t, "GetMemberByEmail in upper case", got, m)
+			for _, email := range []string{m.Email, strings.ToLower(m.Email), strings.ToUpper(m.Email)} {
+				got := read(t, s, func(ctx context.Context, tx store.Tx) (store.Member, error) {
+					return tx.GetMemberByEmail(ctx, email)
+				})
+				equal(t, "GetMemberByEmail("+email+")", got, m)
+			}
 
 			mustTx(t, s, func(ctx context.Context, tx store.Tx) error { return tx.MarkMemberRemoved(ctx, m.ID, now()) })
 			err := tryTx(t, s, func(ctx context.Context, tx store.Tx) error {
@@ -241,7 +249,7 @@ func memberTests() []conformanceTest {
 			rejoined := newMember(ws2.ID)
 			rejoined.Email = m.Email
 			create(t, s, rejoined)
-			got = read(t, s, func(ctx context.Context, tx store.Tx) (store.Member, error) {
+			got := read(t, s, func(ctx context.Context, tx store.Tx) (store.Member, error) {
 				return tx.GetMemberByEmail(ctx, m.Email)
 			})
 			equal(t, "GetMemberByEmail after rejoining", got, rejoined)
