@@ -146,7 +146,8 @@ func (c control) reset(w http.ResponseWriter, r *http.Request) error {
 	}
 	if c.reseed != nil {
 		if err := c.reseed(r.Context()); err != nil {
-			return err
+			// Keep the seed's own message: it names the file, line and entry.
+			return errs.Wrap(err, errs.From(err).Code, "the state was wiped but replaying the seed failed: %s", err.Error())
 		}
 	}
 	w.WriteHeader(http.StatusNoContent)
