@@ -69,6 +69,15 @@ func translate(err error) error {
 	return err
 }
 
+// asUnavailable makes err wrap store.ErrUnavailable, for failures that are
+// not the database's fault but still mean it cannot serve (Ping).
+func asUnavailable(err error) error {
+	if errors.Is(err, store.ErrUnavailable) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+}
+
 // unreachable reports whether err says the database could not be reached or
 // did not answer in time, as opposed to having answered with an error.
 func unreachable(err error) bool {

@@ -119,18 +119,18 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 }
 
 // Ping reports whether the database answers and carries exactly the schema
-// version of this build (not dirty). The errors wrap store.ErrUnavailable or
-// one of the ErrSchema* errors.
+// version of this build (not dirty). Every error wraps store.ErrUnavailable;
+// a schema in the wrong state also wraps one of the ErrSchema* errors.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.pool.Ping(ctx); err != nil {
 		return fmt.Errorf("postgres: ping: %w", translate(err))
 	}
 	version, dirty, err := readSchemaVersion(ctx, s.pool)
 	if err != nil {
-		return err
+		return asUnavailable(err)
 	}
 	if err := checkSchemaVersion(version, dirty); err != nil {
-		return fmt.Errorf("postgres: %w", err)
+		return asUnavailable(fmt.Errorf("postgres: %w", err))
 	}
 	return nil
 }

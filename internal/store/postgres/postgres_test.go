@@ -227,8 +227,8 @@ func TestPingRequiresMigratedSchema(t *testing.T) {
 	db := newTestDB(t)
 	ctx := context.Background()
 	s := db.open(t) // accepted: another replica may be migrating
-	if err := s.Ping(ctx); !errors.Is(err, postgres.ErrSchemaOutdated) {
-		t.Fatalf("Ping before migrating: %v, want ErrSchemaOutdated", err)
+	if err := s.Ping(ctx); !errors.Is(err, postgres.ErrSchemaOutdated) || !errors.Is(err, store.ErrUnavailable) {
+		t.Fatalf("Ping before migrating: %v, want ErrSchemaOutdated and ErrUnavailable", err)
 	}
 	db.migrateUp(t)
 	if err := s.Ping(ctx); err != nil {
