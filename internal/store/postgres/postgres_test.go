@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"os"
 	"testing"
 	"time"
 
@@ -13,21 +12,17 @@ import (
 
 	"github.com/encord-emulator/encord-emulator/internal/store"
 	"github.com/encord-emulator/encord-emulator/internal/store/postgres"
+	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
-// testDSN returns the connection string of the database the tests may use:
-// DATABASE_URL, or "" when the PG* variables (as pg_virtualenv exports them)
-// name one. Without either the test is skipped.
+// testDSN returns the connection string of the test database: DATABASE_URL,
+// or "" when the PG* variables (as pg_virtualenv exports them) name one.
+// Without either the test is skipped with SKIP-POSTGRES in its message, or
+// fails when EMULATOR_REQUIRE_POSTGRES is set (make test and CI set it); the
+// policy lives in testenv, shared by every package that runs on Postgres.
 func testDSN(t testing.TB) string {
 	t.Helper()
-	if dsn := os.Getenv("DATABASE_URL"); dsn != "" {
-		return dsn
-	}
-	if os.Getenv("PGHOST") != "" || os.Getenv("PGDATABASE") != "" {
-		return ""
-	}
-	t.Skip("SKIP-POSTGRES: postgres: no DATABASE_URL or PG* environment; run under pg_virtualenv (make test does)")
-	return ""
+	return testenv.PostgresDSN(t)
 }
 
 // testDB is one test's private Postgres schema in the shared test database.
