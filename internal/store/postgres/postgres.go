@@ -123,7 +123,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 // a schema in the wrong state also wraps one of the ErrSchema* errors.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.pool.Ping(ctx); err != nil {
-		return fmt.Errorf("postgres: ping: %w", translate(err))
+		return asUnavailable(fmt.Errorf("postgres: ping: %w", translate(err)))
 	}
 	version, dirty, err := readSchemaVersion(ctx, s.pool)
 	if err != nil {
