@@ -47,6 +47,7 @@ type Service struct {
 	quotas     store.Quotas
 	now        func() time.Time
 	log        *slog.Logger
+	keyUse     keyUse
 }
 
 // New returns a Service over st.

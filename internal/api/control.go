@@ -5,12 +5,14 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
+	"github.com/encord-emulator/encord-emulator/internal/journal"
 )
 
 // control serves /_emulator: what only an emulator has (design.md 3.3).
@@ -19,12 +21,17 @@ type control struct {
 	adminToken string
 	reseed     func(context.Context) error
 	ready      func(context.Context) error
+	sdk        sdkAuth
 	errorWriter
 }
 
 func (c control) routes(r chi.Router) {
 	r.Get("/healthz", c.healthz)
 	r.Get("/readyz", c.readyz)
+	// whoami authenticates with SDK credentials, which use the
+	// Authorization header too, so the admin token cannot guard it; it
+	// reveals nothing the credentials' holder does not already own.
+	r.HandleFunc("/whoami", c.whoami)
 	r.Group(func(r chi.Router) {
 		r.Use(c.requireAdminToken)
 		r.Route("/workspaces", func(r chi.Router) {
@@ -35,6 +42,7 @@ func (c control) routes(r chi.Router) {
 			r.Patch("/{workspaceId}/quotas", c.handle(c.setQuotas))
 		})
 		r.Post("/reset", c.handle(c.reset))
+		r.Get("/requests", c.handle(c.requests))
 		r.Get("/state", c.handle(c.exportState))
 		r.Put("/state", c.handle(c.importState))
 	})
@@ -144,6 +152,7 @@ func (c control) reset(w http.ResponseWriter, r *http.Request) error {
 	if err := c.accounts.Reset(r.Context()); err != nil {
 		return err
 	}
+	c.sdk.journal.Clear()
 	if c.reseed != nil {
 		if err := c.reseed(r.Context()); err != nil {
 			// Keep the seed's own message: it names the file, line and entry.
@@ -172,5 +181,52 @@ func (c control) importState(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type whoamiView struct {
+	Authenticated bool                `json:"authenticated"`
+	Scheme        string              `json:"scheme"`
+	Principal     *accounts.Principal `json:"principal,omitempty"`
+	Reason        string              `json:"reason,omitempty"`
+	Message       string              `json:"message,omitempty"`
+	SignatureBase string              `json:"signatureBase,omitempty"`
+}
+
+// whoami authenticates the request exactly as the SDK plane does (sign it
+// for its own method and target) and says who the credentials are, or
+// exactly why they fail.
+func (c control) whoami(w http.ResponseWriter, r *http.Request) {
+	dec := c.sdk.authenticate(r, dialectV2)
+	c.sdk.record(r, dec)
+	if dec.err != nil {
+		status := dec.err.status
+		writeJSON(w, status, whoamiView{Scheme: dec.result.Scheme.String(), Reason: dec.reason, Message: dec.err.message, SignatureBase: dec.result.SignatureBase})
+		return
+	}
+	p := dec.principal
+	writeJSON(w, http.StatusOK, whoamiView{Authenticated: true, Scheme: dec.result.Scheme.String(), Principal: &p})
+}
+
+type requestsView struct {
+	Items []journal.Entry `json:"items"`
+}
+
+// requests lists recent SDK-plane auth decisions, newest first, filtered
+// by traceId, keyId or outcome, at most limit (default 100).
+func (c control) requests(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := journal.Filter{TraceID: q.Get("traceId"), KeyID: q.Get("keyId"), Outcome: q.Get("outcome"), Limit: DefaultPageSize}
+	if raw := q.Get("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > journal.DefaultCapacity {
+			return errs.Invalid("limit", "limit must be an integer from 1 to %d, got %q", journal.DefaultCapacity, raw)
+		}
+		f.Limit = n
+	}
+	if f.Outcome != "" && f.Outcome != journal.Allowed && f.Outcome != journal.Denied {
+		return errs.Invalid("outcome", "outcome must be %q or %q", journal.Allowed, journal.Denied)
+	}
+	writeJSON(w, http.StatusOK, requestsView{Items: c.sdk.journal.List(f)})
 	return nil
 }

@@ -11,12 +11,15 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
+	"github.com/encord-emulator/encord-emulator/internal/auth"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
+	"github.com/encord-emulator/encord-emulator/internal/journal"
 )
 
 // Config configures the router.
@@ -34,6 +37,14 @@ type Config struct {
 	Reseed func(context.Context) error
 	// Ready reports whether the store is reachable and migrated.
 	Ready func(context.Context) error
+	// SignatureWindow is the accepted range of a v2 signature's created
+	// parameter around now (default 600 s past, 60 s future).
+	SignatureWindow auth.Window
+	// Now is the clock of signature verification (default time.Now).
+	Now func() time.Time
+	// JournalCapacity is how many SDK auth decisions GET
+	// /_emulator/requests keeps (default 1000).
+	JournalCapacity int
 }
 
 // NewHandler returns the router of all three planes.
@@ -48,9 +59,15 @@ func NewHandler(cfg Config) http.Handler {
 		cfg.Ready = cfg.Accounts.Store().Ping
 	}
 	ew := errorWriter{log: cfg.Logger}
+	sdk := sdkAuth{
+		accounts: cfg.Accounts,
+		verifier: &auth.Verifier{Window: cfg.SignatureWindow, Now: cfg.Now},
+		journal:  journal.New(cfg.JournalCapacity),
+		log:      cfg.Logger,
+	}
 
 	r := chi.NewRouter()
-	r.Use(recoverer(ew), requestLog(cfg.Logger), limitBody(cfg.MaxBodyBytes))
+	r.Use(recoverer(ew), requestLog(cfg.Logger), limitBody(cfg.MaxBodyBytes), collapseV1Slash)
 	r.NotFound(ew.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return errs.New(errs.NotFound, "no route %s %s; the routes are listed in GET /openapi.yaml", r.Method, r.URL.Path)
 	}))
@@ -63,8 +80,23 @@ func NewHandler(cfg Config) http.Handler {
 		_, _ = w.Write(cfg.OpenAPI)
 	})
 	r.Route("/api/v1", management{accounts: cfg.Accounts, errorWriter: ew}.routes)
-	r.Route("/_emulator", control{accounts: cfg.Accounts, adminToken: cfg.AdminToken, reseed: cfg.Reseed, ready: cfg.Ready, errorWriter: ew}.routes)
+	r.Route("/_emulator", control{accounts: cfg.Accounts, adminToken: cfg.AdminToken, reseed: cfg.Reseed, ready: cfg.Ready, sdk: sdk, errorWriter: ew}.routes)
+	r.Group(newSDKPlane(cfg.Accounts, sdk, cfg.Logger).routes)
 	return r
+}
+
+// collapseV1Slash routes "//public..." as "/public...": the SDK builds v1
+// URLs by concatenation, so a domain given with a trailing slash yields a
+// double slash (protocol 4.2). The v1 signature does not cover the path, and
+// r.RequestURI, which v2 signatures cover, is left untouched.
+func collapseV1Slash(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "//public") {
+			r.URL.Path = r.URL.Path[1:]
+			r.URL.RawPath = ""
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // recoverer turns a panic into a logged 500 with the plane's error shape,

@@ -22,6 +22,7 @@ const (
 	Authorisation       Code = "AUTHORISATION_ERROR"
 	NotFound            Code = "RESOURCE_NOT_FOUND_ERROR"
 	DuplicateSSHKey     Code = "DUPLICATE_SSH_KEY_ERROR"
+	SSHKeyNotFound      Code = "SSH_KEY_NOT_FOUND_ERROR"
 	ResourceExists      Code = "RESOURCE_EXISTS_ERROR"
 	QuotaExceeded       Code = "QUOTA_EXCEEDED_ERROR"
 	OperationNotAllowed Code = "OPERATION_NOT_ALLOWED"
@@ -35,7 +36,7 @@ const (
 // HTTPStatus is the status the management and control planes answer with.
 func (c Code) HTTPStatus() int {
 	switch c {
-	case InvalidArguments:
+	case InvalidArguments, SSHKeyNotFound:
 		return http.StatusBadRequest
 	case Authentication:
 		return http.StatusUnauthorized

@@ -1,0 +1,122 @@
+// Package journal keeps the recent authentication decisions of the SDK
+// plane in memory, for GET /_emulator/requests: when an SDK call fails, the
+// journal says exactly why (unknown key, revoked because the member was
+// removed, signature mismatch with the signature base the server computed,
+// created too old, ...). Each process keeps its own journal; it holds no
+// secret (no token, no signature, no private key).
+package journal
+
+import (
+	"sync"
+	"time"
+)
+
+// Principal is who a request authenticated as.
+type Principal struct {
+	Type        string `json:"type"`
+	ID          string `json:"id"`
+	Email       string `json:"email"`
+	WorkspaceID string `json:"workspaceId"`
+	Role        string `json:"role"`
+}
+
+// Entry is one authentication decision.
+type Entry struct {
+	Seq     uint64     `json:"seq"`
+	Time    time.Time  `json:"time"`
+	TraceID string     `json:"traceId"`
+	Method  string     `json:"method"`
+	Target  string     `json:"target"`
+	Scheme  string     `json:"scheme"`
+	KeyID   string     `json:"keyId,omitempty"` // the SDK's key id (public key hex)
+	Outcome string     `json:"outcome"`         // "allowed" or "denied"
+	Status  int        `json:"status"`
+	Reason  string     `json:"reason,omitempty"`
+	Message string     `json:"message,omitempty"`
+	Who     *Principal `json:"principal,omitempty"`
+	// SignatureBase is the v2 signature base the server computed, set when
+	// the signature did not verify, to compare with the client's.
+	SignatureBase string `json:"signatureBase,omitempty"`
+}
+
+// Outcomes.
+const (
+	Allowed = "allowed"
+	Denied  = "denied"
+)
+
+// DefaultCapacity is how many entries a journal keeps by default.
+const DefaultCapacity = 1000
+
+// Journal is a fixed-size ring of entries, safe for concurrent use.
+type Journal struct {
+	mu      sync.Mutex
+	entries []Entry
+	next    int
+	seq     uint64
+}
+
+// New returns a journal keeping the last capacity entries.
+func New(capacity int) *Journal {
+	if capacity <= 0 {
+		capacity = DefaultCapacity
+	}
+	return &Journal{entries: make([]Entry, 0, capacity)}
+}
+
+// Add records e, numbering it, and forgets the oldest entry when full.
+func (j *Journal) Add(e Entry) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.seq++
+	e.Seq = j.seq
+	if len(j.entries) < cap(j.entries) {
+		j.entries = append(j.entries, e)
+		return
+	}
+	j.entries[j.next] = e
+	j.next = (j.next + 1) % len(j.entries)
+}
+
+// Filter selects entries; zero fields match everything.
+type Filter struct {
+	TraceID string
+	KeyID   string
+	Outcome string
+	Limit   int
+}
+
+func (f Filter) match(e Entry) bool {
+	return (f.TraceID == "" || e.TraceID == f.TraceID) &&
+		(f.KeyID == "" || e.KeyID == f.KeyID) &&
+		(f.Outcome == "" || e.Outcome == f.Outcome)
+}
+
+// List returns the matching entries, newest first, at most f.Limit (all
+// when zero).
+func (j *Journal) List(f Filter) []Entry {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	out := []Entry{}
+	n := len(j.entries)
+	for i := 0; i < n; i++ {
+		// Walk backwards from the newest entry.
+		e := j.entries[(j.next-1-i+2*n)%n]
+		if !f.match(e) {
+			continue
+		}
+		out = append(out, e)
+		if f.Limit > 0 && len(out) == f.Limit {
+			break
+		}
+	}
+	return out
+}
+
+// Clear forgets every entry (reset).
+func (j *Journal) Clear() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.entries = j.entries[:0]
+	j.next = 0
+}
