@@ -269,6 +269,26 @@ func resourceTests() []conformanceTest {
 			got.SharedWith[0].ID = "scribbled"
 			got.Attributes[2] = 'y'
 			equal(t, "resource after its copies changed", getResource(t, s, want), want)
+
+			// The same holds for the time pointers of members and keys.
+			removedAt := now()
+			m.RemovedAt = &removedAt
+			k := newKey(ws.ID, userOf(m))
+			revokedAt := now()
+			k.RevokedAt = &revokedAt
+			create(t, s, k)
+			mustTx(t, s, func(ctx context.Context, tx store.Tx) error { return tx.MarkMemberRemoved(ctx, m.ID, removedAt) })
+			wantMember, wantKey := m, k
+			wantMember.RemovedAt, wantKey.RevokedAt = ptr(removedAt), ptr(revokedAt)
+			removedAt, revokedAt = at(0), at(0)
+			gotMember := read(t, s, func(ctx context.Context, tx store.Tx) (store.Member, error) { return tx.GetMember(ctx, m.ID) })
+			*gotMember.RemovedAt = at(0)
+			gotKey := getKey(t, s, k.ID)
+			*gotKey.RevokedAt = at(0)
+			equal(t, "member after its copies changed", read(t, s, func(ctx context.Context, tx store.Tx) (store.Member, error) {
+				return tx.GetMember(ctx, m.ID)
+			}), wantMember)
+			equal(t, "key after its copies changed", getKey(t, s, k.ID), wantKey)
 		}},
 	}
 }
