@@ -126,6 +126,10 @@ func newTables() *tables {
 // released (a panic then continues). A context already done when the
 // transaction would start, or once the lock is acquired, stops it before fn
 // runs.
+//
+// fn must not call the Store's own methods (Tx, ResolveKey, ...): they wait
+// for the lock fn's transaction holds, so the call would never return. Read
+// through tx instead.
 func (s *Store) Tx(ctx context.Context, fn func(tx store.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("memory: begin transaction: %w", err)
@@ -215,8 +219,8 @@ type ownerView struct {
 	gone        bool
 }
 
-// describeOwner describes owner as it is now. An owner whose row no longer
-// exists (it cannot, while its keys exist, unless written so) counts as gone.
+// describeOwner describes owner as it is now. An owner without a row (the
+// store does not require one when a key or token is created) counts as gone.
 func (t *tables) describeOwner(owner store.Owner) ownerView {
 	switch owner.Type {
 	case store.OwnerUser:

@@ -143,7 +143,7 @@ func (tx *txn) DeleteWorkspace(ctx context.Context, id string) error {
 	// Keys and tokens are found both by workspace and by owner, so that
 	// nothing of a deleted principal survives even if it was written with a
 	// workspace id that is not its owner's.
-	owners := make([]store.Owner, 0)
+	var owners []store.Owner
 	for _, memberID := range t.membersByWorkspace.lookup(id) {
 		owners = append(owners, store.Owner{Type: store.OwnerUser, ID: memberID})
 		put(tx, t.members, memberID, nil)

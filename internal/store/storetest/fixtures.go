@@ -27,11 +27,11 @@ func newID() string {
 // now is the current time as callers pass it: UTC, microsecond precision.
 func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
-// epoch is a fixed, microsecond-precise instant for tests that order rows by
-// explicit creation times.
-var epoch = time.Date(2024, time.March, 1, 9, 30, 0, 123456000, time.UTC)
-
-func at(offset time.Duration) time.Time { return epoch.Add(offset) }
+// at returns a fixed, microsecond-precise instant plus offset, for tests that
+// order rows by explicit times.
+func at(offset time.Duration) time.Time {
+	return time.Date(2024, time.March, 1, 9, 30, 0, 123456000, time.UTC).Add(offset)
+}
 
 func ptr[T any](v T) *T { return &v }
 

@@ -26,9 +26,10 @@ type conformanceTest struct {
 }
 
 // Run runs the conformance suite. newStore returns a fresh, empty store; the
-// suite closes it (once, when the subtest ends). Subtests run one after the
-// other, never in parallel, so a backend may give every subtest the same
-// database emptied in between.
+// suite closes it, once, when the subtest ends (or in the subtest, for those
+// testing a closed store). Subtests run one after the other, never in
+// parallel, so a backend may give every subtest the same database emptied in
+// between.
 func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 	groups := [][]conformanceTest{
 		workspaceTests(),

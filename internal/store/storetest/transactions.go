@@ -12,9 +12,11 @@ import (
 // errAbort is what the transactions under test fail with.
 var errAbort = errors.New("storetest: abort the transaction")
 
-var allKinds = []store.ResourceKind{
-	store.KindProject, store.KindDataset, store.KindOntology,
-	store.KindStorageFolder, store.KindGroup, store.KindCloudIntegration,
+func allKinds() []store.ResourceKind {
+	return []store.ResourceKind{
+		store.KindProject, store.KindDataset, store.KindOntology,
+		store.KindStorageFolder, store.KindGroup, store.KindCloudIntegration,
+	}
 }
 
 // state is everything a store holds, read through the Tx listing methods, in
@@ -56,7 +58,7 @@ func readState(t *testing.T, s store.Store) state {
 			}
 			tokens = sortedByID(tokens, func(tok store.Token) string { return tok.ID })
 			var resources []store.Resource
-			for _, kind := range allKinds {
+			for _, kind := range allKinds() {
 				ofKind, err := tx.ListResources(ctx, ws.ID, kind)
 				if err != nil {
 					return err
