@@ -123,15 +123,23 @@ func (c *client) do(method, path, token string, body any, headers ...string) res
 		c.t.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer resp.Body.Close()
+	return decodeResponse(c.t, resp)
+}
+
+// decodeResponse reads an answer; a JSON answer must be a JSON object.
+func decodeResponse(t *testing.T, resp *http.Response) response {
+	t.Helper()
 	raw, _ := io.ReadAll(resp.Body)
 	out := response{Status: resp.StatusCode, Header: resp.Header, Raw: raw}
 	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 		if err := json.Unmarshal(raw, &out.JSON); err != nil {
-			c.t.Fatalf("%s %s: answer is not a JSON object: %v: %s", method, path, err, raw)
+			t.Fatalf("%s %s: answer is not a JSON object: %v: %s", resp.Request.Method, resp.Request.URL, err, raw)
 		}
 	}
 	return out
 }
+
+func ioNopCloser(s string) io.ReadCloser { return io.NopCloser(strings.NewReader(s)) }
 
 // must sends a request and fails the test unless the status is want.
 func (c *client) must(want int, method, path, token string, body any) response {

@@ -22,6 +22,7 @@ import (
 	emulator "github.com/encord-emulator/encord-emulator"
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/api"
+	"github.com/encord-emulator/encord-emulator/internal/auth"
 	"github.com/encord-emulator/encord-emulator/internal/seed"
 	"github.com/encord-emulator/encord-emulator/internal/store"
 	"github.com/encord-emulator/encord-emulator/internal/store/memory"
@@ -61,6 +62,13 @@ type Options struct {
 	MaxBodyBytes int64
 	// ShutdownTimeout bounds the drain of in-flight requests (default 10 s).
 	ShutdownTimeout time.Duration
+	// SignatureMaxAge and SignatureMaxFuture bound a v2 signature's created
+	// parameter around now (defaults 600 s and 60 s).
+	SignatureMaxAge    time.Duration
+	SignatureMaxFuture time.Duration
+	// LastUsedFlushInterval is how often the last use of keys is written to
+	// the store (default 1 s); the SDK hot path itself never writes.
+	LastUsedFlushInterval time.Duration
 	// Logger receives structured logs (default: discard).
 	Logger *slog.Logger
 }
@@ -76,8 +84,10 @@ type Server struct {
 	listener net.Listener
 	done     chan error
 
-	closeOnce sync.Once
-	closeErr  error
+	closeOnce   sync.Once
+	closeErr    error
+	stopFlusher context.CancelFunc
+	flusherDone chan struct{}
 }
 
 // New opens the store (migrating it when asked), applies the seed, and
@@ -118,13 +128,24 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	}
 	s := &Server{opts: opts, store: st, accounts: svc}
 	s.handler = api.NewHandler(api.Config{
-		Accounts:     svc,
-		Logger:       opts.Logger,
-		AdminToken:   opts.AdminToken,
-		MaxBodyBytes: opts.MaxBodyBytes,
-		OpenAPI:      emulator.OpenAPI,
-		Reseed:       reseed,
+		Accounts:        svc,
+		Logger:          opts.Logger,
+		AdminToken:      opts.AdminToken,
+		MaxBodyBytes:    opts.MaxBodyBytes,
+		OpenAPI:         emulator.OpenAPI,
+		Reseed:          reseed,
+		SignatureWindow: auth.Window{Past: opts.SignatureMaxAge, Future: opts.SignatureMaxFuture},
 	})
+	interval := opts.LastUsedFlushInterval
+	if interval <= 0 {
+		interval = time.Second
+	}
+	flusherCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	s.stopFlusher, s.flusherDone = stop, make(chan struct{})
+	go func() {
+		defer close(s.flusherDone)
+		svc.RunKeyUseFlusher(flusherCtx, interval)
+	}()
 	return s, nil
 }
 
@@ -234,6 +255,8 @@ func (s *Server) Close() error {
 				err = errors.Join(err, serveErr)
 			}
 		}
+		s.stopFlusher() // flushes the last key uses before the store closes
+		<-s.flusherDone
 		s.closeErr = errors.Join(err, s.store.Close())
 	})
 	return s.closeErr
