@@ -79,7 +79,9 @@ func (c *client) sdk(s *encordsign.Signer, req sdkRequest) response {
 	return decodeResponse(c.t, resp)
 }
 
-func v1(body string) sdkRequest { return sdkRequest{method: "POST", target: "/public/user", body: body} }
+func v1(body string) sdkRequest {
+	return sdkRequest{method: "POST", target: "/public/user", body: body}
+}
 
 // newSigner generates a key pair through the management plane at path
 // (a member's /api/v1/me/keys or a service account's keys) and returns a
