@@ -119,15 +119,21 @@ func NewMigrator(ctx context.Context, dsn string, opts Options) (*Migrator, erro
 }
 
 // Up applies every migration not yet applied. It refuses a database whose
-// schema is newer than this build (ErrSchemaTooNew). Up on an up-to-date
-// database is a no-op.
+// schema is newer than this build (ErrSchemaTooNew) or dirty
+// (ErrSchemaDirty). Up on an up-to-date database is a no-op.
 func (m *Migrator) Up(ctx context.Context) error {
-	version, dirty, err := m.Version()
+	// Read without golang-migrate's lock, so the version may be one that a
+	// concurrent Up of this same build is applying; only "newer than this
+	// build" is decided here, which no such peer can cause. Dirtiness is
+	// judged by golang-migrate itself, under the lock.
+	version, _, err := m.Version()
 	if err != nil {
 		return err
 	}
-	if err := checkSchemaVersion(version, dirty); errors.Is(err, ErrSchemaTooNew) || errors.Is(err, ErrSchemaDirty) {
-		return fmt.Errorf("postgres: migrate up: %w", err)
+	if latest, err := LatestVersion(); err != nil {
+		return err
+	} else if version > latest {
+		return fmt.Errorf("postgres: migrate up: %w", checkSchemaVersion(version, false))
 	}
 	return m.run(ctx, "up", m.migrate.Up)
 }
@@ -173,8 +179,12 @@ func (m *Migrator) run(ctx context.Context, name string, op func() error) error 
 	}()
 
 	err := op()
-	if errors.Is(err, migrate.ErrNoChange) {
+	var dirty migrate.ErrDirty
+	switch {
+	case errors.Is(err, migrate.ErrNoChange):
 		err = nil
+	case errors.As(err, &dirty):
+		err = fmt.Errorf("%w: version %d; fix the database by hand, then force the version", ErrSchemaDirty, dirty.Version)
 	}
 	if err == nil {
 		err = ctx.Err()

@@ -233,6 +233,9 @@ func TestPingRequiresMigratedSchema(t *testing.T) {
 	if err := s.Ping(ctx); !errors.Is(err, postgres.ErrSchemaDirty) {
 		t.Fatalf("Ping of a dirty schema: %v, want ErrSchemaDirty", err)
 	}
+	if err := postgres.MigrateUp(ctx, db.dsn, db.opts); !errors.Is(err, postgres.ErrSchemaDirty) {
+		t.Fatalf("MigrateUp of a dirty schema: %v, want ErrSchemaDirty", err)
+	}
 }
 
 func TestOpenUnreachableIsUnavailable(t *testing.T) {
