@@ -20,6 +20,8 @@ Usage:
   encord-emulator migrate up|down|version [flags]
                                          manage the Postgres schema
   encord-emulator healthcheck [flags]    exit 0 when the server at --addr is ready
+  encord-emulator keygen [-f FILE]       make an Ed25519 key pair the SDK can use
+  encord-emulator sign [flags]           print the headers the SDK would send for a request
   encord-emulator help                   this text
 
 Every flag defaults to the environment variable named in its description.
@@ -51,6 +53,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return migrate(ctx, args, stdout, stderr)
 	case "healthcheck":
 		return healthcheck(ctx, args, stdout, stderr)
+	case "keygen":
+		return keygen(ctx, args, stdout, stderr)
+	case "sign":
+		return sign(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
