@@ -1,0 +1,67 @@
+package server_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/encord-emulator/encord-emulator/pkg/server"
+)
+
+// TestREADMEWalkthrough runs the shell blocks between the walkthrough
+// markers of README.md, as written, against a live server: the README's
+// curl lines cannot drift from what the server does.
+func TestREADMEWalkthrough(t *testing.T) {
+	for _, tool := range []string{"bash", "curl", "jq", "ssh-keygen"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed: %v", tool, err)
+		}
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	section := regexp.MustCompile(`(?s)<!-- walkthrough:start -->(.*)<!-- walkthrough:end -->`).FindSubmatch(readme)
+	if section == nil {
+		t.Fatal("README.md has no walkthrough markers")
+	}
+	var script strings.Builder
+	for _, block := range regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllSubmatch(section[1], -1) {
+		script.Write(block[1])
+	}
+
+	srv, err := server.Start(context.Background(), server.Options{Addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", script.String())
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), "EMU="+srv.URL())
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the README walkthrough failed: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		`"role": "admin"`,
+		"-----BEGIN OPENSSH PRIVATE KEY-----",
+		`"fingerprint": "SHA256:`,
+		"remove member: HTTP 204",
+		`"revokeReason": "member removed from the workspace"`,
+		`"code": "QUOTA_EXCEEDED_ERROR"`,
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the walkthrough's output lacks %q:\n%s", want, out)
+		}
+	}
+	if _, err := os.Stat(cmd.Dir + "/ci-bot.txt"); err != nil {
+		t.Errorf("step 4 saved no private key file: %v", err)
+	}
+}
