@@ -24,7 +24,8 @@ Usage:
   encord-emulator sign [flags]           print the headers the SDK would send for a request
   encord-emulator help                   this text
 
-Every flag defaults to the environment variable named in its description.
+Server, migrate and healthcheck flags default to the environment variable
+named in their description.
 Run "encord-emulator serve --help" for the server's flags.
 `
 
