@@ -41,7 +41,7 @@ func TestConformanceConcurrent(t *testing.T) {
 // openUnmanaged opens a store that the caller closes.
 func (db testDB) openUnmanaged(t testing.TB) *postgres.Store {
 	t.Helper()
-	s, err := postgres.Open(context.Background(), db.dsn, db.opts)
+	s, err := postgres.Open(context.Background(), db.DSN, db.Options)
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}

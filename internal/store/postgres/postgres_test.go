@@ -2,8 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"testing"
 	"time"
@@ -15,44 +13,15 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
-// testDSN returns the connection string of the test database: DATABASE_URL,
-// or "" when the PG* variables (as pg_virtualenv exports them) name one.
-// Without either the test is skipped with SKIP-POSTGRES in its message, or
-// fails when EMULATOR_REQUIRE_POSTGRES is set (make test and CI set it); the
-// policy lives in testenv, shared by every package that runs on Postgres.
+// testDB is one test's private, empty Postgres schema (testenv owns the
+// policy: which database, skip or fail without one, cleanup).
+type testDB struct{ testenv.PostgresDB }
+
+func newTestDB(t testing.TB) testDB { return testDB{testenv.NewEmptyPostgresDB(t)} }
+
 func testDSN(t testing.TB) string {
 	t.Helper()
 	return testenv.PostgresDSN(t)
-}
-
-// testDB is one test's private Postgres schema in the shared test database.
-type testDB struct {
-	dsn  string
-	opts postgres.Options
-}
-
-// newTestDB creates an empty schema with a random name and drops it, with
-// everything in it, when the test ends. Schemas are much cheaper to create
-// than databases, and the store and golang-migrate both work within the
-// connection's search_path.
-func newTestDB(t testing.TB) testDB {
-	t.Helper()
-	dsn := testDSN(t)
-	suffix := make([]byte, 8)
-	rand.Read(suffix)
-	schema := "emu_test_" + hex.EncodeToString(suffix)
-
-	admin := adminConn(t, dsn)
-	if _, err := admin.Exec(context.Background(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("creating test schema: %v", err)
-	}
-	t.Cleanup(func() {
-		admin := adminConn(t, dsn)
-		if _, err := admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("dropping test schema: %v", err)
-		}
-	})
-	return testDB{dsn: dsn, opts: postgres.Options{Schema: schema, MaxConns: 4}}
 }
 
 // adminConn connects to the test database outside any test schema.
@@ -71,8 +40,8 @@ func adminConn(t testing.TB, dsn string) *pgx.Conn {
 // search_path, bypassing the store.
 func (db testDB) schemaConn(t testing.TB) *pgx.Conn {
 	t.Helper()
-	conn := adminConn(t, db.dsn)
-	if _, err := conn.Exec(context.Background(), "SET search_path TO "+db.opts.Schema); err != nil {
+	conn := adminConn(t, db.DSN)
+	if _, err := conn.Exec(context.Background(), "SET search_path TO "+db.Options.Schema); err != nil {
 		t.Fatal(err)
 	}
 	return conn
@@ -88,14 +57,14 @@ func (db testDB) exec(t testing.TB, sql string, args ...any) {
 
 func (db testDB) migrateUp(t testing.TB) {
 	t.Helper()
-	if err := postgres.MigrateUp(context.Background(), db.dsn, db.opts); err != nil {
+	if err := postgres.MigrateUp(context.Background(), db.DSN, db.Options); err != nil {
 		t.Fatalf("migrate up: %v", err)
 	}
 }
 
 func (db testDB) open(t testing.TB) *postgres.Store {
 	t.Helper()
-	s, err := postgres.Open(context.Background(), db.dsn, db.opts)
+	s, err := postgres.Open(context.Background(), db.DSN, db.Options)
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
@@ -122,7 +91,7 @@ func latestVersion(t testing.TB) uint {
 
 func assertVersion(t testing.TB, db testDB, want uint) {
 	t.Helper()
-	version, dirty, err := postgres.MigrationVersion(context.Background(), db.dsn, db.opts)
+	version, dirty, err := postgres.MigrationVersion(context.Background(), db.DSN, db.Options)
 	if err != nil {
 		t.Fatalf("migration version: %v", err)
 	}
@@ -135,8 +104,8 @@ func assertVersion(t testing.TB, db testDB, want uint) {
 func tableExists(t testing.TB, db testDB, table string) bool {
 	t.Helper()
 	var exists bool
-	err := adminConn(t, db.dsn).QueryRow(context.Background(),
-		`SELECT to_regclass($1) IS NOT NULL`, db.opts.Schema+"."+table).Scan(&exists)
+	err := adminConn(t, db.DSN).QueryRow(context.Background(),
+		`SELECT to_regclass($1) IS NOT NULL`, db.Options.Schema+"."+table).Scan(&exists)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +130,7 @@ func TestMigrateUpDownUp(t *testing.T) {
 	db.migrateUp(t)
 	assertVersion(t, db, latest)
 
-	if err := postgres.MigrateDown(ctx, db.dsn, db.opts); err != nil {
+	if err := postgres.MigrateDown(ctx, db.DSN, db.Options); err != nil {
 		t.Fatalf("migrate down: %v", err)
 	}
 	assertVersion(t, db, 0)
@@ -186,7 +155,7 @@ func TestConcurrentMigrateUp(t *testing.T) {
 	const replicas = 4
 	errs := make(chan error, replicas)
 	for range replicas {
-		go func() { errs <- postgres.MigrateUp(context.Background(), db.dsn, db.opts) }()
+		go func() { errs <- postgres.MigrateUp(context.Background(), db.DSN, db.Options) }()
 	}
 	for range replicas {
 		if err := <-errs; err != nil {
@@ -204,13 +173,13 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 
 	db.exec(t, `UPDATE schema_migrations SET version = $1`, latestVersion(t)+1)
 
-	if s, err := postgres.Open(ctx, db.dsn, db.opts); !errors.Is(err, postgres.ErrSchemaTooNew) {
+	if s, err := postgres.Open(ctx, db.DSN, db.Options); !errors.Is(err, postgres.ErrSchemaTooNew) {
 		if s != nil {
 			s.Close()
 		}
 		t.Errorf("Open against a newer schema: %v, want ErrSchemaTooNew", err)
 	}
-	if err := postgres.MigrateUp(ctx, db.dsn, db.opts); !errors.Is(err, postgres.ErrSchemaTooNew) {
+	if err := postgres.MigrateUp(ctx, db.DSN, db.Options); !errors.Is(err, postgres.ErrSchemaTooNew) {
 		t.Errorf("MigrateUp against a newer schema: %v, want ErrSchemaTooNew", err)
 	}
 	if err := running.Ping(ctx); !errors.Is(err, postgres.ErrSchemaTooNew) {
@@ -233,7 +202,7 @@ func TestPingRequiresMigratedSchema(t *testing.T) {
 	if err := s.Ping(ctx); !errors.Is(err, postgres.ErrSchemaDirty) {
 		t.Fatalf("Ping of a dirty schema: %v, want ErrSchemaDirty", err)
 	}
-	if err := postgres.MigrateUp(ctx, db.dsn, db.opts); !errors.Is(err, postgres.ErrSchemaDirty) {
+	if err := postgres.MigrateUp(ctx, db.DSN, db.Options); !errors.Is(err, postgres.ErrSchemaDirty) {
 		t.Fatalf("MigrateUp of a dirty schema: %v, want ErrSchemaDirty", err)
 	}
 }
@@ -257,7 +226,7 @@ func TestOpenUnreachableIsUnavailable(t *testing.T) {
 func TestStatementTimeoutIsUnavailable(t *testing.T) {
 	db := newTestDB(t)
 	db.migrateUp(t)
-	db.opts.StatementTimeout = 100 * time.Millisecond
+	db.Options.StatementTimeout = 100 * time.Millisecond
 	s := db.open(t)
 	ctx := context.Background()
 	ws := store.Workspace{ID: "ws-1", Name: "one", CreatedAt: now(), Quotas: store.Quotas{ServiceAccounts: 1, KeysPerServiceAccount: 1, KeysPerUser: 1}}
