@@ -40,6 +40,7 @@ func (c control) routes(r chi.Router) {
 			r.Get("/{workspaceId}", c.handle(c.getWorkspace))
 			r.Delete("/{workspaceId}", c.handle(c.deleteWorkspace))
 			r.Patch("/{workspaceId}/quotas", c.handle(c.setQuotas))
+			r.Post("/{workspaceId}/resources", c.handle(c.createResource))
 		})
 		r.Post("/reset", c.handle(c.reset))
 		r.Get("/requests", c.handle(c.requests))
