@@ -71,6 +71,12 @@ type Options struct {
 	LastUsedFlushInterval time.Duration
 	// Logger receives structured logs (default: discard).
 	Logger *slog.Logger
+	// Backend, when set, is an already open store served instead of the one
+	// Store names (Store, DatabaseURL and Migrate are then ignored); Close
+	// closes it. Its type is internal to this module, so only the module's
+	// own programs can set it: cmd/bench serves a memory store it preloaded
+	// with a million keys through the store itself.
+	Backend store.Store
 }
 
 // Server is a configured emulator: a store, the rules over it, and the
@@ -166,6 +172,9 @@ func applySeedIfEmpty(ctx context.Context, svc *accounts.Service, apply func(con
 }
 
 func openStore(ctx context.Context, opts Options) (store.Store, error) {
+	if opts.Backend != nil {
+		return opts.Backend, nil
+	}
 	switch opts.Store {
 	case StoreMemory:
 		return memory.New(), nil
