@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"io/fs"
@@ -17,45 +16,15 @@ import (
 	"testing"
 
 	"github.com/encord-emulator/encord-emulator/internal/auth"
+	"github.com/encord-emulator/encord-emulator/internal/golden"
 	"github.com/encord-emulator/encord-emulator/internal/sshkey"
 )
 
-// goldenVectorsPath is the copy of the SDK's golden vectors the verifier's
-// tests read (encord-sdk-protocol.md §3).
-const goldenVectorsPath = "../../internal/auth/testdata/encord-golden-vectors.json"
-
-type goldenVectors struct {
-	Key struct {
-		PrivateKeyOpenSSH string `json:"private_key_openssh"`
-		PublicKeyHex      string `json:"public_key_hex"`
-	} `json:"key"`
-	Vectors []struct {
-		Name            string            `json:"name"`
-		Scheme          string            `json:"scheme"`
-		Method          string            `json:"method"`
-		RequestTarget   string            `json:"request_target"`
-		Body            string            `json:"body"`
-		Created         int64             `json:"created"`
-		ExpectedHeaders map[string]string `json:"expected_headers"`
-		OtherHeaders    map[string]string `json:"other_headers"`
-	} `json:"vectors"`
-}
-
-// loadGoldenVectors returns the vectors and the path of a file holding their
-// private key.
-func loadGoldenVectors(t *testing.T) (goldenVectors, string) {
+// loadGoldenVectors returns the SDK's golden vectors and the path of a file
+// holding their private key.
+func loadGoldenVectors(t *testing.T) (golden.File, string) {
 	t.Helper()
-	raw, err := os.ReadFile(goldenVectorsPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var g goldenVectors
-	if err := json.Unmarshal(raw, &g); err != nil {
-		t.Fatal(err)
-	}
-	if len(g.Vectors) == 0 {
-		t.Fatal("no golden vectors")
-	}
+	g := golden.MustLoad(t)
 	keyFile := filepath.Join(t.TempDir(), "golden-key")
 	if err := os.WriteFile(keyFile, []byte(g.Key.PrivateKeyOpenSSH), 0o600); err != nil {
 		t.Fatal(err)
@@ -269,13 +238,7 @@ func TestSignGoldenVectors(t *testing.T) {
 			got := parseHeaderLines(t, mustRunTool(t, args...))
 
 			// Every header printed is one the SDK sends, with the SDK's value.
-			want := map[string]string{}
-			for name, value := range v.OtherHeaders {
-				want[name] = value
-			}
-			for name, value := range v.ExpectedHeaders {
-				want[name] = value
-			}
+			want := v.SentHeaders()
 			for _, h := range got {
 				if value, ok := want[h.name]; !ok {
 					t.Errorf("printed %s, which the SDK does not send", h.name)

@@ -12,14 +12,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/encord-emulator/encord-emulator/internal/golden"
 	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
 )
 
 func TestGoldenVectorsAccepted(t *testing.T) {
-	g, _ := loadGolden(t)
+	g := golden.MustLoad(t)
 	for _, v := range g.Vectors {
 		t.Run(v.Name, func(t *testing.T) {
-			res := v.verifier().verifyRequest(v.request())
+			res := pinnedVerifier(v.ClientTime).verifyRequest(goldenRequest(v))
 			if !res.OK() {
 				t.Fatalf("rejected: %s: %s\nbase: %s", res.Reason, res.Message, res.SignatureBase)
 			}
@@ -43,7 +44,7 @@ func TestGoldenVectorsAccepted(t *testing.T) {
 // server and verifies it with VerifyRequest, so the request target is the
 // RequestURI net/http produces.
 func TestGoldenVectorsOverHTTP(t *testing.T) {
-	g, _ := loadGolden(t)
+	g := golden.MustLoad(t)
 	for _, v := range g.Vectors {
 		t.Run(v.Name, func(t *testing.T) {
 			results := make(chan Result, 1)
@@ -52,7 +53,7 @@ func TestGoldenVectorsOverHTTP(t *testing.T) {
 				if err != nil {
 					t.Error(err)
 				}
-				results <- v.verifier().VerifyRequest(r, body)
+				results <- pinnedVerifier(v.ClientTime).VerifyRequest(r, body)
 			}))
 			defer srv.Close()
 			var body io.Reader
@@ -82,7 +83,7 @@ func TestGoldenVectorsOverHTTP(t *testing.T) {
 // the vectors do not cover (percent-encoding, '+', bodies with non-ASCII
 // escapes, every method) passes through a real client and server.
 func TestSignedByEncordsign(t *testing.T) {
-	_, priv := loadGolden(t)
+	priv := golden.MustLoad(t).PrivateKey()
 	signer := encordsign.New(priv)
 	now := time.Unix(1800000000, 0)
 	verifier := pinnedVerifier(now.Unix())
@@ -201,7 +202,7 @@ func flipBody(i int) func(*request) {
 const goldenKeyID = "03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8"
 
 func TestGoldenVectorMutations(t *testing.T) {
-	g, _ := loadGolden(t)
+	g := golden.MustLoad(t)
 	v1Mutations := []mutation{
 		{"body first byte", flipBody(0), ReasonBadSignature, SchemeV1},
 		{"body last byte", flipBody(-1 + len(g.Vectors[0].Body)), ReasonBadSignature, SchemeV1},
@@ -259,9 +260,9 @@ func TestGoldenVectorMutations(t *testing.T) {
 		}
 		for _, m := range mutations {
 			t.Run(v.Name+"/"+m.name, func(t *testing.T) {
-				r := v.request()
+				r := goldenRequest(v)
 				m.apply(&r)
-				res := v.verifier().verifyRequest(r)
+				res := pinnedVerifier(v.ClientTime).verifyRequest(r)
 				if res.Reason != m.want || res.Scheme != m.scheme {
 					t.Fatalf("got %s/%s (%s), want %s/%s", res.Scheme, res.Reason, res.Message, m.scheme, m.want)
 				}
@@ -279,10 +280,10 @@ func TestGoldenVectorMutations(t *testing.T) {
 // TestEverySignedByteMatters changes every byte of every signed input of every
 // vector, one at a time, and requires a rejection each time.
 func TestEverySignedByteMatters(t *testing.T) {
-	g, _ := loadGolden(t)
+	g := golden.MustLoad(t)
 	for _, v := range g.Vectors {
-		base := v.request()
-		verifier := v.verifier()
+		base := goldenRequest(v)
+		verifier := pinnedVerifier(v.ClientTime)
 		check := func(what string, i int, r request) {
 			t.Helper()
 			if res := verifier.verifyRequest(r); res.OK() {
@@ -327,14 +328,14 @@ func TestEverySignedByteMatters(t *testing.T) {
 }
 
 func TestBadSignatureReportsServerBase(t *testing.T) {
-	g, _ := loadGolden(t)
+	g := golden.MustLoad(t)
 	for _, v := range g.Vectors {
 		if v.Scheme != "v2" {
 			continue
 		}
-		r := v.request()
+		r := goldenRequest(v)
 		r.target += "&extra=1"
-		res := v.verifier().verifyRequest(r)
+		res := pinnedVerifier(v.ClientTime).verifyRequest(r)
 		if res.Reason != ReasonBadSignature {
 			t.Fatalf("%s: reason %s, want bad_signature", v.Name, res.Reason)
 		}
@@ -349,7 +350,7 @@ func TestBadSignatureReportsServerBase(t *testing.T) {
 }
 
 func TestCreatedWindow(t *testing.T) {
-	_, priv := loadGolden(t)
+	priv := golden.MustLoad(t).PrivateKey()
 	signer := encordsign.New(priv)
 	const now = 1800000000
 	signed := func(created int64) request {
@@ -398,7 +399,7 @@ func TestCreatedWindow(t *testing.T) {
 
 // TestCheckOrder pins the documented order: syntax, digest, signature, window.
 func TestCheckOrder(t *testing.T) {
-	g, _ := loadGolden(t)
+	g := golden.MustLoad(t)
 	v := g.Vectors[2] // POST with a body
 	if v.Scheme != "v2" || v.Body == "" {
 		t.Fatalf("vector %s is not a v2 request with a body", v.Name)
@@ -418,7 +419,7 @@ func TestCheckOrder(t *testing.T) {
 		{"only old", func(r *request) {}, ReasonCreatedTooOld},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := v.request()
+			r := goldenRequest(v)
 			tc.apply(&r)
 			if res := old.verifyRequest(r); res.Reason != tc.want {
 				t.Errorf("reason %s (%s), want %s", res.Reason, res.Message, tc.want)
@@ -543,11 +544,11 @@ func TestBearerToken(t *testing.T) {
 }
 
 func TestResultJSONAndErr(t *testing.T) {
-	g, _ := loadGolden(t)
+	g := golden.MustLoad(t)
 	v := g.Vectors[1]
-	r := v.request()
+	r := goldenRequest(v)
 	r.method = "POST"
-	res := v.verifier().verifyRequest(r)
+	res := pinnedVerifier(v.ClientTime).verifyRequest(r)
 	raw, err := json.Marshal(res)
 	if err != nil {
 		t.Fatal(err)
@@ -567,7 +568,7 @@ func TestResultJSONAndErr(t *testing.T) {
 		t.Errorf("errors.As(%v) = %+v", err, authErr)
 	}
 
-	okRaw, _ := json.Marshal(v.verifier().verifyRequest(v.request()))
+	okRaw, _ := json.Marshal(pinnedVerifier(v.ClientTime).verifyRequest(goldenRequest(v)))
 	if want := `{"scheme":"v2","keyId":"` + goldenKeyID + `","created":1700000000}`; string(okRaw) != want {
 		t.Errorf("success JSON = %s, want %s", okRaw, want)
 	}
@@ -593,7 +594,7 @@ func TestReasonAndSchemeNames(t *testing.T) {
 }
 
 func TestDefaultClock(t *testing.T) {
-	_, priv := loadGolden(t)
+	priv := golden.MustLoad(t).PrivateKey()
 	h := make(http.Header)
 	encordsign.New(priv).SignV2("GET", "/v2/public/user", nil, time.Now().Add(-encordsign.CreatedOffset).Unix()).Apply(h)
 	if res := new(Verifier).Verify("GET", "/v2/public/user", h, nil); !res.OK() {

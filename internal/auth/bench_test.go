@@ -4,26 +4,28 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"testing"
+
+	"github.com/encord-emulator/encord-emulator/internal/golden"
 )
 
 // The floor of every verification is one ed25519.Verify; compare
 // BenchmarkVerifyV1 with BenchmarkEd25519VerifyDigest and BenchmarkVerifyV2
 // with BenchmarkEd25519VerifyBase.
 
-func benchVector(b *testing.B, scheme string) (goldenVector, request) {
-	g, _ := loadGolden(b)
+func benchVector(b *testing.B, scheme string) (golden.Vector, request) {
+	g := golden.MustLoad(b)
 	for _, v := range g.Vectors {
 		if v.Scheme == scheme && (scheme == "v1" || v.Body != "") {
-			return v, v.request()
+			return v, goldenRequest(v)
 		}
 	}
 	b.Fatalf("no %s vector", scheme)
-	return goldenVector{}, request{}
+	return golden.Vector{}, request{}
 }
 
 func BenchmarkVerifyV1(b *testing.B) {
 	v, r := benchVector(b, "v1")
-	verifier := v.verifier()
+	verifier := pinnedVerifier(v.ClientTime)
 	b.ReportAllocs()
 	for b.Loop() {
 		if res := verifier.verifyRequest(r); !res.OK() {
@@ -34,7 +36,7 @@ func BenchmarkVerifyV1(b *testing.B) {
 
 func BenchmarkVerifyV2(b *testing.B) {
 	v, r := benchVector(b, "v2")
-	verifier := v.verifier()
+	verifier := pinnedVerifier(v.ClientTime)
 	b.ReportAllocs()
 	for b.Loop() {
 		if res := verifier.verifyRequest(r); !res.OK() {
@@ -45,7 +47,7 @@ func BenchmarkVerifyV2(b *testing.B) {
 
 func BenchmarkEd25519VerifyDigest(b *testing.B) {
 	v, _ := benchVector(b, "v1")
-	_, priv := loadGolden(b)
+	priv := golden.MustLoad(b).PrivateKey()
 	digest := sha256.Sum256([]byte(v.Body))
 	sig := ed25519.Sign(priv, digest[:])
 	pub := priv.Public().(ed25519.PublicKey)
@@ -59,7 +61,7 @@ func BenchmarkEd25519VerifyDigest(b *testing.B) {
 
 func BenchmarkEd25519VerifyBase(b *testing.B) {
 	v, _ := benchVector(b, "v2")
-	_, priv := loadGolden(b)
+	priv := golden.MustLoad(b).PrivateKey()
 	base := []byte(v.SignatureBase)
 	sig := ed25519.Sign(priv, base)
 	pub := priv.Public().(ed25519.PublicKey)

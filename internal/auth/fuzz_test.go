@@ -9,6 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/encord-emulator/encord-emulator/internal/golden"
 	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
 )
 
@@ -33,7 +34,7 @@ func checkExplained(t *testing.T, res Result) {
 }
 
 func FuzzVerifyV1Header(f *testing.F) {
-	g, _ := loadGolden(f)
+	g := golden.MustLoad(f)
 	for _, v := range g.Vectors {
 		if v.Scheme != "v1" {
 			continue
@@ -97,7 +98,7 @@ func encordsignDigest(body []byte) []byte {
 }
 
 func FuzzVerifyV2Headers(f *testing.F) {
-	g, _ := loadGolden(f)
+	g := golden.MustLoad(f)
 	for _, v := range g.Vectors {
 		if v.Scheme != "v2" {
 			continue
@@ -167,7 +168,7 @@ func FuzzVerifyV2Headers(f *testing.F) {
 }
 
 func FuzzParseSignatureInput(f *testing.F) {
-	g, _ := loadGolden(f)
+	g := golden.MustLoad(f)
 	for _, v := range g.Vectors {
 		if in := v.ExpectedHeaders["Signature-Input"]; in != "" {
 			f.Add(in)

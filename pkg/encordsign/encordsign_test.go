@@ -6,79 +6,31 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
-	"encoding/hex"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"testing"
 	"time"
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/encord-emulator/encord-emulator/internal/golden"
 	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
 )
 
-// The golden vectors live with the verifier's tests; both packages read the
-// same copy.
-const goldenPath = "../../internal/auth/testdata/encord-golden-vectors.json"
-
-type goldenFile struct {
-	Key struct {
-		SeedHex           string `json:"seed_hex"`
-		PrivateKeyOpenSSH string `json:"private_key_openssh"`
-		PublicKeyHex      string `json:"public_key_hex"`
-		PublicKeyOpenSSH  string `json:"public_key_openssh"`
-	} `json:"key"`
-	Vectors []goldenVector `json:"vectors"`
-}
-
-type goldenVector struct {
-	Name            string            `json:"name"`
-	Scheme          string            `json:"scheme"`
-	Method          string            `json:"method"`
-	RequestTarget   string            `json:"request_target"`
-	Body            string            `json:"body"`
-	BodySHA256Hex   string            `json:"body_sha256_hex"`
-	Created         int64             `json:"created"`
-	ClientTime      int64             `json:"client_time"`
-	SignatureBase   string            `json:"signature_base"`
-	ExpectedHeaders map[string]string `json:"expected_headers"`
-}
-
-func loadGolden(t *testing.T) (goldenFile, ed25519.PrivateKey) {
-	t.Helper()
-	raw, err := os.ReadFile(goldenPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var g goldenFile
-	if err := json.Unmarshal(raw, &g); err != nil {
-		t.Fatal(err)
-	}
-	if len(g.Vectors) == 0 {
-		t.Fatal("golden file has no vectors")
-	}
-	seed, err := hex.DecodeString(g.Key.SeedHex)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g, ed25519.NewKeyFromSeed(seed)
-}
-
 func TestKeyID(t *testing.T) {
-	g, priv := loadGolden(t)
+	g := golden.MustLoad(t)
+	priv := g.PrivateKey()
 	if got := encordsign.New(priv).KeyID(); got != g.Key.PublicKeyHex {
 		t.Errorf("KeyID() = %s, want %s", got, g.Key.PublicKeyHex)
 	}
 }
 
 func TestGoldenVectors(t *testing.T) {
-	g, priv := loadGolden(t)
-	signer := encordsign.New(priv)
+	g := golden.MustLoad(t)
+	signer := encordsign.New(g.PrivateKey())
 	for _, v := range g.Vectors {
 		t.Run(v.Name, func(t *testing.T) {
 			body := []byte(v.Body)
@@ -119,8 +71,8 @@ func TestGoldenVectors(t *testing.T) {
 // the vectors were made with, and checks the request carries exactly the
 // golden headers (and no credentials of the other scheme).
 func TestSignRequestGolden(t *testing.T) {
-	g, priv := loadGolden(t)
-	signer := encordsign.New(priv)
+	g := golden.MustLoad(t)
+	signer := encordsign.New(g.PrivateKey())
 	for _, v := range g.Vectors {
 		t.Run(v.Name, func(t *testing.T) {
 			r, err := http.NewRequest(v.Method, "http://127.0.0.1:8080"+v.RequestTarget, nil)
@@ -166,8 +118,7 @@ func TestSignRequestGolden(t *testing.T) {
 // Go client puts on the request line, percent-encoding and '+' included, by
 // comparing with the RequestURI a real server receives.
 func TestSignRequestRawTarget(t *testing.T) {
-	_, priv := loadGolden(t)
-	signer := encordsign.New(priv)
+	signer := encordsign.New(golden.MustLoad(t).PrivateKey())
 	targets := []string{
 		"/v2/public/projects?title=a%20b+c&includeOrgAccess=True",
 		"/v2/public/storage/folders/a%2Fb/items?x=%C3%A9",
@@ -203,8 +154,7 @@ func TestSignRequestRawTarget(t *testing.T) {
 }
 
 func TestSignV2UpperCasesMethod(t *testing.T) {
-	_, priv := loadGolden(t)
-	signer := encordsign.New(priv)
+	signer := encordsign.New(golden.MustLoad(t).PrivateKey())
 	lower := signer.SignV2("post", "/v2/public/datasets", []byte("{}"), 5)
 	upper := signer.SignV2("POST", "/v2/public/datasets", []byte("{}"), 5)
 	if lower != upper {
@@ -226,7 +176,8 @@ func TestBearerHeader(t *testing.T) {
 }
 
 func TestParsePrivateKey(t *testing.T) {
-	g, priv := loadGolden(t)
+	g := golden.MustLoad(t)
+	priv := g.PrivateKey()
 	got, err := encordsign.ParsePrivateKey([]byte(g.Key.PrivateKeyOpenSSH))
 	if err != nil {
 		t.Fatal(err)
