@@ -432,6 +432,25 @@ func TestSDKResourceCalls(t *testing.T) {
 		if len(groups) != 1 || shape(t, "group", groups[0], groupShape)["name"] != "Everyone" {
 			t.Fatalf("groups = %v", groups)
 		}
+		// Bad create bodies are 400s naming the field.
+		for _, bad := range []struct{ target, body, field string }{
+			{"/v2/public/datasets", `{"title": "  ", "description": "", "createBackingFolder": false, "legacyCall": false}`, "title"},
+			{"/v2/public/datasets", `[]`, "JSON object"},
+			{"/v2/public/ontologies", `{"title": "o", "description": "", "editor": {"objects": 1}}`, "editor.objects"},
+			{"/v2/public/storage/folders", `{"name": "f", "description": null, "parent": "nope", "clientMetadata": null}`, "parent"},
+		} {
+			if r := bob.post(400, bad.target, bad.body); !strings.Contains(r.str("message"), bad.field) {
+				t.Fatalf("POST %s %s: message %q does not name %s", bad.target, bad.body, r.str("message"), bad.field)
+			}
+		}
+
+		// Other methods on the emulated paths still answer 501.
+		for _, req := range [][2]string{{"PUT", "/v2/public/ontologies/" + onto}, {"DELETE", "/v2/public/storage/folders/" + folder}, {"GET", "/v2/public/storage/folders/" + folder + "/items"}} {
+			if r := bob.send(req[0], req[1], ""); r.Status != http.StatusNotImplemented {
+				t.Fatalf("%s %s: got %s, want 501", req[0], req[1], r)
+			}
+		}
+
 		r = bob.get(200, "/v2/public/cloud-integrations?includeOrgAccess=False")
 		clouds := list(t, r, "result")
 		if len(r.JSON) != 1 || len(clouds) != 1 || shape(t, "cloud integration", clouds[0], cloudShape)["title"] != "s3 bucket" {

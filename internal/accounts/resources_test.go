@@ -1,0 +1,122 @@
+package accounts_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/encord-emulator/encord-emulator/internal/accounts"
+	"github.com/encord-emulator/encord-emulator/internal/errs"
+	"github.com/encord-emulator/encord-emulator/internal/store"
+	"github.com/encord-emulator/encord-emulator/internal/store/memory"
+)
+
+func TestLike(t *testing.T) {
+	for _, tc := range []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"cars", "cars", true},
+		{"cars", "CARS", true}, // case-insensitive, as ILIKE
+		{"cars", "cars2", false},
+		{"%cars%", "my cars here", true},
+		{"%cars%", "my car", false},
+		{"c_rs", "cars", true},
+		{"c_rs", "crs", false},
+		{"%", "", true},
+		{"", "", true},
+		{"", "x", false},
+		{"a%b%c", "aXXbYYc", true},
+		{"a%b%c", "aXXcYYb", false},
+		{"%%x", "x", true},
+		{`50\%`, "50%", true},
+		{`50\%`, "500", false},
+		{`a\_b`, "a_b", true},
+		{`a\_b`, "axb", false},
+		{"ünï%", "ÜNÏcode", true},
+		{"_", "é", true}, // one character, not one byte
+	} {
+		if got := accounts.Like(tc.pattern, tc.s); got != tc.want {
+			t.Errorf("Like(%q, %q) = %v, want %v", tc.pattern, tc.s, got, tc.want)
+		}
+	}
+}
+
+// TestResourcePagingIsPositional checks that a page token names a position,
+// not an offset: deleting an item already returned does not make the next
+// page skip one.
+func TestResourcePagingIsPositional(t *testing.T) {
+	ctx := context.Background()
+	st := memory.New()
+	svc := accounts.New(st, accounts.Config{})
+	created, err := svc.CreateWorkspace(ctx, accounts.CreateWorkspaceInput{Name: "Acme", Admin: accounts.AdminInput{Email: "a@acme.test", Name: "A"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := accounts.Principal{Owner: store.Owner{Type: store.OwnerUser, ID: created.Admin.ID}, WorkspaceID: created.Workspace.ID, Role: store.RoleAdmin, Email: "a@acme.test"}
+	var ids []string
+	for i := range 5 {
+		ds, err := svc.CreateDataset(ctx, p, accounts.CreateDatasetInput{Title: fmt.Sprintf("d%d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, ds.Dataset.ID)
+	}
+	first, err := svc.ListResources(ctx, p, store.KindDataset, accounts.ResourceFilter{Order: accounts.OrderName}, accounts.PageRequest{Size: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first.Items) != 2 || first.Items[0].Title != "d0" || first.NextPageToken == nil {
+		t.Fatalf("first page = %+v", first)
+	}
+	if err := st.Tx(ctx, func(tx store.Tx) error { return tx.DeleteResource(ctx, p.WorkspaceID, store.KindDataset, ids[0]) }); err != nil {
+		t.Fatal(err)
+	}
+	second, err := svc.ListResources(ctx, p, store.KindDataset, accounts.ResourceFilter{Order: accounts.OrderName}, accounts.PageRequest{Size: 2, Token: *first.NextPageToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(second.Items) != 2 || second.Items[0].Title != "d2" || second.Items[1].Title != "d3" {
+		t.Fatalf("second page = %+v, want d2, d3", second.Items)
+	}
+
+	_, err = svc.ListResources(ctx, p, store.KindDataset, accounts.ResourceFilter{}, accounts.PageRequest{Size: 2, Token: "!!"})
+	var e *errs.Error
+	if !errors.As(err, &e) || e.Code != errs.InvalidArguments || e.Details["field"] != "pageToken" {
+		t.Fatalf("bad token: %v, want INVALID_ARGUMENTS_ERROR on pageToken", err)
+	}
+}
+
+// TestCreateOntologyEditor checks the editor structure the SDK parses is
+// always complete, and refused when it cannot be.
+func TestCreateOntologyEditor(t *testing.T) {
+	ctx := context.Background()
+	svc := accounts.New(memory.New(), accounts.Config{})
+	created, err := svc.CreateWorkspace(ctx, accounts.CreateWorkspaceInput{Name: "Acme", Admin: accounts.AdminInput{Email: "a@acme.test", Name: "A"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := accounts.Principal{Owner: store.Owner{Type: store.OwnerUser, ID: created.Admin.ID}, WorkspaceID: created.Workspace.ID, Role: store.RoleMember}
+	for _, tc := range []struct{ editor, want string }{
+		{``, `{"objects":[],"classifications":[]}`},
+		{`null`, `{"objects":[],"classifications":[]}`},
+		{`{}`, `{"classifications":[],"objects":[]}`},
+		{`{"objects": [{"id": "1"}], "classifications": null, "extra": 1}`, `{"classifications":[],"extra":1,"objects":[{"id":"1"}]}`},
+	} {
+		v, err := svc.CreateOntology(ctx, p, accounts.CreateOntologyInput{Title: "o", Editor: []byte(tc.editor)})
+		if err != nil {
+			t.Fatalf("editor %s: %v", tc.editor, err)
+		}
+		if got := string(accounts.AttributesOf[accounts.OntologyAttributes](v.Resource).Editor); got != tc.want {
+			t.Errorf("editor %s stored as %s, want %s", tc.editor, got, tc.want)
+		}
+	}
+	for _, bad := range []string{`[]`, `{"objects": {}}`, `"x"`} {
+		_, err := svc.CreateOntology(ctx, p, accounts.CreateOntologyInput{Title: "o", Editor: []byte(bad)})
+		var e *errs.Error
+		if !errors.As(err, &e) || e.Code != errs.InvalidArguments {
+			t.Errorf("editor %s: got %v, want INVALID_ARGUMENTS_ERROR", bad, err)
+		}
+	}
+}
