@@ -54,20 +54,10 @@ workspaces:
 `
 
 func TestApplyCreatesEverythingTheSeedDescribes(t *testing.T) {
-	ctx := context.Background()
 	adminKey, bobKey, reporterKey := generate(t), generate(t), generate(t)
-	path := writeSeed(t, fmt.Sprintf(fullSeed, adminKey.Line, bobKey.Line+" bob@laptop", reporterKey.Line), withCIBotKey)
+	f := mustLoad(t, writeSeed(t, fmt.Sprintf(fullSeed, adminKey.Line, bobKey.Line+" bob@laptop", reporterKey.Line), withCIBotKey))
 
-	f, err := seed.Load(path)
-	if err != nil {
-		t.Fatalf("Load: %v", err)
-	}
-	svc := newService()
-	if err := f.Apply(ctx, svc); err != nil {
-		t.Fatalf("Apply: %v", err)
-	}
-
-	st := export(t, svc)
+	st := export(t, applyToNewService(t, f))
 	if len(st.Workspaces) != 2 || st.Workspaces[0].Name != "Acme" || st.Workspaces[1].Name != "Beta" {
 		t.Fatalf("workspaces = %+v, want Acme then Beta", st.Workspaces)
 	}
@@ -156,15 +146,8 @@ func TestApplyCreatesEverythingTheSeedDescribes(t *testing.T) {
 
 func TestResetThenApplyReplaysTheSeed(t *testing.T) {
 	ctx := context.Background()
-	path := writeSeed(t, fmt.Sprintf(fullSeed, generate(t).Line, generate(t).Line, generate(t).Line), withCIBotKey)
-	f, err := seed.Load(path)
-	if err != nil {
-		t.Fatalf("Load: %v", err)
-	}
-	svc := newService()
-	if err := f.Apply(ctx, svc); err != nil {
-		t.Fatalf("first Apply: %v", err)
-	}
+	f := loadFullSeed(t)
+	svc := applyToNewService(t, f)
 	first := summarize(export(t, svc))
 
 	// What POST /_emulator/reset does: wipe, then replay.
@@ -181,18 +164,11 @@ func TestResetThenApplyReplaysTheSeed(t *testing.T) {
 
 func TestApplyingTwiceWithoutResetFailsAndKeepsTheFirstRun(t *testing.T) {
 	ctx := context.Background()
-	path := writeSeed(t, fmt.Sprintf(fullSeed, generate(t).Line, generate(t).Line, generate(t).Line), withCIBotKey)
-	f, err := seed.Load(path)
-	if err != nil {
-		t.Fatalf("Load: %v", err)
-	}
-	svc := newService()
-	if err := f.Apply(ctx, svc); err != nil {
-		t.Fatalf("first Apply: %v", err)
-	}
+	f := loadFullSeed(t)
+	svc := applyToNewService(t, f)
 	before := summarize(export(t, svc))
 
-	err = f.Apply(ctx, svc)
+	err := f.Apply(ctx, svc)
 	wantCode(t, err, errs.ResourceExists)
 	wantEntry(t, err, `workspaces[0] "Acme"`)
 	// The second run's undo removes only what it created: nothing of the
@@ -300,10 +276,7 @@ func TestRuleBreachesFailApplyNamingTheEntryAndLeaveNothing(t *testing.T) {
 			if !strings.Contains(err.Error(), tt.inMessage) {
 				t.Errorf("error %q does not contain %q", err, tt.inMessage)
 			}
-			if st := export(t, svc); len(st.Workspaces)+len(st.Members)+len(st.Keys)+len(st.Tokens) != 0 {
-				t.Errorf("a failed Apply left state behind: %d workspaces, %d members, %d keys, %d tokens",
-					len(st.Workspaces), len(st.Members), len(st.Keys), len(st.Tokens))
-			}
+			wantNothingLeft(t, export(t, svc), "a failed Apply")
 		})
 	}
 }
@@ -317,11 +290,7 @@ func TestErrorReadsFileLineEntryAndRule(t *testing.T) {
       - name: deploy-bot
 `
 	path := writeSeed(t, text)
-	f, err := seed.Load(path)
-	if err != nil {
-		t.Fatalf("Load: %v", err)
-	}
-	err = f.Apply(context.Background(), newService())
+	err := mustLoad(t, path).Apply(context.Background(), newService())
 	want := fmt.Sprintf(`seed: %s:6: workspaces[0] "Acme": serviceAccounts[1] "deploy-bot": QUOTA_EXCEEDED_ERROR: workspace "Acme" already has 1 of 1 service accounts;`, path)
 	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("error = %v\nwant it to start with %s", err, want)
@@ -577,7 +546,6 @@ func TestUnknownFieldIsAYAMLTypeError(t *testing.T) {
 }
 
 func TestLoadReadsPrivateKeyFilesOnce(t *testing.T) {
-	ctx := context.Background()
 	text := `workspaces:
   - name: Acme
     quotas: {serviceAccounts: 1}
@@ -586,19 +554,12 @@ func TestLoadReadsPrivateKeyFilesOnce(t *testing.T) {
       - {name: ci-bot, keys: [{title: ci, privateKeyFile: keys/ci-bot}]}
 `
 	path := writeSeed(t, text, withCIBotKey)
-	f, err := seed.Load(path)
-	if err != nil {
-		t.Fatalf("Load: %v", err)
-	}
+	f := mustLoad(t, path)
 	// A reset replays the seed long after startup: the key file may be gone.
 	if err := os.Remove(filepath.Join(filepath.Dir(path), "keys", "ci-bot")); err != nil {
 		t.Fatal(err)
 	}
-	svc := newService()
-	if err := f.Apply(ctx, svc); err != nil {
-		t.Fatalf("Apply: %v", err)
-	}
-	st := export(t, svc)
+	st := export(t, applyToNewService(t, f))
 	if len(st.Keys) != 1 || st.Keys[0].PublicKeyHex != hexOfPublicKeyFile(t, ciBotPubFile) {
 		t.Errorf("keys = %+v, want the public half of testdata/ci-bot", st.Keys)
 	}
@@ -622,9 +583,7 @@ func TestHandBuiltFileWithUnreadPrivateKeyFails(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "must come from seed.Load") {
 		t.Errorf("error = %v, want it to ask for seed.Load", err)
 	}
-	if st := export(t, svc); len(st.Workspaces) != 0 {
-		t.Errorf("a failed Apply left %d workspaces", len(st.Workspaces))
-	}
+	wantNothingLeft(t, export(t, svc), "a failed Apply")
 }
 
 // flakyStore is a memory store whose fail-th transaction (counting from 1)
@@ -650,37 +609,27 @@ func (s *flakyStore) Tx(ctx context.Context, fn func(tx store.Tx) error) error {
 }
 
 func TestStoreOutageMidwayUndoesTheRun(t *testing.T) {
-	path := writeSeed(t, fmt.Sprintf(fullSeed, generate(t).Line, generate(t).Line, generate(t).Line), withCIBotKey)
-	f, err := seed.Load(path)
-	if err != nil {
-		t.Fatalf("Load: %v", err)
-	}
+	f := loadFullSeed(t)
 	mem := memory.New()
 	// The 4th transaction is bob's login: the workspace, the admin's key
 	// and bob's membership exist by then.
 	st := &flakyStore{Store: mem, fail: 4, recovers: true}
 	svc := accounts.New(st, accounts.Config{})
-	err = f.Apply(context.Background(), svc)
+	err := f.Apply(context.Background(), svc)
 	if !errors.Is(err, store.ErrUnavailable) {
 		t.Fatalf("error = %v, want store.ErrUnavailable in its chain", err)
 	}
 	wantEntry(t, err, `workspaces[0] "Acme": members[0] "bob@acme.test"`)
-	if got := export(t, accounts.New(mem, accounts.Config{})); len(got.Workspaces)+len(got.Members)+len(got.Keys)+len(got.Tokens) != 0 {
-		t.Errorf("the undo left %d workspaces, %d members, %d keys, %d tokens", len(got.Workspaces), len(got.Members), len(got.Keys), len(got.Tokens))
-	}
+	wantNothingLeft(t, export(t, accounts.New(mem, accounts.Config{})), "the undo")
 }
 
 func TestFailedUndoNamesTheWorkspacesLeftBehind(t *testing.T) {
-	path := writeSeed(t, fmt.Sprintf(fullSeed, generate(t).Line, generate(t).Line, generate(t).Line), withCIBotKey)
-	f, err := seed.Load(path)
-	if err != nil {
-		t.Fatalf("Load: %v", err)
-	}
+	f := loadFullSeed(t)
 	mem := memory.New()
 	// The 3rd transaction adds bob; the store stays down, so the undo's
 	// DeleteWorkspace fails as well.
 	svc := accounts.New(&flakyStore{Store: mem, fail: 3}, accounts.Config{})
-	err = f.Apply(context.Background(), svc)
+	err := f.Apply(context.Background(), svc)
 	wantEntry(t, err, `workspaces[0] "Acme": members[0] "bob@acme.test"`)
 	left := export(t, accounts.New(mem, accounts.Config{}))
 	if len(left.Workspaces) != 1 {
@@ -692,15 +641,7 @@ func TestFailedUndoNamesTheWorkspacesLeftBehind(t *testing.T) {
 }
 
 func TestExampleSeedApplies(t *testing.T) {
-	f, err := seed.Load(filepath.Join("..", "..", "examples", "seed.yaml"))
-	if err != nil {
-		t.Fatalf("Load examples/seed.yaml: %v", err)
-	}
-	svc := newService()
-	if err := f.Apply(context.Background(), svc); err != nil {
-		t.Fatalf("Apply examples/seed.yaml: %v", err)
-	}
-	st := export(t, svc)
+	st := export(t, applyToNewService(t, mustLoad(t, filepath.Join("..", "..", "examples", "seed.yaml"))))
 	if len(st.Workspaces) != 1 || len(st.Members) != 2 || len(st.ServiceAccounts) != 1 || len(st.Keys) != 1 {
 		t.Fatalf("example state: %d workspaces, %d members, %d service accounts, %d keys; want 1, 2, 1, 1",
 			len(st.Workspaces), len(st.Members), len(st.ServiceAccounts), len(st.Keys))
@@ -761,7 +702,34 @@ func writeSeed(t *testing.T, text string, files ...seedFile) string {
 	return path
 }
 
+// mustLoad loads the seed file at path, failing the test if it cannot.
+func mustLoad(t *testing.T, path string) *seed.File {
+	t.Helper()
+	f, err := seed.Load(path)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	return f
+}
+
+// loadFullSeed loads fullSeed, with fresh keys for its public key lines.
+func loadFullSeed(t *testing.T) *seed.File {
+	t.Helper()
+	return mustLoad(t, writeSeed(t, fmt.Sprintf(fullSeed, generate(t).Line, generate(t).Line, generate(t).Line), withCIBotKey))
+}
+
 func newService() *accounts.Service { return accounts.New(memory.New(), accounts.Config{}) }
+
+// applyToNewService applies f to a fresh in-memory service, failing the test
+// if Apply does.
+func applyToNewService(t *testing.T, f *seed.File) *accounts.Service {
+	t.Helper()
+	svc := newService()
+	if err := f.Apply(context.Background(), svc); err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	return svc
+}
 
 func generate(t *testing.T) sshkey.PublicKey {
 	t.Helper()
@@ -838,6 +806,16 @@ func indent(text, prefix string) string {
 		lines[i] = prefix + l
 	}
 	return strings.Join(lines, "\n") + "\n"
+}
+
+// wantNothingLeft fails the test unless st holds no workspace, member, key
+// or token; who names what should have left nothing.
+func wantNothingLeft(t *testing.T, st accounts.State, who string) {
+	t.Helper()
+	if len(st.Workspaces)+len(st.Members)+len(st.Keys)+len(st.Tokens) != 0 {
+		t.Errorf("%s left %d workspaces, %d members, %d keys, %d tokens",
+			who, len(st.Workspaces), len(st.Members), len(st.Keys), len(st.Tokens))
+	}
 }
 
 func wantCode(t *testing.T, err error, code errs.Code) {
