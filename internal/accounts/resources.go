@@ -312,13 +312,16 @@ func (s *Service) GetResource(ctx context.Context, p Principal, kind store.Resou
 }
 
 // visibleResource reads a resource of p's workspace and applies the
-// visibility rule (without organisation access).
+// visibility rule. A read by id needs no includeOrgAccess: a workspace
+// admin sees and manages everything in the workspace (design.md section 2);
+// the flag only widens listings, which otherwise show an admin what it
+// created or was invited to, as Encord's do.
 func visibleResource(ctx context.Context, tx store.Tx, p Principal, kind store.ResourceKind, id string) (store.Resource, error) {
 	r, err := tx.GetResource(ctx, p.WorkspaceID, kind, id)
 	if err != nil {
 		return store.Resource{}, resourceNotFound(err, kind, id)
 	}
-	if canSee(p, r, false) {
+	if canSee(p, r, p.IsAdmin()) {
 		return r, nil
 	}
 	if kind == store.KindOntology {

@@ -33,8 +33,12 @@ type CreatedWorkspace struct {
 	Session   IssuedToken
 }
 
-// CreateWorkspace creates a workspace, its first admin, and a session for
-// that admin, in one transaction.
+// DefaultGroupName is the group every new workspace starts with, as every
+// Encord organisation has one.
+const DefaultGroupName = "Everyone"
+
+// CreateWorkspace creates a workspace, its first admin, its default group
+// and a session for that admin, in one transaction.
 func (s *Service) CreateWorkspace(ctx context.Context, in CreateWorkspaceInput) (CreatedWorkspace, error) {
 	if err := in.Validate(); err != nil {
 		return CreatedWorkspace{}, err
@@ -52,6 +56,11 @@ func (s *Service) CreateWorkspace(ctx context.Context, in CreateWorkspaceInput) 
 		}
 		if err := tx.CreateMember(ctx, admin); err != nil {
 			return memberExists(err, "admin.email", admin.Email)
+		}
+		// Every Encord organisation has a group of all its members.
+		everyone := s.newResource(ws.ID, store.KindGroup, DefaultGroupName, "All members of the workspace", userOwner(admin), nil, now)
+		if err := tx.CreateResource(ctx, everyone); err != nil {
+			return err
 		}
 		issued, err := s.issueToken(ctx, tx, store.TokenSession, store.Owner{Type: store.OwnerUser, ID: admin.ID}, ws.ID)
 		if err != nil {

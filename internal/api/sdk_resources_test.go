@@ -425,12 +425,13 @@ func TestSDKResourceCalls(t *testing.T) {
 		}
 		shape(t, "storage folder", f, map[string]keyKind{"pathToRoot": kEmptyArr})
 
-		// Groups and cloud integrations come from the control plane.
-		w.resource(w.ws, map[string]any{"kind": "group", "title": "Everyone"})
+		// Every workspace starts with the group "Everyone"; more groups and
+		// the cloud integrations come from the control plane.
+		w.resource(w.ws, map[string]any{"kind": "group", "title": "Annotators"})
 		w.resource(w.ws, map[string]any{"kind": "cloud_integration", "title": "s3 bucket", "createdBy": bob.owner})
 		groups := page(t, bob.get(200, "/v2/public/user/current-organisation/groups"))
-		if len(groups) != 1 || shape(t, "group", groups[0], groupShape)["name"] != "Everyone" {
-			t.Fatalf("groups = %v", groups)
+		if len(groups) != 2 || shape(t, "group", groups[0], groupShape)["name"] != "Everyone" || groups[1]["name"] != "Annotators" {
+			t.Fatalf("groups = %v, want Everyone then Annotators", groups)
 		}
 		// Bad create bodies are 400s naming the field.
 		for _, bad := range []struct{ target, body, field string }{
@@ -508,6 +509,9 @@ func TestSDKResourceVisibility(t *testing.T) {
 			t.Fatalf("a sharee reads the shared dataset: got %v", got)
 		}
 		w.adminSA.v1OK("dataset", carolDS, getDatasetBody())
+		// A workspace admin user reads anything of its workspace by id; only
+		// listings need includeOrgAccess=True.
+		w.admin.v1OK("dataset", carolDS, getDatasetBody())
 
 		r := w.carol.post(200, "/v2/public/ontologies", `{"title": "carol's ontology", "description": "", "editor": {}}`)
 		carolOnto := r.JSON["ontologyUuid"].(string)
@@ -527,6 +531,7 @@ func TestSDKResourceVisibility(t *testing.T) {
 		// (get_project's second request), though the ontology is bob's.
 		project := w.bob.createProject("bob's project", bobDS)
 		w.carol.get(403, "/v2/public/projects/"+project)
+		w.admin.get(200, "/v2/public/projects/"+project)
 		sharedProject := w.resource(w.ws, map[string]any{"kind": "project", "title": "team project", "createdBy": w.bob.owner, "sharedWith": []any{w.carol.owner}})["id"].(string)
 		p := w.carol.get(200, "/v2/public/projects/"+sharedProject).JSON
 		if p["userRole"] != float64(1) {
@@ -542,8 +547,8 @@ func TestSDKResourceVisibility(t *testing.T) {
 			t.Fatalf("admin's get_projects with org access = %v, want both projects", legacy)
 		}
 
-		// Groups belong to the organisation: everyone in it sees them.
-		w.resource(w.ws, map[string]any{"kind": "group", "title": "Everyone"})
+		// Groups belong to the organisation: everyone in it sees them, and
+		// no one sees another organisation's.
 		w.resource(w.other, map[string]any{"kind": "group", "title": "Globex staff"})
 		for _, u := range []sdkUser{w.bob, w.memberSA, w.admin} {
 			if g := page(t, u.get(200, "/v2/public/user/current-organisation/groups")); len(g) != 1 || g[0]["name"] != "Everyone" {
