@@ -41,6 +41,39 @@ func read[T any](t *testing.T, s store.Store, fn func(ctx context.Context, tx st
 	return v
 }
 
+// getWorkspace, getMember, getServiceAccount, getKey and getResource read
+// one row by id, each in its own transaction, and fail the test on error.
+
+func getWorkspace(t *testing.T, s store.Store, id string) store.Workspace {
+	t.Helper()
+	return read(t, s, func(ctx context.Context, tx store.Tx) (store.Workspace, error) { return tx.GetWorkspace(ctx, id) })
+}
+
+func getMember(t *testing.T, s store.Store, id string) store.Member {
+	t.Helper()
+	return read(t, s, func(ctx context.Context, tx store.Tx) (store.Member, error) { return tx.GetMember(ctx, id) })
+}
+
+func getServiceAccount(t *testing.T, s store.Store, id string) store.ServiceAccount {
+	t.Helper()
+	return read(t, s, func(ctx context.Context, tx store.Tx) (store.ServiceAccount, error) {
+		return tx.GetServiceAccount(ctx, id)
+	})
+}
+
+func getKey(t *testing.T, s store.Store, id string) store.Key {
+	t.Helper()
+	return read(t, s, func(ctx context.Context, tx store.Tx) (store.Key, error) { return tx.GetKey(ctx, id) })
+}
+
+// getResource reads r's row back.
+func getResource(t *testing.T, s store.Store, r store.Resource) store.Resource {
+	t.Helper()
+	return read(t, s, func(ctx context.Context, tx store.Tx) (store.Resource, error) {
+		return tx.GetResource(ctx, r.WorkspaceID, r.Kind, r.ID)
+	})
+}
+
 // create writes each value with the matching Tx method, in one transaction.
 func create(t *testing.T, s store.Store, values ...any) {
 	t.Helper()

@@ -8,11 +8,6 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/store"
 )
 
-func getKey(t *testing.T, s store.Store, id string) store.Key {
-	t.Helper()
-	return read(t, s, func(ctx context.Context, tx store.Tx) (store.Key, error) { return tx.GetKey(ctx, id) })
-}
-
 func keyTests() []conformanceTest {
 	return []conformanceTest{
 		{"Key/RoundTrip", func(t *testing.T, s store.Store) {

@@ -14,10 +14,7 @@ func workspaceTests() []conformanceTest {
 		{"Workspace/RoundTrip", func(t *testing.T, s store.Store) {
 			ws := newWorkspace()
 			create(t, s, ws)
-			got := read(t, s, func(ctx context.Context, tx store.Tx) (store.Workspace, error) {
-				return tx.GetWorkspace(ctx, ws.ID)
-			})
-			equal(t, "GetWorkspace", got, ws)
+			equal(t, "GetWorkspace", getWorkspace(t, s, ws.ID), ws)
 			locked := read(t, s, func(ctx context.Context, tx store.Tx) (store.Workspace, error) {
 				return tx.LockWorkspace(ctx, ws.ID)
 			})
@@ -61,12 +58,8 @@ func workspaceTests() []conformanceTest {
 				return tx.UpdateWorkspaceQuotas(ctx, ws.ID, quotas)
 			})
 			ws.Quotas = quotas
-			equal(t, "updated workspace", read(t, s, func(ctx context.Context, tx store.Tx) (store.Workspace, error) {
-				return tx.GetWorkspace(ctx, ws.ID)
-			}), ws)
-			equal(t, "other workspace", read(t, s, func(ctx context.Context, tx store.Tx) (store.Workspace, error) {
-				return tx.GetWorkspace(ctx, other.ID)
-			}), other)
+			equal(t, "updated workspace", getWorkspace(t, s, ws.ID), ws)
+			equal(t, "other workspace", getWorkspace(t, s, other.ID), other)
 		}},
 		{"NotFound", testNotFound},
 	}
@@ -167,10 +160,7 @@ func memberTests() []conformanceTest {
 			removed.RemovedAt = ptr(now())
 			create(t, s, ws, live, removed)
 			for _, want := range []store.Member{live, removed} {
-				got := read(t, s, func(ctx context.Context, tx store.Tx) (store.Member, error) {
-					return tx.GetMember(ctx, want.ID)
-				})
-				equal(t, "GetMember", got, want)
+				equal(t, "GetMember", getMember(t, s, want.ID), want)
 			}
 		}},
 		{"Member/ReusedIDAlreadyExists", func(t *testing.T, s store.Store) {
@@ -289,12 +279,8 @@ func memberTests() []conformanceTest {
 				return tx.UpdateMemberRole(ctx, m.ID, store.RoleAdmin)
 			})
 			m.Role = store.RoleAdmin
-			equal(t, "updated member", read(t, s, func(ctx context.Context, tx store.Tx) (store.Member, error) {
-				return tx.GetMember(ctx, m.ID)
-			}), m)
-			equal(t, "other member", read(t, s, func(ctx context.Context, tx store.Tx) (store.Member, error) {
-				return tx.GetMember(ctx, other.ID)
-			}), other)
+			equal(t, "updated member", getMember(t, s, m.ID), m)
+			equal(t, "other member", getMember(t, s, other.ID), other)
 		}},
 		{"Member/MarkRemoved", func(t *testing.T, s store.Store) {
 			ws := newWorkspace()
@@ -303,16 +289,12 @@ func memberTests() []conformanceTest {
 			removedAt := now()
 			mustTx(t, s, func(ctx context.Context, tx store.Tx) error { return tx.MarkMemberRemoved(ctx, m.ID, removedAt) })
 			m.RemovedAt = &removedAt
-			equal(t, "removed member", read(t, s, func(ctx context.Context, tx store.Tx) (store.Member, error) {
-				return tx.GetMember(ctx, m.ID)
-			}), m)
+			equal(t, "removed member", getMember(t, s, m.ID), m)
 			err := tryTx(t, s, func(ctx context.Context, tx store.Tx) error {
 				return tx.MarkMemberRemoved(ctx, m.ID, removedAt.Add(time.Second))
 			})
 			wantErr(t, "MarkMemberRemoved twice", err, store.ErrNotFound)
-			equal(t, "member removed twice", read(t, s, func(ctx context.Context, tx store.Tx) (store.Member, error) {
-				return tx.GetMember(ctx, m.ID)
-			}), m)
+			equal(t, "member removed twice", getMember(t, s, m.ID), m)
 		}},
 	}
 }
@@ -328,10 +310,7 @@ func serviceAccountTests() []conformanceTest {
 			deleted.DeletedAt = ptr(now())
 			create(t, s, ws, admin, live, deleted)
 			for _, want := range []store.ServiceAccount{live, deleted} {
-				got := read(t, s, func(ctx context.Context, tx store.Tx) (store.ServiceAccount, error) {
-					return tx.GetServiceAccount(ctx, want.ID)
-				})
-				equal(t, "GetServiceAccount", got, want)
+				equal(t, "GetServiceAccount", getServiceAccount(t, s, want.ID), want)
 			}
 		}},
 		{"ServiceAccount/ReusedIDAlreadyExists", func(t *testing.T, s store.Store) {
@@ -395,9 +374,7 @@ func serviceAccountTests() []conformanceTest {
 			want := sa
 			want.Role = change.Role
 			want.Description = change.Description
-			equal(t, "updated service account", read(t, s, func(ctx context.Context, tx store.Tx) (store.ServiceAccount, error) {
-				return tx.GetServiceAccount(ctx, sa.ID)
-			}), want)
+			equal(t, "updated service account", getServiceAccount(t, s, sa.ID), want)
 		}},
 		{"ServiceAccount/MarkDeleted", func(t *testing.T, s store.Store) {
 			ws := newWorkspace()
@@ -408,9 +385,7 @@ func serviceAccountTests() []conformanceTest {
 				return tx.MarkServiceAccountDeleted(ctx, sa.ID, deletedAt)
 			})
 			sa.DeletedAt = &deletedAt
-			equal(t, "deleted service account", read(t, s, func(ctx context.Context, tx store.Tx) (store.ServiceAccount, error) {
-				return tx.GetServiceAccount(ctx, sa.ID)
-			}), sa)
+			equal(t, "deleted service account", getServiceAccount(t, s, sa.ID), sa)
 			err := tryTx(t, s, func(ctx context.Context, tx store.Tx) error {
 				return tx.MarkServiceAccountDeleted(ctx, sa.ID, deletedAt.Add(time.Second))
 			})

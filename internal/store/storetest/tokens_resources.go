@@ -114,13 +114,6 @@ func tokenTests() []conformanceTest {
 	}
 }
 
-func getResource(t *testing.T, s store.Store, r store.Resource) store.Resource {
-	t.Helper()
-	return read(t, s, func(ctx context.Context, tx store.Tx) (store.Resource, error) {
-		return tx.GetResource(ctx, r.WorkspaceID, r.Kind, r.ID)
-	})
-}
-
 func resourceTests() []conformanceTest {
 	return []conformanceTest{
 		{"Resource/RoundTrip", func(t *testing.T, s store.Store) {
@@ -281,13 +274,11 @@ func resourceTests() []conformanceTest {
 			wantMember, wantKey := m, k
 			wantMember.RemovedAt, wantKey.RevokedAt = ptr(removedAt), ptr(revokedAt)
 			removedAt, revokedAt = at(0), at(0)
-			gotMember := read(t, s, func(ctx context.Context, tx store.Tx) (store.Member, error) { return tx.GetMember(ctx, m.ID) })
+			gotMember := getMember(t, s, m.ID)
 			*gotMember.RemovedAt = at(0)
 			gotKey := getKey(t, s, k.ID)
 			*gotKey.RevokedAt = at(0)
-			equal(t, "member after its copies changed", read(t, s, func(ctx context.Context, tx store.Tx) (store.Member, error) {
-				return tx.GetMember(ctx, m.ID)
-			}), wantMember)
+			equal(t, "member after its copies changed", getMember(t, s, m.ID), wantMember)
 			equal(t, "key after its copies changed", getKey(t, s, k.ID), wantKey)
 		}},
 	}

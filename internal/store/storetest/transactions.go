@@ -398,9 +398,7 @@ func lifecycleTests() []conformanceTest {
 			ws := newWorkspace()
 			ws.CreatedAt = time.Date(2031, time.December, 31, 23, 59, 59, 999999000, time.UTC)
 			create(t, s, ws)
-			got := read(t, s, func(ctx context.Context, tx store.Tx) (store.Workspace, error) {
-				return tx.GetWorkspace(ctx, ws.ID)
-			})
+			got := getWorkspace(t, s, ws.ID)
 			if !got.CreatedAt.Equal(ws.CreatedAt) {
 				t.Errorf("CreatedAt = %v, want %v", got.CreatedAt, ws.CreatedAt)
 			}
