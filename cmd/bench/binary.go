@@ -1,0 +1,231 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// buildServer builds cmd/server into dir and returns the binary's path.
+func buildServer(ctx context.Context, dir string) (string, error) {
+	bin := filepath.Join(dir, "encord-emulator")
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", bin, "github.com/encord-emulator/encord-emulator/cmd/server")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build ./cmd/server: %w: %s", err, out)
+	}
+	return bin, nil
+}
+
+// startBinary starts cmd/server ("serve") on a free port with the given
+// store; dsn names the Postgres database (migrated at startup).
+func (b *bench) startBinary(storeName, dsn string) (*process, time.Time, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	args := []string{"serve", "--addr", addr, "--store", storeName, "--log-level", "error"}
+	if dsn != "" {
+		args = append(args, "--database-url", dsn)
+	}
+	start := time.Now()
+	p, err := startProcess(b.serverBin, args, nil, addr)
+	return p, start, err
+}
+
+// startupResult is the time from process start to the first ready
+// /_emulator/readyz, over several runs.
+type startupResult struct {
+	store string
+	times []time.Duration // sorted
+	rss   int64           // resident memory of the first run, right after ready
+}
+
+// measureStartup starts the server binary runs times; a Postgres run gets a
+// new empty database each time, so the time includes every migration.
+func (b *bench) measureStartup(ctx context.Context, storeName string, runs int) (startupResult, error) {
+	res := startupResult{store: storeName}
+	for i := range runs {
+		dsn := ""
+		if storeName == storePostgres {
+			var err error
+			if dsn, err = b.dbs.create(ctx); err != nil {
+				return res, err
+			}
+		}
+		p, start, err := b.startBinary(storeName, dsn)
+		if err != nil {
+			return res, err
+		}
+		d, err := p.waitReady(ctx, start, 30*time.Second)
+		if err == nil && i == 0 {
+			res.rss, err = p.rss()
+		}
+		if stopErr := p.stop(); err == nil {
+			err = stopErr
+		}
+		if err != nil {
+			return res, err
+		}
+		res.times = append(res.times, d)
+	}
+	slices.Sort(res.times)
+	return res, nil
+}
+
+func (r startupResult) median() time.Duration { return r.times[len(r.times)/2] }
+
+// writeResult is the throughput of one management write.
+type writeResult struct {
+	name      string
+	completed int64
+	errors    int64
+	elapsed   time.Duration
+	firstErr  string
+}
+
+func (r writeResult) perSecond() float64 { return float64(r.completed) / r.elapsed.Seconds() }
+
+// managementResult holds the management-plane write rates of one store.
+type managementResult struct {
+	store  string
+	writes []writeResult
+}
+
+// measureManagement creates a workspace with raised quotas on the server
+// binary and measures, with conns concurrent admins' requests, how many
+// key generations (POST /api/v1/me/keys without a public key: the server
+// makes the key pair) and service-account creations it completes per
+// second.
+func (b *bench) measureManagement(ctx context.Context, storeName string) (managementResult, error) {
+	res := managementResult{store: storeName}
+	dsn := ""
+	if storeName == storePostgres {
+		var err error
+		if dsn, err = b.dbs.create(ctx); err != nil {
+			return res, err
+		}
+	}
+	p, start, err := b.startBinary(storeName, dsn)
+	if err != nil {
+		return res, err
+	}
+	defer p.stop()
+	if _, err := p.waitReady(ctx, start, 30*time.Second); err != nil {
+		return res, err
+	}
+	conns := b.cfg.writeConns
+	api := &apiClient{base: "http://" + p.addr, http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns}}}
+	var created struct {
+		Workspace struct {
+			ID string `json:"id"`
+		} `json:"workspace"`
+		Session struct {
+			Token string `json:"token"`
+		} `json:"session"`
+	}
+	if err := api.call(ctx, http.MethodPost, "/_emulator/workspaces", "", map[string]any{
+		"name": "bench", "admin": map[string]string{"email": "admin@bench.test", "name": "Admin"},
+	}, http.StatusCreated, &created); err != nil {
+		return res, err
+	}
+	if err := api.call(ctx, http.MethodPatch, "/_emulator/workspaces/"+created.Workspace.ID+"/quotas", "",
+		map[string]int{"serviceAccounts": 1_000_000, "keysPerUser": 1_000_000}, http.StatusOK, nil); err != nil {
+		return res, err
+	}
+	session := created.Session.Token
+	ops := []struct {
+		name string
+		path string
+		body func(n int64) any
+	}{
+		{"key generations", "/api/v1/me/keys", func(n int64) any { return map[string]string{"title": "bench " + strconv.FormatInt(n, 10)} }},
+		{"service-account creations", "/api/v1/workspace/service-accounts", func(n int64) any {
+			return map[string]string{"name": "bench-" + strconv.FormatInt(n, 10), "description": "bench"}
+		}},
+	}
+	for _, op := range ops {
+		res.writes = append(res.writes, runWrites(ctx, op.name, conns, b.cfg.writeDuration, func(n int64) error {
+			return api.call(ctx, http.MethodPost, op.path, session, op.body(n), http.StatusCreated, nil)
+		}))
+	}
+	return res, nil
+}
+
+// runWrites calls write from conns goroutines for d.
+func runWrites(ctx context.Context, name string, conns int, d time.Duration, write func(n int64) error) writeResult {
+	var (
+		wg       sync.WaitGroup
+		seq      atomic.Int64
+		failed   atomic.Int64
+		firstErr atomic.Value
+		stop     atomic.Bool
+	)
+	start := time.Now()
+	timer := time.AfterFunc(d, func() { stop.Store(true) })
+	defer timer.Stop()
+	for range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !stop.Load() && ctx.Err() == nil {
+				if err := write(seq.Add(1)); err != nil {
+					failed.Add(1)
+					firstErr.CompareAndSwap(nil, err.Error())
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	r := writeResult{name: name, completed: seq.Load() - failed.Load(), errors: failed.Load(), elapsed: time.Since(start)}
+	if s, ok := firstErr.Load().(string); ok {
+		r.firstErr = s
+	}
+	return r
+}
+
+// apiClient calls the management and control planes with JSON.
+type apiClient struct {
+	base string
+	http *http.Client
+}
+
+func (c *apiClient) call(ctx context.Context, method, path, session string, in any, want int, out any) error {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if session != "" {
+		req.Header.Set("Authorization", "Bearer "+session)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != want {
+		return fmt.Errorf("%s %s: status %d, want %d: %s", method, path, resp.StatusCode, want, data)
+	}
+	if out != nil {
+		return json.Unmarshal(data, out)
+	}
+	return nil
+}
