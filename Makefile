@@ -9,7 +9,7 @@ GO       ?= go
 PKGS     ?= ./...
 TESTFLAGS ?= -race -count=1 -timeout 20m
 
-.PHONY: help build run test test-go fuzz vet fmt clean
+.PHONY: help build run test test-go fuzz vet fmt clean bench
 
 help:
 	@echo "make run    serve on 127.0.0.1:8080 with the memory store"
@@ -36,6 +36,12 @@ test-go:
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
 	$(GO) vet $(PKGS)
+
+# bench measures signed SDK requests against the Ed25519 floor, startup,
+# memory and management writes, on both stores (docs/benchmarks.md); it
+# gets Postgres as make test does. BENCHFLAGS=-quick makes a smoke run.
+bench: build
+	@scripts/with-postgres.sh $(GO) run ./cmd/bench -require-postgres -server-bin $(BIN) $(BENCHFLAGS)
 
 FUZZTIME ?= 30s
 fuzz:
