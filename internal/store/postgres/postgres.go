@@ -166,24 +166,32 @@ func (s *Store) Tx(ctx context.Context, fn func(tx store.Tx) error) error {
 	return nil
 }
 
-// resolveKeySQL reads the key registered under a public key, the active one
-// first, else the most recently revoked, with its owner as it is now: one
-// lookup on keys_public_key_hex_idx and one primary-key probe of the owner.
-// A missing owner row counts as gone.
-const resolveKeySQL = `
-SELECT ` + keyColumnsK + `,
+// ownerNowColumns and ownerNowJoins select, for the key or token aliased
+// owned, its owner as it is now: role, email, name and whether the owner is
+// gone (a removed member, a deleted service account, or a missing owner row).
+// One primary-key probe of the owner's table.
+const (
+	ownerNowColumns = `
        COALESCE(m.role, sa.role, ''),
        COALESCE(m.email, sa.email, ''),
        COALESCE(m.name, sa.name, ''),
-       CASE k.owner_type
+       CASE owned.owner_type
            WHEN 'user' THEN m.id IS NULL OR m.removed_at IS NOT NULL
            ELSE sa.id IS NULL OR sa.deleted_at IS NOT NULL
-       END
-FROM keys k
-LEFT JOIN members m ON k.owner_type = 'user' AND m.id = k.owner_id
-LEFT JOIN service_accounts sa ON k.owner_type = 'service_account' AND sa.id = k.owner_id
-WHERE k.public_key_hex = $1
-ORDER BY k.revoked_at DESC NULLS FIRST, k.created_at DESC, k.id DESC
+       END`
+	ownerNowJoins = `
+LEFT JOIN members m ON owned.owner_type = 'user' AND m.id = owned.owner_id
+LEFT JOIN service_accounts sa ON owned.owner_type = 'service_account' AND sa.id = owned.owner_id`
+)
+
+// resolveKeySQL reads the key registered under a public key, the active one
+// first, else the most recently revoked, with its owner as it is now: one
+// lookup on keys_public_key_hex_idx.
+const resolveKeySQL = `
+SELECT ` + ownedKeyColumns + `,` + ownerNowColumns + `
+FROM keys owned` + ownerNowJoins + `
+WHERE owned.public_key_hex = $1
+ORDER BY owned.revoked_at DESC NULLS FIRST, owned.created_at DESC, owned.id DESC
 LIMIT 1`
 
 // ResolveKey implements store.Store.
@@ -203,18 +211,9 @@ func (s *Store) ResolveKey(ctx context.Context, publicKeyHex string) (store.KeyR
 
 // resolveTokenSQL is resolveKeySQL for tokens: one lookup on tokens_hash_key.
 const resolveTokenSQL = `
-SELECT ` + tokenColumnsT + `,
-       COALESCE(m.role, sa.role, ''),
-       COALESCE(m.email, sa.email, ''),
-       COALESCE(m.name, sa.name, ''),
-       CASE t.owner_type
-           WHEN 'user' THEN m.id IS NULL OR m.removed_at IS NOT NULL
-           ELSE sa.id IS NULL OR sa.deleted_at IS NOT NULL
-       END
-FROM tokens t
-LEFT JOIN members m ON t.owner_type = 'user' AND m.id = t.owner_id
-LEFT JOIN service_accounts sa ON t.owner_type = 'service_account' AND sa.id = t.owner_id
-WHERE t.hash = $1`
+SELECT ` + ownedTokenColumns + `,` + ownerNowColumns + `
+FROM tokens owned` + ownerNowJoins + `
+WHERE owned.hash = $1`
 
 // ResolveToken implements store.Store.
 func (s *Store) ResolveToken(ctx context.Context, hash string) (store.TokenResolution, error) {

@@ -10,16 +10,17 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/store"
 )
 
-// Column lists, in the order of the matching scan targets below. The K and T
-// variants are qualified for the joins of ResolveKey and ResolveToken.
+// Column lists, in the order of the matching scan targets below. The owned
+// variants are qualified by the alias of ResolveKey's and ResolveToken's
+// joins (ownerNowJoins).
 const (
 	workspaceColumns      = `id, name, created_at, quota_service_accounts, quota_keys_per_service_account, quota_keys_per_user`
 	memberColumns         = `id, workspace_id, email, name, role, created_at, removed_at`
 	serviceAccountColumns = `id, workspace_id, name, description, email, role, created_at, created_by, deleted_at`
 	keyColumns            = `id, workspace_id, owner_type, owner_id, title, public_key, public_key_hex, fingerprint, origin, created_at, last_used_at, revoked_at, revoke_reason`
-	keyColumnsK           = `k.id, k.workspace_id, k.owner_type, k.owner_id, k.title, k.public_key, k.public_key_hex, k.fingerprint, k.origin, k.created_at, k.last_used_at, k.revoked_at, k.revoke_reason`
+	ownedKeyColumns       = `owned.id, owned.workspace_id, owned.owner_type, owned.owner_id, owned.title, owned.public_key, owned.public_key_hex, owned.fingerprint, owned.origin, owned.created_at, owned.last_used_at, owned.revoked_at, owned.revoke_reason`
 	tokenColumns          = `id, hash, kind, owner_type, owner_id, workspace_id, created_at, expires_at`
-	tokenColumnsT         = `t.id, t.hash, t.kind, t.owner_type, t.owner_id, t.workspace_id, t.created_at, t.expires_at`
+	ownedTokenColumns     = `owned.id, owned.hash, owned.kind, owned.owner_type, owned.owner_id, owned.workspace_id, owned.created_at, owned.expires_at`
 	resourceColumns       = `id, workspace_id, kind, title, description, created_by_type, created_by_id, shared_with, created_at, updated_at, attributes`
 )
 
