@@ -17,15 +17,6 @@ import (
 	"time"
 )
 
-// dockerBuildEnv and dockerBuildArgs are the build of the Dockerfile's
-// builder stage. TestMain builds the binary under test exactly so, and
-// TestDockerfileBuildsLikeTheTests checks that the Dockerfile still agrees.
-const (
-	dockerBuildEnv   = "CGO_ENABLED=0"
-	dockerBuildFlags = `-trimpath -ldflags="-s -w"`
-	dockerBuildPkg   = "./cmd/server"
-)
-
 // serverBinary is the path of the binary built by TestMain. It is written
 // once, before any test runs, and only read afterwards.
 var serverBinary string
@@ -49,21 +40,31 @@ func runTests(m *testing.M) int {
 	return m.Run()
 }
 
-// buildServer runs go build as the Dockerfile does, writing the binary to out.
+// buildServer builds the binary under test as the Dockerfile's builder
+// stage does: its go build line, run verbatim but for the output path.
 func buildServer(out string) error {
 	root, err := moduleRoot()
 	if err != nil {
 		return err
 	}
-	// The Dockerfile's -ldflags="-s -w" is one shell word; unquoted here.
-	args := []string{"build", "-trimpath", "-ldflags=-s -w", "-o", out, dockerBuildPkg}
+	d, err := parseDockerfile(filepath.Join(root, "Dockerfile"))
+	if err != nil {
+		return err
+	}
+	env, args, err := d.goBuild()
+	if err != nil {
+		return err
+	}
+	if args, err = withOutput(args, out); err != nil {
+		return err
+	}
 	cmd := exec.Command("go", args...)
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), dockerBuildEnv)
+	cmd.Env = append(os.Environ(), env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("building the server (go %s): %w\n%s", strings.Join(args, " "), err, stderr.String())
+		return fmt.Errorf("building the server as the Dockerfile does (%s go %s): %w\n%s", strings.Join(env, " "), strings.Join(args, " "), err, stderr.String())
 	}
 	return nil
 }
