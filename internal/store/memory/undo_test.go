@@ -118,24 +118,12 @@ func rows(t *tables) []any {
 func checkIndexes(t *testing.T, round int, got *tables) {
 	t.Helper()
 	want := newTables()
-	for id, row := range got.workspaces.rows {
-		want.workspaces.put(id, row)
-	}
-	for id, row := range got.members.rows {
-		want.members.put(id, row)
-	}
-	for id, row := range got.accounts.rows {
-		want.accounts.put(id, row)
-	}
-	for id, row := range got.keys.rows {
-		want.keys.put(id, row)
-	}
-	for id, row := range got.tokens.rows {
-		want.tokens.put(id, row)
-	}
-	for id, row := range got.resources.rows {
-		want.resources.put(id, row)
-	}
+	putAll(want.workspaces, got.workspaces)
+	putAll(want.members, got.members)
+	putAll(want.accounts, got.accounts)
+	putAll(want.keys, got.keys)
+	putAll(want.tokens, got.tokens)
+	putAll(want.resources, got.resources)
 	indexes := func(t *tables) map[string]any {
 		return map[string]any{
 			"liveMemberByEmail":    t.liveMemberByEmail.rows,
@@ -232,5 +220,12 @@ func TestClosed(t *testing.T) {
 	}
 	if err := s.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
+	}
+}
+
+// putAll puts every row of src into dst, indexing it there afresh.
+func putAll[T any](dst, src *table[T]) {
+	for id, row := range src.rows {
+		dst.put(id, row)
 	}
 }
