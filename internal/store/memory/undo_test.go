@@ -161,6 +161,13 @@ func checkIndexes(t *testing.T, round int, got *tables) {
 	}
 }
 
+// putAll puts every row of src into dst, indexing it there afresh.
+func putAll[T any](dst, src *table[T]) {
+	for id, row := range src.rows {
+		dst.put(id, row)
+	}
+}
+
 // A transaction that waited for the lock while its context was cancelled
 // does not run.
 func TestTxContextCancelledWhileWaiting(t *testing.T) {
@@ -220,12 +227,5 @@ func TestClosed(t *testing.T) {
 	}
 	if err := s.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
-	}
-}
-
-// putAll puts every row of src into dst, indexing it there afresh.
-func putAll[T any](dst, src *table[T]) {
-	for id, row := range src.rows {
-		dst.put(id, row)
 	}
 }
