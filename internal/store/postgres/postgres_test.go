@@ -62,22 +62,10 @@ func (db testDB) migrateUp(t testing.TB) {
 	}
 }
 
-func (db testDB) open(t testing.TB) *postgres.Store {
-	t.Helper()
-	s, err := postgres.Open(context.Background(), db.DSN, db.Options)
-	if err != nil {
-		t.Fatalf("open: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
 // newStore returns a store over a freshly migrated private schema.
 func newStore(t testing.TB) *postgres.Store {
 	t.Helper()
-	db := newTestDB(t)
-	db.migrateUp(t)
-	return db.open(t)
+	return testenv.NewPostgresDB(t).Open(t)
 }
 
 func latestVersion(t testing.TB) uint {
@@ -142,7 +130,7 @@ func TestMigrateUpDownUp(t *testing.T) {
 
 	db.migrateUp(t)
 	assertVersion(t, db, latest)
-	s := db.open(t)
+	s := db.Open(t)
 	if err := s.Ping(ctx); err != nil {
 		t.Fatalf("ping after up, down, up: %v", err)
 	}
@@ -169,7 +157,7 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 	db := newTestDB(t)
 	ctx := context.Background()
 	db.migrateUp(t)
-	running := db.open(t)
+	running := db.Open(t)
 
 	db.exec(t, `UPDATE schema_migrations SET version = $1`, latestVersion(t)+1)
 
@@ -190,7 +178,7 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 func TestPingRequiresMigratedSchema(t *testing.T) {
 	db := newTestDB(t)
 	ctx := context.Background()
-	s := db.open(t) // accepted: another replica may be migrating
+	s := db.Open(t) // accepted: another replica may be migrating
 	if err := s.Ping(ctx); !errors.Is(err, postgres.ErrSchemaOutdated) || !errors.Is(err, store.ErrUnavailable) {
 		t.Fatalf("Ping before migrating: %v, want ErrSchemaOutdated and ErrUnavailable", err)
 	}
@@ -227,7 +215,7 @@ func TestStatementTimeoutIsUnavailable(t *testing.T) {
 	db := newTestDB(t)
 	db.migrateUp(t)
 	db.Options.StatementTimeout = 100 * time.Millisecond
-	s := db.open(t)
+	s := db.Open(t)
 	ctx := context.Background()
 	ws := store.Workspace{ID: "ws-1", Name: "one", CreatedAt: now(), Quotas: store.Quotas{ServiceAccounts: 1, KeysPerServiceAccount: 1, KeysPerUser: 1}}
 	mustTx(t, s, func(tx store.Tx) error { return tx.CreateWorkspace(ctx, ws) })
