@@ -38,6 +38,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	f.duration(&opts.SignatureMaxFuture, "signature-max-future", "EMULATOR_SIGNATURE_MAX_FUTURE", 60*time.Second, "furthest in the future an accepted v2 signature created time may lie (client clock skew)")
 	f.duration(&opts.LastUsedFlushInterval, "last-used-flush-interval", "EMULATOR_LAST_USED_FLUSH_INTERVAL", time.Second, "how often the last use of keys (lastUsedAt) is written to the store")
 	f.int64(&opts.MaxBodyBytes, "max-body-bytes", "EMULATOR_MAX_BODY_BYTES", 1<<20, "largest request body accepted; larger ones get 413")
+	f.duration(&opts.RequestTimeout, "request-timeout", "EMULATOR_REQUEST_TIMEOUT", 30*time.Second, "longest one request may take, database waits included, before it answers 503 (bounds requests when the database stops answering)")
 	f.duration(&opts.ShutdownTimeout, "shutdown-timeout", "EMULATOR_SHUTDOWN_TIMEOUT", 10*time.Second, "on SIGINT or SIGTERM, how long in-flight requests may take to finish")
 	newLogger := logFlags(f, stderr)
 	if err := f.parse(args); err != nil {

@@ -62,6 +62,11 @@ type Options struct {
 	MaxBodyBytes int64
 	// ShutdownTimeout bounds the drain of in-flight requests (default 10 s).
 	ShutdownTimeout time.Duration
+	// RequestTimeout bounds one request (default 30 s): past it, the
+	// request's store calls are cancelled and it answers 503. It is what
+	// bounds requests when the database stops answering without closing
+	// connections, which DBStatementTimeout, enforced by Postgres, cannot.
+	RequestTimeout time.Duration
 	// SignatureMaxAge and SignatureMaxFuture bound a v2 signature's created
 	// parameter around now (defaults 600 s and 60 s).
 	SignatureMaxAge    time.Duration
@@ -108,6 +113,9 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	if opts.ShutdownTimeout <= 0 {
 		opts.ShutdownTimeout = 10 * time.Second
 	}
+	if opts.RequestTimeout <= 0 {
+		opts.RequestTimeout = 30 * time.Second
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -133,7 +141,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		}
 	}
 	s := &Server{opts: opts, store: st, accounts: svc}
-	s.handler = api.NewHandler(api.Config{
+	s.handler = withRequestTimeout(opts.RequestTimeout, api.NewHandler(api.Config{
 		Accounts:        svc,
 		Logger:          opts.Logger,
 		AdminToken:      opts.AdminToken,
@@ -141,7 +149,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		OpenAPI:         emulator.OpenAPI,
 		Reseed:          reseed,
 		SignatureWindow: auth.Window{Past: opts.SignatureMaxAge, Future: opts.SignatureMaxFuture},
-	})
+	}))
 	interval := opts.LastUsedFlushInterval
 	if interval <= 0 {
 		interval = time.Second
@@ -153,6 +161,15 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		svc.RunKeyUseFlusher(flusherCtx, interval)
 	}()
 	return s, nil
+}
+
+// withRequestTimeout gives every request a context deadline.
+func withRequestTimeout(timeout time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // applySeedIfEmpty applies the seed at startup unless the store already
