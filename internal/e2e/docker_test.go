@@ -370,3 +370,18 @@ func TestComposeEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// TestServeHelp: the settings an operator of replicas needs are documented
+// by the binary itself, with the variables that set them.
+func TestServeHelp(t *testing.T) {
+	t.Parallel()
+	code, out := runCommand(t, commandTimeout, nil, "serve", "--help")
+	if code != 0 {
+		t.Fatalf("serve --help exited %d:\n%s", code, out)
+	}
+	for _, env := range []string{"EMULATOR_DB_MAX_CONNS", "EMULATOR_DB_STATEMENT_TIMEOUT", "EMULATOR_SHUTDOWN_TIMEOUT", "EMULATOR_REQUEST_TIMEOUT", "EMULATOR_MIGRATE", "DATABASE_URL"} {
+		if !strings.Contains(out, "(env "+env+")") {
+			t.Errorf("serve --help does not document %s:\n%s", env, out)
+		}
+	}
+}
