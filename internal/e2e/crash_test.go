@@ -120,8 +120,16 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 		wg.Go(func() { writerList[i].run(t, i) })
 	}
 
-	// Let the writes run, then kill the server while requests are in flight.
-	time.Sleep(time.Second)
+	// Let the writes run until there is something to lose, then kill the
+	// server while requests are in flight.
+	enough := func() bool {
+		acked.mu.Lock()
+		defer acked.mu.Unlock()
+		return len(acked.members) >= 40 && len(acked.removed) >= 10
+	}
+	if !waitFor(30*time.Second, enough) {
+		t.Fatal("too few writes acknowledged within 30 s")
+	}
 	var inFlightAtKill int64
 	if !waitFor(5*time.Second, func() bool { inFlightAtKill = inFlight.Load(); return inFlightAtKill > 0 }) {
 		t.Fatal("no request was ever in flight")
@@ -140,9 +148,6 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	}
 	t.Logf("SIGKILL with %d requests in flight (%d requests sent before it got no answer); acknowledged: %d members, %d keys, %d removals",
 		inFlightAtKill, unanswered, len(acked.members), len(acked.keys), len(acked.removed))
-	if len(acked.members) < 10 || len(acked.removed) < 3 {
-		t.Fatalf("too few writes before the crash to judge: %d members, %d removals", len(acked.members), len(acked.removed))
-	}
 
 	second := startServer(t, "server-after-crash", env...)
 	c = newClient(t, second.url, 20*time.Second)
