@@ -169,7 +169,12 @@ func (a sdkAuth) record(r *http.Request, dec decision) {
 			level = slog.LevelWarn
 		}
 	}
-	a.log.Log(r.Context(), level, "sdk auth", "traceId", e.TraceID, "method", e.Method, "target", e.Target, "scheme", e.Scheme, "keyId", e.KeyID, "outcome", e.Outcome, "reason", e.Reason, "message", e.Message)
+	// Checked first: building the attributes costs allocations on every
+	// request even when the line is discarded, as it is by default.
+	if a.log.Enabled(r.Context(), level) {
+		a.log.LogAttrs(r.Context(), level, "sdk auth", slog.String("traceId", e.TraceID), slog.String("method", e.Method), slog.String("target", e.Target),
+			slog.String("scheme", e.Scheme), slog.String("keyId", e.KeyID), slog.String("outcome", e.Outcome), slog.String("reason", e.Reason), slog.String("message", e.Message))
+	}
 }
 
 // middleware authenticates, then runs next with the principal in the
