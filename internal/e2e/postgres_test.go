@@ -52,7 +52,9 @@ func newDatabase(t testing.TB) database {
 		config: config,
 		// With DATABASE_URL empty the child reads the PG* variables, as
 		// pgx does, and PGDATABASE names the new database.
-		env: []string{"DATABASE_URL=" + withDatabase(dsn, name), "PGDATABASE=" + name},
+		// The test cluster serves every package's tests at once: small
+		// pools keep its connection limit out of reach.
+		env: []string{"DATABASE_URL=" + withDatabase(dsn, name), "PGDATABASE=" + name, "EMULATOR_DB_MAX_CONNS=4"},
 	}
 }
 
