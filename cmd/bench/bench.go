@@ -59,9 +59,14 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 					b.logf("dropping the bench databases: %v", err)
 				}
 			}()
-			if rep.machine.postgres, err = postgresVersion(ctx, base); err != nil {
+			if rep.machine.postgres, err = postgresVersion(ctx, b.dbs.baseDSN); err != nil {
 				return nil, err
 			}
+			tls, err := b.dbs.tls(ctx)
+			if err != nil {
+				return nil, err
+			}
+			rep.machine.postgres += " on the same machine, " + tls
 		case b.cfg.requirePostgres:
 			return nil, errors.New("no Postgres: set DATABASE_URL or run under pg_virtualenv (make bench does)")
 		default:

@@ -30,8 +30,32 @@ type databases struct {
 	n       int
 }
 
+// newDatabases works on the server baseDSN names. With only the PG*
+// variables and no PGSSLMODE, connections do without TLS (sslmode=disable):
+// a loopback cluster such as pg_virtualenv's offers TLS, and pgx would
+// otherwise encrypt every query of the measurement.
 func newDatabases(baseDSN string) *databases {
+	if baseDSN == "" && os.Getenv("PGSSLMODE") == "" {
+		baseDSN = "sslmode=disable"
+	}
 	return &databases{baseDSN: baseDSN, prefix: fmt.Sprintf("encord_bench_%d_", os.Getpid())}
+}
+
+// tls describes whether the connections of the bench use TLS.
+func (d *databases) tls(ctx context.Context) (string, error) {
+	conn, err := pgx.Connect(ctx, d.baseDSN)
+	if err != nil {
+		return "", fmt.Errorf("connecting to Postgres: %w", err)
+	}
+	defer conn.Close(ctx)
+	var on bool
+	if err := conn.QueryRow(ctx, "SELECT COALESCE((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)").Scan(&on); err != nil {
+		return "", err
+	}
+	if on {
+		return "TLS on", nil
+	}
+	return "TLS off", nil
 }
 
 // create makes a new empty database and returns its connection string.
