@@ -57,7 +57,7 @@ func defaultConfig(quick bool) config {
 		}
 	}
 	return config{
-		duration: 5 * time.Second, floorDuration: 2 * time.Second, conns: 32, openConns: 256,
+		duration: 4 * time.Second, floorDuration: 1500 * time.Millisecond, conns: 32, openConns: 256,
 		keyCounts: []int{signerCount, 1_000_000}, stores: []string{storeMemory, storePostgres},
 		startupRuns: 10, writeConns: 8, writeDuration: 3 * time.Second,
 	}
