@@ -3,14 +3,17 @@
 #   - DATABASE_URL set: that database, as it is;
 #   - else pg_virtualenv (Debian's postgresql-common): a throwaway cluster
 #     in a temporary directory (-t, so concurrent runs never collide), whose
-#     PG* variables pgx reads; it is dropped when the command exits;
+#     PG* variables pgx reads, allowing 500 connections; it is dropped when
+#     the command exits;
 #   - else: fail, saying how to get one.
 set -euo pipefail
 if [[ -n "${DATABASE_URL:-}" ]]; then
   exec "$@"
 fi
 if command -v pg_virtualenv >/dev/null 2>&1; then
-  exec pg_virtualenv -t "$@"
+  # Test packages run in parallel and each opens pools (two per replica
+  # test): the default of 100 connections is not enough.
+  exec pg_virtualenv -t -o max_connections=500 "$@"
 fi
 cat >&2 <<'MSG'
 make test needs Postgres and found none:
