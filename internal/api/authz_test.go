@@ -642,8 +642,8 @@ func sdkStyle(path string) bool {
 	return strings.HasPrefix(path, "/public") || strings.HasPrefix(path, "/v2/public/") || path == "/_emulator/whoami"
 }
 
-// call sends the row's request as caller k, in process, and returns the
-// status and body.
+// call sends the row's request as caller k, in process, checks the answer
+// against openapi.yaml, and returns the status and body.
 func (w *authzWorld) call(key string, k callerKind) (int, string) {
 	w.t.Helper()
 	method, pattern, _ := strings.Cut(routeOfRow(key), " ")
@@ -675,6 +675,7 @@ func (w *authzWorld) call(key string, k callerKind) (int, string) {
 	w.authenticate(r, []byte(req.body), k, sdkStyle(path))
 	rec := httptest.NewRecorder()
 	w.handler.ServeHTTP(rec, r)
+	checkAgainstSpec(w.t, r, rec.Code, rec.Header(), rec.Body.Bytes())
 	return rec.Code, rec.Body.String()
 }
 

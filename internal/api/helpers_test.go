@@ -126,10 +126,12 @@ func (c *client) do(method, path, token string, body any, headers ...string) res
 	return decodeResponse(c.t, resp)
 }
 
-// decodeResponse reads an answer; a JSON answer must be a JSON object.
+// decodeResponse reads an answer, which must match openapi.yaml; a JSON
+// answer must be a JSON object.
 func decodeResponse(t *testing.T, resp *http.Response) response {
 	t.Helper()
 	raw, _ := io.ReadAll(resp.Body)
+	checkAgainstSpec(t, resp.Request, resp.StatusCode, resp.Header, raw)
 	out := response{Status: resp.StatusCode, Header: resp.Header, Raw: raw}
 	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 		if err := json.Unmarshal(raw, &out.JSON); err != nil {
