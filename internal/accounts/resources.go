@@ -223,7 +223,7 @@ func (s *Service) ListResources(ctx context.Context, p Principal, kind store.Res
 		cur = &c
 	}
 	var page ResourcePage
-	err := s.store.Tx(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx store.Tx) error {
 		all, err := tx.ListResources(ctx, p.WorkspaceID, kind)
 		if err != nil {
 			return err
@@ -289,7 +289,7 @@ func (s *Service) ListResources(ctx context.Context, p Principal, kind store.Res
 // in p's workspace, 403 when it exists but p cannot see it.
 func (s *Service) GetResource(ctx context.Context, p Principal, kind store.ResourceKind, id string) (ResourceView, error) {
 	var out ResourceView
-	err := s.store.Tx(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx store.Tx) error {
 		r, err := visibleResource(ctx, tx, p, kind, id)
 		if err != nil {
 			return err

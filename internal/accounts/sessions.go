@@ -91,34 +91,37 @@ func (s *Service) issueToken(ctx context.Context, tx store.Tx, kind store.TokenK
 	return IssuedToken{Token: text, Stored: t}, nil
 }
 
-// read runs fn in a transaction after checking that the caller is still a
-// live member of its workspace (and an admin when adminOnly).
+// read runs fn in a read-only view after checking that the caller is still
+// a live member of its workspace (and an admin when adminOnly).
 func (s *Service) read(ctx context.Context, c Caller, adminOnly bool, fn func(tx store.Tx, ws store.Workspace, me store.Member) error) error {
-	return s.asCaller(ctx, c, adminOnly, store.Tx.GetWorkspace, fn)
+	return s.store.View(ctx, func(tx store.Tx) error {
+		return asCaller(ctx, tx, c, adminOnly, tx.GetWorkspace, fn)
+	})
 }
 
-// write is read for writes: it first locks the caller's workspace, so every
-// check fn makes (quotas, admins, liveness of the target) holds until commit,
-// against concurrent writers in this process and in other replicas.
+// write is read for writes, in a transaction that first locks the caller's
+// workspace, so every check fn makes (quotas, admins, liveness of the
+// target) holds until commit, against concurrent writers in this process
+// and in other replicas.
 func (s *Service) write(ctx context.Context, c Caller, adminOnly bool, fn func(tx store.Tx, ws store.Workspace, me store.Member) error) error {
-	return s.asCaller(ctx, c, adminOnly, store.Tx.LockWorkspace, fn)
+	return s.store.Tx(ctx, func(tx store.Tx) error {
+		return asCaller(ctx, tx, c, adminOnly, tx.LockWorkspace, fn)
+	})
 }
 
-func (s *Service) asCaller(ctx context.Context, c Caller, adminOnly bool,
-	getWorkspace func(store.Tx, context.Context, string) (store.Workspace, error),
+func asCaller(ctx context.Context, tx store.Tx, c Caller, adminOnly bool,
+	getWorkspace func(context.Context, string) (store.Workspace, error),
 	fn func(tx store.Tx, ws store.Workspace, me store.Member) error,
 ) error {
-	return s.store.Tx(ctx, func(tx store.Tx) error {
-		ws, err := getWorkspace(tx, ctx, c.WorkspaceID)
-		if err != nil {
-			return callerGone(err)
-		}
-		me, err := checkCaller(ctx, tx, c, adminOnly)
-		if err != nil {
-			return err
-		}
-		return fn(tx, ws, me)
-	})
+	ws, err := getWorkspace(ctx, c.WorkspaceID)
+	if err != nil {
+		return callerGone(err)
+	}
+	me, err := checkCaller(ctx, tx, c, adminOnly)
+	if err != nil {
+		return err
+	}
+	return fn(tx, ws, me)
 }
 
 func checkCaller(ctx context.Context, tx store.Tx, c Caller, adminOnly bool) (store.Member, error) {

@@ -79,7 +79,7 @@ func (s *Service) CreateWorkspace(ctx context.Context, in CreateWorkspaceInput) 
 // ListWorkspaces lists every workspace with its usage, oldest first.
 func (s *Service) ListWorkspaces(ctx context.Context) ([]WorkspaceView, error) {
 	var out []WorkspaceView
-	err := s.store.Tx(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx store.Tx) error {
 		all, err := tx.ListWorkspaces(ctx)
 		if err != nil {
 			return err
@@ -100,7 +100,7 @@ func (s *Service) ListWorkspaces(ctx context.Context) ([]WorkspaceView, error) {
 // GetWorkspaceByID returns one workspace with its usage (control plane).
 func (s *Service) GetWorkspaceByID(ctx context.Context, id string) (WorkspaceView, error) {
 	var out WorkspaceView
-	err := s.store.Tx(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx store.Tx) error {
 		ws, err := tx.GetWorkspace(ctx, id)
 		if err != nil {
 			return workspaceNotFound(err, id)

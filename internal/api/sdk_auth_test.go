@@ -280,6 +280,13 @@ func (s *outageStore) ResolveKey(ctx context.Context, hex string) (store.KeyReso
 	return s.Store.ResolveKey(ctx, hex)
 }
 
+func (s *outageStore) View(ctx context.Context, fn func(store.Tx) error) error {
+	if s.down.Load() {
+		return fmt.Errorf("dial tcp: connection refused: %w", store.ErrUnavailable)
+	}
+	return s.Store.View(ctx, fn)
+}
+
 func (s *outageStore) Tx(ctx context.Context, fn func(store.Tx) error) error {
 	if s.down.Load() {
 		return fmt.Errorf("dial tcp: connection refused: %w", store.ErrUnavailable)
@@ -297,7 +304,10 @@ func TestStoreOutageIsServiceUnavailableNeverAuthenticationFailure(t *testing.T)
 	wantV1(t, c.sdk(s, v1(v1GetProjects)), 503, "SERVICE_UNAVAILABLE_ERROR", "unavailable")
 	r := c.do("POST", "/api/v1/workspace/service-accounts", ws.AdminToken, map[string]any{"name": "x"})
 	if r.Status != 503 || r.code() != "SERVICE_UNAVAILABLE_ERROR" {
-		t.Fatalf("management plane during an outage: %s", r)
+		t.Fatalf("management plane write during an outage: %s", r)
+	}
+	if r := c.do("GET", "/api/v1/workspace/members", ws.AdminToken, nil); r.Status != 503 || r.code() != "SERVICE_UNAVAILABLE_ERROR" {
+		t.Fatalf("management plane read during an outage: %s", r)
 	}
 	if r := c.do("GET", "/_emulator/readyz", "", nil); r.Status != 200 {
 		// memory Ping is always fine: the outage store only fails reads.

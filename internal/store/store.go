@@ -29,6 +29,8 @@ var (
 	// ErrUnavailable: the backend cannot be reached or did not answer in time.
 	// Callers answer 503; it is never an authentication failure.
 	ErrUnavailable = errors.New("store unavailable")
+	// ErrReadOnly: a write (or LockWorkspace) was attempted inside View.
+	ErrReadOnly = errors.New("write in a read-only view")
 )
 
 // Role is a workspace role of a member or a service account.
@@ -212,6 +214,15 @@ type Store interface {
 	// taken by Tx.LockWorkspace make check-then-write sequences safe against
 	// concurrent transactions, in this process and in others.
 	Tx(ctx context.Context, fn func(tx Tx) error) error
+
+	// View runs fn with a read-only view of the store, for callers that only
+	// read: it is cheaper than Tx (no write lock in memory, no BEGIN/COMMIT
+	// round trips on Postgres) and views never wait for each other. Every
+	// read sees all writes committed before the read started; the reads of
+	// one View need not share one snapshot (use Tx for that). Writes and
+	// LockWorkspace fail with ErrReadOnly and change nothing. fn's error is
+	// returned unchanged, wrapped at most.
+	View(ctx context.Context, fn func(tx Tx) error) error
 
 	// ResolveKey finds the key registered under publicKeyHex: the active one
 	// if there is one, else the most recently revoked one (so callers can say

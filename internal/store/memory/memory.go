@@ -158,6 +158,22 @@ func (s *Store) Tx(ctx context.Context, fn func(tx store.Tx) error) error {
 	return nil
 }
 
+// View implements store.Store: fn reads under the shared lock, so views run
+// side by side and wait only for transactions.
+func (s *Store) View(ctx context.Context, fn func(tx store.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("memory: begin view: %w", err)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return errClosed
+	}
+	tx := &txn{s: s}
+	defer tx.done.Store(true)
+	return fn(store.ReadOnly(tx))
+}
+
 // ResolveKey implements store.Store.
 func (s *Store) ResolveKey(ctx context.Context, publicKeyHex string) (store.KeyResolution, error) {
 	if err := ctx.Err(); err != nil {

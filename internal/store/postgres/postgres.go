@@ -166,6 +166,13 @@ func (s *Store) Tx(ctx context.Context, fn func(tx store.Tx) error) error {
 	return nil
 }
 
+// View implements store.Store: fn's reads run on the pool, each a statement
+// of its own under read committed, as they would inside Tx, without the
+// round trips of BEGIN and COMMIT.
+func (s *Store) View(ctx context.Context, fn func(tx store.Tx) error) error {
+	return fn(store.ReadOnly(&tx{tx: s.pool}))
+}
+
 // ownerNowColumns and ownerNowJoins select, for the key or token aliased
 // owned, its owner as it is now: role, email, name and whether the owner is
 // gone (a removed member, a deleted service account, or a missing owner row).

@@ -7,13 +7,23 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/encord-emulator/encord-emulator/internal/store"
 )
 
-// tx implements store.Tx over one pgx transaction.
+// tx implements store.Tx over one pgx transaction, or, in a View, over the
+// pool itself (each read a statement of its own, no BEGIN or COMMIT).
 type tx struct {
-	tx pgx.Tx
+	tx conn
+}
+
+// conn is what both a pgx transaction and the pool offer.
+type conn interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 var _ store.Tx = (*tx)(nil)

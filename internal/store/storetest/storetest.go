@@ -41,6 +41,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		resourceTests(),
 		cascadeTests(),
 		transactionTests(),
+		viewTests(),
 		lifecycleTests(),
 	}
 	for _, group := range groups {
