@@ -21,20 +21,9 @@ import (
 // and a service account, then searches every stored row and every log line
 // for any piece of the private keys.
 func TestGeneratedPrivateKeyIsNeverStoredOrLogged(t *testing.T) {
-	type dumper func(t *testing.T) string
-	cases := []struct {
-		name  string
-		setup func(t *testing.T) (store.Store, dumper)
-	}{
-		{"memory", func(t *testing.T) (store.Store, dumper) { return memory.New(), nil }},
-		{"postgres", func(t *testing.T) (store.Store, dumper) {
-			db := testenv.NewPostgresDB(t)
-			return db.Open(t), func(t *testing.T) string { return dumpSchema(t, db) }
-		}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			st, dump := tc.setup(t)
+	for _, b := range dumpableBackends() {
+		t.Run(b.name, func(t *testing.T) {
+			st, dump := b.setup(t)
 			c, logs := startServer(t, st, api.Config{})
 			ws := c.newWorkspace("Acme", "admin@acme.test")
 			sa := c.newServiceAccount(ws, "bot")
@@ -76,6 +65,23 @@ func TestGeneratedPrivateKeyIsNeverStoredOrLogged(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// dumpableBackend is a store and, on Postgres, a function returning every
+// row of its schema, for tests that search the stored state for secrets.
+type dumpableBackend struct {
+	name  string
+	setup func(t *testing.T) (store.Store, func(t *testing.T) string)
+}
+
+func dumpableBackends() []dumpableBackend {
+	return []dumpableBackend{
+		{"memory", func(t *testing.T) (store.Store, func(t *testing.T) string) { return memory.New(), nil }},
+		{"postgres", func(t *testing.T) (store.Store, func(t *testing.T) string) {
+			db := testenv.NewPostgresDB(t)
+			return db.Open(t), func(t *testing.T) string { return dumpSchema(t, db) }
+		}},
 	}
 }
 

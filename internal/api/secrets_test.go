@@ -8,7 +8,6 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/api"
 	"github.com/encord-emulator/encord-emulator/internal/store"
 	"github.com/encord-emulator/encord-emulator/internal/store/memory"
-	"github.com/encord-emulator/encord-emulator/internal/testenv"
 	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
 )
 
@@ -18,20 +17,9 @@ import (
 // and the logs for any token text or private key. Tokens must be stored as
 // their SHA-256 only.
 func TestTokensAreNeverStoredOrShownInClear(t *testing.T) {
-	type dumper func(t *testing.T) string
-	cases := []struct {
-		name  string
-		setup func(t *testing.T) (store.Store, dumper)
-	}{
-		{"memory", func(t *testing.T) (store.Store, dumper) { return memory.New(), nil }},
-		{"postgres", func(t *testing.T) (store.Store, dumper) {
-			db := testenv.NewPostgresDB(t)
-			return db.Open(t), func(t *testing.T) string { return dumpSchema(t, db) }
-		}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			st, dump := tc.setup(t)
+	for _, b := range dumpableBackends() {
+		t.Run(b.name, func(t *testing.T) {
+			st, dump := b.setup(t)
 			c, logs := startServer(t, st, api.Config{})
 			ws := c.newWorkspace("Acme", "admin@acme.test")
 			_, memberSession := c.addMember(ws, "bob@acme.test", store.RoleMember)
