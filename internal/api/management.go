@@ -10,7 +10,6 @@ import (
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
-	"github.com/encord-emulator/encord-emulator/internal/store"
 )
 
 // management serves /api/v1: what Encord's web UI does (design.md 3.2).
@@ -386,5 +385,3 @@ func noContent(w http.ResponseWriter, err error) error {
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
-
-var _ = store.RoleAdmin
