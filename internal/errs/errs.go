@@ -106,7 +106,7 @@ func Invalid(field, format string, args ...any) *Error {
 }
 
 // From maps any error to a coded error: coded errors pass through, a store
-// outage or a deadline becomes SERVICE_UNAVAILABLE_ERROR, bare store
+// outage, a deadline or a cancellation becomes SERVICE_UNAVAILABLE_ERROR, bare store
 // sentinels get a generic message, and anything else is UNKNOWN_ERROR (a bug:
 // callers log it).
 func From(err error) *Error {
@@ -114,7 +114,9 @@ func From(err error) *Error {
 	switch {
 	case errors.As(err, &e):
 		return e
-	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		// Canceled: the client went away or the server is shutting down;
+		// neither is a bug to log as one.
 		return Wrap(err, ServiceUnavailable, "the emulator's store is unavailable; retry shortly")
 	case errors.Is(err, store.ErrNotFound):
 		return Wrap(err, NotFound, "the requested resource was not found")

@@ -1,0 +1,52 @@
+package errs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/encord-emulator/encord-emulator/internal/store"
+)
+
+func TestFrom(t *testing.T) {
+	coded := New(QuotaExceeded, "2 of 2")
+	cases := []struct {
+		err  error
+		code Code
+	}{
+		{fmt.Errorf("wrapped: %w", coded), QuotaExceeded},
+		{fmt.Errorf("dial: %w", store.ErrUnavailable), ServiceUnavailable},
+		{context.DeadlineExceeded, ServiceUnavailable},
+		{fmt.Errorf("query: %w", context.Canceled), ServiceUnavailable},
+		{store.ErrNotFound, NotFound},
+		{store.ErrDuplicateKey, DuplicateSSHKey},
+		{store.ErrAlreadyExists, ResourceExists},
+		{errors.New("a bug"), Unknown},
+	}
+	for _, tc := range cases {
+		if got := From(tc.err).Code; got != tc.code {
+			t.Errorf("From(%v) = %s, want %s", tc.err, got, tc.code)
+		}
+	}
+	if From(fmt.Errorf("x: %w", coded)) != coded {
+		t.Error("a coded error must pass through unchanged")
+	}
+	if e := From(errors.New("secret detail")); e.Message == "secret detail" || !errors.Is(e, e.Unwrap()) {
+		t.Errorf("an unknown error's text must stay out of the message: %q", e.Message)
+	}
+}
+
+func TestHTTPStatus(t *testing.T) {
+	for code, status := range map[Code]int{
+		InvalidArguments: 400, SSHKeyNotFound: 400, Authentication: 401, Authorisation: 403,
+		NotFound: 404, MethodNotAllowed: 405, DuplicateSSHKey: 409, ResourceExists: 409,
+		QuotaExceeded: 409, OperationNotAllowed: 409, PayloadTooLarge: 413,
+		Unknown: http.StatusInternalServerError, NotImplemented: 501, ServiceUnavailable: 503,
+	} {
+		if got := code.HTTPStatus(); got != status {
+			t.Errorf("%s: status %d, want %d", code, got, status)
+		}
+	}
+}
