@@ -75,6 +75,11 @@ const (
 	projectRoleAnnotator = 1
 
 	storageLocationCord = 0
+	// legacyStorageLocationCord is the same location in the legacy v1
+	// dataset object, whose dataset_type the SDK reads back by name
+	// (Dataset.storage_location looks the string up in its table of names:
+	// an integer there raises KeyError on first access).
+	legacyStorageLocationCord = "CORD_STORAGE"
 )
 
 func ontologyRole(v accounts.ResourceView) int {
@@ -528,7 +533,7 @@ type v1DatasetJSON struct {
 	DatasetHash       string   `json:"dataset_hash"`
 	Title             string   `json:"title"`
 	Description       string   `json:"description"`
-	DatasetType       int      `json:"dataset_type"`
+	DatasetType       string   `json:"dataset_type"`
 	DataRows          []string `json:"data_rows"`
 	BackingFolderUUID *string  `json:"backing_folder_uuid"`
 }
@@ -549,7 +554,7 @@ func (p sdkPlane) v1GetDataset(w http.ResponseWriter, r *http.Request, call v1Ca
 	if err != nil {
 		return err
 	}
-	writeV1(w, v1DatasetJSON{DatasetHash: v.ID, Title: v.Title, Description: v.Description, DatasetType: storageLocationCord,
+	writeV1(w, v1DatasetJSON{DatasetHash: v.ID, Title: v.Title, Description: v.Description, DatasetType: legacyStorageLocationCord,
 		DataRows: []string{}, BackingFolderUUID: accounts.AttributesOf[accounts.DatasetAttributes](v.Resource).BackingFolderID})
 	return nil
 }

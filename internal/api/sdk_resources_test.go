@@ -370,10 +370,15 @@ func TestSDKResourceCalls(t *testing.T) {
 
 		// v1 get_dataset.
 		ds := shape(t, "get_dataset", bob.v1OK("dataset", dataset, getDatasetBody()), map[string]keyKind{
-			"dataset_hash": kUUID, "title": kString, "description": kString, "dataset_type": kInt, "data_rows": kEmptyArr, "backing_folder_uuid": kUUID,
+			"dataset_hash": kUUID, "title": kString, "description": kString, "dataset_type": kString, "data_rows": kEmptyArr, "backing_folder_uuid": kUUID,
 		})
 		if ds["dataset_hash"] != dataset || ds["title"] != "probe dataset" || ds["backing_folder_uuid"] != folder {
 			t.Fatalf("get_dataset = %v", ds)
+		}
+		// The SDK's legacy Dataset.storage_location looks dataset_type up by
+		// name ("CORD_STORAGE", "AWS_S3", ...); an integer raises KeyError.
+		if ds["dataset_type"] != "CORD_STORAGE" {
+			t.Fatalf("get_dataset dataset_type = %#v, want the legacy name \"CORD_STORAGE\"", ds["dataset_type"])
 		}
 
 		// create_ontology, get_ontology, get_ontologies.
