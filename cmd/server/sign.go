@@ -51,7 +51,7 @@ must be an unencrypted OpenSSH Ed25519 private key, as for the SDK; run
 Flags:
 `
 
-// The signing schemes of the SDK (encord-sdk-protocol.md §2).
+// The signing schemes of the SDK (docs/sdk-protocol.md, v1 signing; v2 signing).
 const (
 	schemeAuto = "auto"
 	schemeV1   = "v1"

@@ -1,12 +1,13 @@
 // Package auth verifies the credentials the Encord SDK sends: v1 and v2
-// Ed25519 request signatures and bearer tokens (encord-sdk-protocol.md §2).
+// Ed25519 request signatures and bearer tokens
+// (docs/sdk-protocol.md, v1 signing; v2 signing; Bearer tokens).
 //
 // It is pure: it looks nothing up. A successful Result names the key id that
 // signed the request (lowercase hex of the Ed25519 public key) or the bearer
 // token presented; the caller resolves either to a principal and decides
 // whether that key or token is still live.
 //
-// Dispatch follows the protocol (§2.4), on headers only:
+// Dispatch follows docs/sdk-protocol.md, Dispatch, on headers only:
 //
 //  1. a Signature-Input header → v2;
 //  2. otherwise Authorization "Bearer {token}" → bearer;

@@ -2,8 +2,8 @@ package auth
 
 import "fmt"
 
-// Scheme is the credential scheme a request used, decided by the dispatch
-// rules of the protocol (§2.4) from the headers alone.
+// Scheme is the credential scheme a request used, decided from the headers
+// alone (docs/sdk-protocol.md, Dispatch).
 type Scheme uint8
 
 const (

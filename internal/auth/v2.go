@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// The fixed v2 profile of the SDK (encord-sdk-protocol.md §2.2).
+// The fixed v2 profile of the SDK (docs/sdk-protocol.md, v2 signing).
 const (
 	signatureLabel      = "encord-sig"
 	signatureInputLabel = signatureLabel + "="

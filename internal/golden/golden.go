@@ -1,11 +1,10 @@
 // Package golden holds the Encord SDK's golden signature vectors for tests.
 //
-// encord-golden-vectors.json is a byte-for-byte copy of
-// /work/shared/testdata/encord-golden-vectors.json: requests signed by the
-// Encord Python SDK's own code with a fixed test-only key and a pinned clock
-// (encord-sdk-protocol.md §3). It is embedded so that the tests of any package
-// read the same copy without knowing where it lies; TestEmbeddedCopyMatchesShared
-// fails when the copy and the shared file drift apart.
+// testdata/encord-golden-vectors.json is the repository's one copy of the
+// vectors: requests signed by the Encord Python SDK's own code with a fixed
+// test-only key and a pinned clock (docs/sdk-protocol.md, Golden vectors).
+// It is embedded so that the tests of any package read the same copy without
+// knowing where it lies.
 //
 // Only test files import this package: it imports testing.
 package golden
@@ -21,7 +20,7 @@ import (
 	"testing"
 )
 
-//go:embed encord-golden-vectors.json
+//go:embed testdata/encord-golden-vectors.json
 var vectorsJSON string
 
 // File is the part of the golden vectors file the tests use.

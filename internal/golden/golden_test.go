@@ -3,30 +3,9 @@ package golden
 import (
 	"crypto/ed25519"
 	"encoding/hex"
-	"errors"
-	"io/fs"
-	"os"
 	"slices"
 	"testing"
 )
-
-// sharedVectorsPath is the file the embedded copy was taken from, relative to
-// this package's directory: /work/shared sits beside the repository.
-const sharedVectorsPath = "../../../shared/testdata/encord-golden-vectors.json"
-
-func TestEmbeddedCopyMatchesShared(t *testing.T) {
-	shared, err := os.ReadFile(sharedVectorsPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("%s is not there; cannot check the embedded copy against it", sharedVectorsPath)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(shared) != vectorsJSON {
-		t.Errorf("embedded encord-golden-vectors.json (%d bytes) differs from %s (%d bytes); copy the shared file over it",
-			len(vectorsJSON), sharedVectorsPath, len(shared))
-	}
-}
 
 func TestLoad(t *testing.T) {
 	f := MustLoad(t)

@@ -9,8 +9,9 @@ import (
 )
 
 // The key of the Encord SDK golden vectors
-// (shared/testdata/encord-golden-vectors.json, "key"): a test-only key made by
-// the SDK's own code, independent of ssh-keygen and of this package.
+// (internal/golden/testdata/encord-golden-vectors.json, "key"): a test-only
+// key made by the SDK's own code, independent of ssh-keygen and of this
+// package. TestGoldenConstantsMatchGoldenVectors keeps the two in step.
 const (
 	goldenSeedHex      = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 	goldenPublicHex    = "03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8"

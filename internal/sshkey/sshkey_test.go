@@ -5,12 +5,12 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/encord-emulator/encord-emulator/internal/golden"
 )
 
 // TestParseKeygenKeys checks Parse against keys and fingerprints that
@@ -74,22 +74,18 @@ func TestParseGoldenKey(t *testing.T) {
 	}
 }
 
-// TestGoldenConstantsMatchSharedFile guards the constants above against drift
-// from the project's shared golden vectors, when that file is at hand.
-func TestGoldenConstantsMatchSharedFile(t *testing.T) {
-	var data []byte
-	for _, p := range []string{"../../../shared/testdata/encord-golden-vectors.json", "../../shared/testdata/encord-golden-vectors.json"} {
-		if b, err := os.ReadFile(filepath.FromSlash(p)); err == nil {
-			data = b
-			break
-		}
-	}
-	if data == nil {
-		t.Skip("shared/testdata/encord-golden-vectors.json not found beside the repository")
-	}
-	for _, want := range []string{goldenSeedHex, goldenPublicHex, goldenPublicLine, strings.ReplaceAll(goldenPrivateKeyPM, "\n", `\n`)} {
-		if !strings.Contains(string(data), want) {
-			t.Errorf("golden vectors file does not contain %q", want)
+// TestGoldenConstantsMatchGoldenVectors guards the constants above against
+// drift from the repository's golden vectors (package golden).
+func TestGoldenConstantsMatchGoldenVectors(t *testing.T) {
+	key := golden.MustLoad(t).Key
+	for _, c := range []struct{ name, got, want string }{
+		{"seed", goldenSeedHex, key.SeedHex},
+		{"public key hex", goldenPublicHex, key.PublicKeyHex},
+		{"public key line", goldenPublicLine, key.PublicKeyOpenSSH},
+		{"private key", goldenPrivateKeyPM, key.PrivateKeyOpenSSH},
+	} {
+		if c.got != c.want {
+			t.Errorf("golden %s constant = %q, the golden vectors hold %q", c.name, c.got, c.want)
 		}
 	}
 }
