@@ -1,0 +1,66 @@
+package textpolicy
+
+import "fmt"
+
+// runeNames holds the Unicode names (for controls, their name aliases) of
+// the characters this package talks about most: the controls it refuses,
+// the bidi controls and separators, and the usual invisible characters.
+// Read-only.
+var runeNames = map[rune]string{
+	0x00: "NULL", 0x01: "START OF HEADING", 0x02: "START OF TEXT", 0x03: "END OF TEXT",
+	0x04: "END OF TRANSMISSION", 0x05: "ENQUIRY", 0x06: "ACKNOWLEDGE", 0x07: "ALERT",
+	0x08: "BACKSPACE", 0x09: "CHARACTER TABULATION", 0x0A: "LINE FEED", 0x0B: "LINE TABULATION",
+	0x0C: "FORM FEED", 0x0D: "CARRIAGE RETURN", 0x0E: "SHIFT OUT", 0x0F: "SHIFT IN",
+	0x10: "DATA LINK ESCAPE", 0x11: "DEVICE CONTROL ONE", 0x12: "DEVICE CONTROL TWO", 0x13: "DEVICE CONTROL THREE",
+	0x14: "DEVICE CONTROL FOUR", 0x15: "NEGATIVE ACKNOWLEDGE", 0x16: "SYNCHRONOUS IDLE", 0x17: "END OF TRANSMISSION BLOCK",
+	0x18: "CANCEL", 0x19: "END OF MEDIUM", 0x1A: "SUBSTITUTE", 0x1B: "ESCAPE",
+	0x1C: "INFORMATION SEPARATOR FOUR", 0x1D: "INFORMATION SEPARATOR THREE", 0x1E: "INFORMATION SEPARATOR TWO", 0x1F: "INFORMATION SEPARATOR ONE",
+	0x7F: "DELETE",
+	0x85: "NEXT LINE",
+
+	0x061C: "ARABIC LETTER MARK",
+	0x200E: "LEFT-TO-RIGHT MARK",
+	0x200F: "RIGHT-TO-LEFT MARK",
+	0x202A: "LEFT-TO-RIGHT EMBEDDING",
+	0x202B: "RIGHT-TO-LEFT EMBEDDING",
+	0x202C: "POP DIRECTIONAL FORMATTING",
+	0x202D: "LEFT-TO-RIGHT OVERRIDE",
+	0x202E: "RIGHT-TO-LEFT OVERRIDE",
+	0x2066: "LEFT-TO-RIGHT ISOLATE",
+	0x2067: "RIGHT-TO-LEFT ISOLATE",
+	0x2068: "FIRST STRONG ISOLATE",
+	0x2069: "POP DIRECTIONAL ISOLATE",
+
+	0x2028: "LINE SEPARATOR",
+	0x2029: "PARAGRAPH SEPARATOR",
+
+	0x00AD:  "SOFT HYPHEN",
+	0x034F:  "COMBINING GRAPHEME JOINER",
+	0x115F:  "HANGUL CHOSEONG FILLER",
+	0x1160:  "HANGUL JUNGSEONG FILLER",
+	0x180E:  "MONGOLIAN VOWEL SEPARATOR",
+	0x200B:  "ZERO WIDTH SPACE",
+	0x200C:  "ZERO WIDTH NON-JOINER",
+	0x200D:  "ZERO WIDTH JOINER",
+	0x2060:  "WORD JOINER",
+	0x2800:  "BRAILLE PATTERN BLANK",
+	0x3164:  "HANGUL FILLER",
+	0xFEFF:  "ZERO WIDTH NO-BREAK SPACE",
+	0xFFA0:  "HALFWIDTH HANGUL FILLER",
+	0x1D159: "MUSICAL SYMBOL NULL NOTEHEAD",
+}
+
+// describeRune renders r as "U+XXXX NAME", or "U+XXXX" for a character
+// without a name here.
+func describeRune(r rune) string {
+	switch {
+	case r >= 0xFE00 && r <= 0xFE0F:
+		return fmt.Sprintf("U+%04X VARIATION SELECTOR-%d", r, r-0xFE00+1)
+	case r >= 0xE0100 && r <= 0xE01EF:
+		return fmt.Sprintf("U+%04X VARIATION SELECTOR-%d", r, r-0xE0100+17)
+	}
+	if name, ok := runeNames[r]; ok {
+		return fmt.Sprintf("U+%04X %s", r, name)
+	}
+	return fmt.Sprintf("U+%04X", r)
+}
