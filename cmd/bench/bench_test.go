@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/encord-emulator/encord-emulator/internal/app"
 	"github.com/encord-emulator/encord-emulator/internal/store"
 	"github.com/encord-emulator/encord-emulator/internal/store/memory"
-	"github.com/encord-emulator/encord-emulator/pkg/server"
 )
 
 // TestMain lets the test binary be the server process of the run under
@@ -209,7 +209,7 @@ func BenchmarkHandler(b *testing.B) {
 	if err := f.load(b.Context(), st); err != nil {
 		b.Fatal(err)
 	}
-	srv, err := server.New(b.Context(), server.Options{Backend: st})
+	srv, err := app.New(b.Context(), app.Config{Store: st})
 	if err != nil {
 		b.Fatal(err)
 	}
