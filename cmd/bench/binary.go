@@ -14,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
 // buildServer builds cmd/server into dir and returns the binary's path.
@@ -28,8 +30,8 @@ func buildServer(ctx context.Context, dir string) (string, error) {
 
 // startBinary starts cmd/server ("serve") on a free port with the given
 // store; dsn names the Postgres database (migrated at startup).
-func (b *bench) startBinary(storeName, dsn string) (*process, time.Time, error) {
-	addr, err := freeAddr()
+func (b *bench) startBinary(storeName, dsn string) (*testenv.Server, time.Time, error) {
+	addr, err := testenv.FreeAddr()
 	if err != nil {
 		return nil, time.Time{}, err
 	}
@@ -38,7 +40,7 @@ func (b *bench) startBinary(storeName, dsn string) (*process, time.Time, error) 
 		args = append(args, "--database-url", dsn)
 	}
 	start := time.Now()
-	p, err := startProcess(b.serverBin, args, nil, addr)
+	p, err := testenv.StartServer(testenv.Command{Name: "encord-emulator serve", Path: b.serverBin, Args: args}, addr)
 	return p, start, err
 }
 
@@ -66,11 +68,11 @@ func (b *bench) measureStartup(ctx context.Context, storeName string, runs int) 
 		if err != nil {
 			return res, err
 		}
-		d, err := p.waitReady(ctx, start, 30*time.Second)
+		d, err := waitReady(ctx, p, start, 30*time.Second)
 		if err == nil && i == 0 {
-			res.rss, err = p.rss()
+			res.rss, err = rss(p.Process)
 		}
-		if stopErr := p.stop(); err == nil {
+		if stopErr := p.Stop(stopGrace); err == nil {
 			err = stopErr
 		}
 		if err != nil {
@@ -119,12 +121,12 @@ func (b *bench) measureManagement(ctx context.Context, storeName string) (manage
 	if err != nil {
 		return res, err
 	}
-	defer p.stop()
-	if _, err := p.waitReady(ctx, start, 30*time.Second); err != nil {
+	defer p.Stop(stopGrace)
+	if _, err := waitReady(ctx, p, start, 30*time.Second); err != nil {
 		return res, err
 	}
 	conns := b.cfg.writeConns
-	api := &apiClient{base: "http://" + p.addr, http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns}}}
+	api := &apiClient{base: p.URL, http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns}}}
 	var created struct {
 		Workspace struct {
 			ID string `json:"id"`

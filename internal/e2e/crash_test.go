@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/encord-emulator/encord-emulator/internal/testenv"
 	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
 )
 
@@ -104,10 +105,10 @@ func (w *crashWriter) run(t *testing.T, id int) {
 // and nothing is half-written.
 func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	t.Parallel()
-	db := newDatabase(t)
-	env := append([]string{"EMULATOR_STORE=postgres", "EMULATOR_LOG_LEVEL=warn"}, db.env...)
+	db := testenv.NewDatabase(t)
+	env := append([]string{"EMULATOR_STORE=postgres", "EMULATOR_LOG_LEVEL=warn"}, db.Env...)
 	first := startServer(t, "server-before-crash", env...)
-	c := newClient(t, first.url, 20*time.Second)
+	c := newClient(t, first.URL, 20*time.Second)
 	ws := c.newWorkspace("Crash", "admin@crash.test", nil)
 
 	acked := &acknowledged{members: map[string]string{}, keys: map[string]string{}, signers: map[string]*encordsign.Signer{}, removed: map[string]bool{}, removing: map[string]bool{}}
@@ -135,7 +136,7 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 		t.Fatal("no request was ever in flight")
 	}
 	killed := time.Now()
-	first.kill()
+	first.Kill()
 	wg.Wait()
 
 	var unanswered int
@@ -150,8 +151,8 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 		inFlightAtKill, unanswered, len(acked.members), len(acked.keys), len(acked.removed))
 
 	second := startServer(t, "server-after-crash", env...)
-	c = newClient(t, second.url, 20*time.Second)
-	sql := connect(t, db.config)
+	c = newClient(t, second.URL, 20*time.Second)
+	sql := testenv.Connect(t, db.DSN)
 
 	// Every acknowledged write is there.
 	lost := 0

@@ -158,7 +158,7 @@ func TestFrozenDatabase(t *testing.T) {
 		"EMULATOR_REQUEST_TIMEOUT="+frozenRequestTimeout.String(),
 		"EMULATOR_LOG_LEVEL=warn",
 	)
-	c := newClient(t, srv.url, frozenClientTimeout)
+	c := newClient(t, srv.URL, frozenClientTimeout)
 	ws := c.newWorkspace("Frozen", "admin@frozen.test", nil)
 	_, signer := c.generateKey(ws.AdminToken, "k")
 	if r := c.sdkGet(context.Background(), signer, sdkBearerToken); r.Status != http.StatusOK {

@@ -69,7 +69,7 @@ func TestDatabaseOutage(t *testing.T) {
 		"EMULATOR_DB_STATEMENT_TIMEOUT="+outageStatementTimeout.String(),
 		"EMULATOR_LOG_LEVEL=warn",
 	)
-	c := newClient(t, srv.url, outageClientTimeout)
+	c := newClient(t, srv.URL, outageClientTimeout)
 
 	// Writes acknowledged before the outage.
 	ws := c.newWorkspace("Outage", "admin@outage.test", nil)
@@ -105,8 +105,8 @@ func TestDatabaseOutage(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	sdk, mgmt, ready := load.finish(), management.finish(), readyz.finish()
 	t.Logf("postgres stopped in %s, down for %s, restarted in %s", stopped.Sub(stopping), restarting.Sub(stopped), started.Sub(restarting))
-	if !srv.running() {
-		t.Fatalf("the server exited during the outage: %v", srv.waitErr)
+	if !srv.Running() {
+		t.Fatalf("the server exited during the outage: %v", srv.Err())
 	}
 	if !recovered {
 		t.Fatalf("the SDK plane did not answer 200 within %s of Postgres accepting connections again", maxRecovery+time.Second)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/encord-emulator/encord-emulator/internal/testenv"
 	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
 )
 
@@ -17,15 +18,15 @@ import (
 const racers = 50
 
 // startReplicas starts two servers on one fresh database, at once.
-func startReplicas(t *testing.T) ([2]*client, database) {
+func startReplicas(t *testing.T) ([2]*client, testenv.Database) {
 	t.Helper()
-	db := newDatabase(t)
-	env := append([]string{"EMULATOR_STORE=postgres", "EMULATOR_LOG_LEVEL=warn"}, db.env...)
+	db := testenv.NewDatabase(t)
+	env := append([]string{"EMULATOR_STORE=postgres", "EMULATOR_LOG_LEVEL=warn"}, db.Env...)
 	a := launchServer(t, "replica-a", env...)
 	b := launchServer(t, "replica-b", env...)
-	a.waitReady(t)
-	b.waitReady(t)
-	return [2]*client{newClient(t, a.url, 20*time.Second), newClient(t, b.url, 20*time.Second)}, db
+	a.WaitReady(t)
+	b.WaitReady(t)
+	return [2]*client{newClient(t, a.URL, 20*time.Second), newClient(t, b.URL, 20*time.Second)}, db
 }
 
 // race sends fn(i, replica) for i in [0, racers) at once, even i to replica
@@ -60,7 +61,7 @@ func TestReplicasShareQuotasAndUniqueness(t *testing.T) {
 	t.Parallel()
 	replicas, db := startReplicas(t)
 	a, b := replicas[0], replicas[1]
-	sql := connect(t, db.config)
+	sql := testenv.Connect(t, db.DSN)
 	ctx := context.Background()
 
 	t.Run("service-account quota", func(t *testing.T) {
