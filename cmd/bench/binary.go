@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/encord-emulator/encord-emulator/internal/testclient"
 	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
@@ -126,25 +124,20 @@ func (b *bench) measureManagement(ctx context.Context, storeName string) (manage
 		return res, err
 	}
 	conns := b.cfg.writeConns
-	api := &apiClient{base: p.URL, http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns}}}
-	var created struct {
-		Workspace struct {
-			ID string `json:"id"`
-		} `json:"workspace"`
-		Session struct {
-			Token string `json:"token"`
-		} `json:"session"`
-	}
-	if err := api.call(ctx, http.MethodPost, "/_emulator/workspaces", "", map[string]any{
+	api := testclient.New(p.URL, testclient.Options{})
+	defer api.Close()
+	created := api.Do(ctx, http.MethodPost, "/_emulator/workspaces", "", map[string]any{
 		"name": "bench", "admin": map[string]string{"email": "admin@bench.test", "name": "Admin"},
-	}, http.StatusCreated, &created); err != nil {
-		return res, err
+	})
+	if err := created.Want(http.StatusCreated); err != nil {
+		return res, fmt.Errorf("creating the workspace: %w", err)
 	}
-	if err := api.call(ctx, http.MethodPatch, "/_emulator/workspaces/"+created.Workspace.ID+"/quotas", "",
-		map[string]int{"serviceAccounts": 1_000_000, "keysPerUser": 1_000_000}, http.StatusOK, nil); err != nil {
-		return res, err
+	raised := api.Do(ctx, http.MethodPatch, "/_emulator/workspaces/"+created.Str("workspace.id")+"/quotas", "",
+		map[string]int{"serviceAccounts": 1_000_000, "keysPerUser": 1_000_000})
+	if err := raised.Want(http.StatusOK); err != nil {
+		return res, fmt.Errorf("raising the quotas: %w", err)
 	}
-	session := created.Session.Token
+	session := created.Str("session.token")
 	ops := []struct {
 		name string
 		path string
@@ -157,7 +150,7 @@ func (b *bench) measureManagement(ctx context.Context, storeName string) (manage
 	}
 	for _, op := range ops {
 		res.writes = append(res.writes, runWrites(ctx, op.name, conns, b.cfg.writeDuration, func(n int64) error {
-			return api.call(ctx, http.MethodPost, op.path, session, op.body(n), http.StatusCreated, nil)
+			return api.Do(ctx, http.MethodPost, op.path, session, op.body(n)).Want(http.StatusCreated)
 		}))
 	}
 	return res, nil
@@ -193,41 +186,4 @@ func runWrites(ctx context.Context, name string, conns int, d time.Duration, wri
 		r.firstErr = s
 	}
 	return r
-}
-
-// apiClient calls the management and control planes with JSON.
-type apiClient struct {
-	base string
-	http *http.Client
-}
-
-func (c *apiClient) call(ctx context.Context, method, path, session string, in any, want int, out any) error {
-	body, err := json.Marshal(in)
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if session != "" {
-		req.Header.Set("Authorization", "Bearer "+session)
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != want {
-		return fmt.Errorf("%s %s: status %d, want %d: %s", method, path, resp.StatusCode, want, data)
-	}
-	if out != nil {
-		return json.Unmarshal(data, out)
-	}
-	return nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/encord-emulator/encord-emulator/internal/testclient"
 	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
@@ -367,11 +368,10 @@ func TestComposeEnvironment(t *testing.T) {
 	if err := yaml.Unmarshal(b, &seed); err != nil || len(seed.Workspaces) == 0 {
 		t.Fatalf("%s: %v, %d workspaces", filepath.Base(seedMount(t, emulator)), err, len(seed.Workspaces))
 	}
-	c := newClient(t, srv.URL, 10*time.Second)
-	listed := c.must(http.StatusOK, http.MethodGet, "/_emulator/workspaces", "", nil).json()["items"]
+	c := testclient.NewForTest(t, srv.URL, testclient.Options{Timeout: 10 * time.Second})
 	var names []string
-	for _, w := range listed.([]any) {
-		names = append(names, w.(map[string]any)["name"].(string))
+	for _, w := range c.Must(t, http.StatusOK, http.MethodGet, "/_emulator/workspaces", "", nil).Items() {
+		names = append(names, w["name"].(string))
 	}
 	for _, w := range seed.Workspaces {
 		if !slices.Contains(names, w.Name) {

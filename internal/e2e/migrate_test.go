@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/encord-emulator/encord-emulator/internal/store/postgres"
+	"github.com/encord-emulator/encord-emulator/internal/testclient"
 	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
@@ -93,9 +94,10 @@ func TestReplicasMigrateAnEmptyDatabaseTogether(t *testing.T) {
 		t.Fatalf("schema_migrations does not say version %d, clean", latest)
 	}
 	// They share the one database.
-	a, b := newClient(t, servers[0].URL, 10*time.Second), newClient(t, servers[2].URL, 10*time.Second)
-	a.newWorkspace("Shared", "admin@shared.test", nil)
-	b.login("admin@shared.test")
+	a := testclient.NewForTest(t, servers[0].URL, testclient.Options{Timeout: 10 * time.Second})
+	b := testclient.NewForTest(t, servers[2].URL, testclient.Options{Timeout: 10 * time.Second})
+	a.NewWorkspace(t, "Shared", "admin@shared.test", nil)
+	b.Login(t, "admin@shared.test")
 }
 
 // TestServerRefusesANewerSchema: a database migrated by a newer build is
