@@ -2,8 +2,6 @@ package testenv
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/url"
 	"strings"
 	"testing"
@@ -56,9 +54,7 @@ type Database struct {
 func NewDatabase(t testing.TB) Database {
 	t.Helper()
 	base := PostgresDSN(t)
-	suffix := make([]byte, 6)
-	rand.Read(suffix)
-	name := "emu_test_" + hex.EncodeToString(suffix)
+	name := uniqueName()
 	ctx := context.Background()
 	dsn, err := CreateDatabase(ctx, base, name)
 	if err != nil {

@@ -64,9 +64,7 @@ func NewPostgresDB(t testing.TB) PostgresDB {
 func NewEmptyPostgresDB(t testing.TB) PostgresDB {
 	t.Helper()
 	dsn := PostgresDSN(t)
-	suffix := make([]byte, 8)
-	rand.Read(suffix)
-	schema := "emu_test_" + hex.EncodeToString(suffix)
+	schema := uniqueName()
 	mustExec(t, dsn, "CREATE SCHEMA "+schema)
 	t.Cleanup(func() { mustExec(t, dsn, "DROP SCHEMA "+schema+" CASCADE") })
 	return PostgresDB{DSN: dsn, Options: postgres.Options{Schema: schema, MaxConns: 8}}
@@ -82,6 +80,14 @@ func (db PostgresDB) Open(t testing.TB) *postgres.Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// uniqueName returns a name for a test's schema or database that no other
+// test, in this process or another, uses.
+func uniqueName() string {
+	suffix := make([]byte, 8)
+	rand.Read(suffix)
+	return "emu_test_" + hex.EncodeToString(suffix)
 }
 
 // mustExec runs one statement on the database dsn names.
