@@ -57,8 +57,9 @@ type Options struct {
 	// SeedFile is a YAML seed applied at startup to an empty store and
 	// replayed by POST /_emulator/reset; "" means none.
 	SeedFile string
-	// AdminToken, when set, protects every control-plane route but the
-	// health checks: they then need "Authorization: Bearer <AdminToken>".
+	// AdminToken, when set, protects the control plane: every route of
+	// /_emulator but healthz, readyz and whoami then needs
+	// "Authorization: Bearer <AdminToken>".
 	AdminToken string
 	// SessionTTL is the lifetime of a management-plane session
 	// (DefaultSessionTTL).

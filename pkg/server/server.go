@@ -25,7 +25,8 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/store/postgres"
 )
 
-// Server is a running emulator.
+// Server is an emulator: a store, the rules over it, and the router of the
+// three planes. Start, or New and Serve, make it listen.
 type Server struct {
 	app  *app.Server
 	addr string
