@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/encord-emulator/encord-emulator/internal/testenv"
 	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
 )
 
@@ -50,7 +51,7 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 		}
 	}
 	if slices.Contains(b.cfg.stores, storePostgres) {
-		base, ok := postgresEnv()
+		base, ok := testenv.PostgresEnv()
 		switch {
 		case ok:
 			b.dbs = newDatabases(base)
@@ -133,7 +134,7 @@ func (b *bench) loadScenario(ctx context.Context, storeName string, keyCount int
 	sc := scenario{store: storeName, keys: keyCount}
 	createdAt := time.Now().UTC().Truncate(time.Microsecond)
 	f := newFixture(keyCount, createdAt)
-	addr, err := freeAddr()
+	addr, err := testenv.FreeAddr()
 	if err != nil {
 		return sc, err
 	}
@@ -152,20 +153,20 @@ func (b *bench) loadScenario(ctx context.Context, storeName string, keyCount int
 	}
 	var pprofAddr string
 	if b.cfg.profileDir != "" {
-		if pprofAddr, err = freeAddr(); err != nil {
+		if pprofAddr, err = testenv.FreeAddr(); err != nil {
 			return sc, err
 		}
 		args = append(args, "-pprof-addr", pprofAddr)
 	}
-	p, err := startProcess(b.selfBin, args, []string{serverRoleEnv + "=" + serverRoleValue}, addr)
+	p, err := testenv.StartServer(testenv.Command{Name: "bench server", Path: b.selfBin, Args: args, Env: []string{serverRoleEnv + "=" + serverRoleValue}}, addr)
 	if err != nil {
 		return sc, err
 	}
-	defer p.stop()
-	if sc.loadTime, err = p.waitReady(ctx, start, 10*time.Minute); err != nil {
+	defer p.Stop(stopGrace)
+	if sc.loadTime, err = waitReady(ctx, p, start, 10*time.Minute); err != nil {
 		return sc, err
 	}
-	if sc.rssLoaded, err = p.rss(); err != nil {
+	if sc.rssLoaded, err = rss(p.Process); err != nil {
 		return sc, err
 	}
 	b.logf("%s, %d keys: loaded in %s, server RSS %s", storeName, keyCount, sc.loadTime.Round(time.Millisecond), mib(sc.rssLoaded))
@@ -183,28 +184,28 @@ func (b *bench) loadScenario(ctx context.Context, storeName string, keyCount int
 			run.peak.throughput(), run.peak.percentile(0.99), run.peak.errors)
 	}
 	sc.floorAfter = verifyFloor(procs, b.cfg.floorDuration, fpub, fmsg, fsig)
-	if sc.rssAfter, err = p.rss(); err != nil {
+	if sc.rssAfter, err = rss(p.Process); err != nil {
 		return sc, err
 	}
 	if pprofAddr != "" {
-		if err := b.profile(ctx, p.addr, pprofAddr, f, fmt.Sprintf("%s-%dkeys-v2", storeName, keyCount)); err != nil {
+		if err := b.profile(ctx, p.Addr, pprofAddr, f, fmt.Sprintf("%s-%dkeys-v2", storeName, keyCount)); err != nil {
 			return sc, err
 		}
 	}
-	return sc, p.stop()
+	return sc, p.Stop(stopGrace)
 }
 
 // measureKind presigns the kind's requests for every signer, checks that
 // one is answered after authentication (200, or 501 for calls the emulator
 // does not emulate), and measures peak throughput (closed loop, after a
 // warm-up) and, when withHalf, latency at half of that rate (open loop).
-func (b *bench) measureKind(ctx context.Context, p *process, f *fixture, kind requestKind, withHalf bool) (kindRun, error) {
+func (b *bench) measureKind(ctx context.Context, p *testenv.Server, f *fixture, kind requestKind, withHalf bool) (kindRun, error) {
 	run := kindRun{kind: kind}
-	reqs, err := presign(kind, f.signers, p.addr, time.Now())
+	reqs, err := presign(kind, f.signers, p.Addr, time.Now())
 	if err != nil {
 		return run, err
 	}
-	status, body, err := probe(p.addr, reqs[0])
+	status, body, err := probe(p.Addr, reqs[0])
 	if err != nil {
 		return run, err
 	}
@@ -212,7 +213,7 @@ func (b *bench) measureKind(ctx context.Context, p *process, f *fixture, kind re
 		return run, fmt.Errorf("%s %s answered %d, want 200 or 501 (after authentication): %s", kind.method, kind.target, status, body)
 	}
 	run.status = status
-	spec := loadSpec{addr: p.addr, requests: reqs, expect: status, conns: b.cfg.conns, duration: b.cfg.duration / 5}
+	spec := loadSpec{addr: p.Addr, requests: reqs, expect: status, conns: b.cfg.conns, duration: b.cfg.duration / 5}
 	runLoad(ctx, spec) // warm-up
 	spec.duration = b.cfg.duration
 	run.peak = runLoad(ctx, spec)

@@ -14,9 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/encord-emulator/encord-emulator/internal/app"
 	"github.com/encord-emulator/encord-emulator/internal/store"
 	"github.com/encord-emulator/encord-emulator/internal/store/memory"
-	"github.com/encord-emulator/encord-emulator/pkg/server"
+	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
 // TestMain lets the test binary be the server process of the run under
@@ -43,7 +44,7 @@ func TestQuickRun(t *testing.T) {
 		t.Skip("starts several server processes")
 	}
 	args := []string{"-quick", "-keys", "1000,2000", "-duration", "200ms", "-startup-runs", "1"}
-	if os.Getenv("EMULATOR_REQUIRE_POSTGRES") != "" {
+	if testenv.PostgresRequired() {
 		args = append(args, "-require-postgres")
 	}
 	profiles := t.TempDir()
@@ -63,7 +64,7 @@ func TestQuickRun(t *testing.T) {
 		t.Errorf("the run had errors:\n%s", report)
 	}
 	stores := []string{storeMemory}
-	if _, ok := postgresEnv(); ok {
+	if _, ok := testenv.PostgresEnv(); ok {
 		stores = append(stores, storePostgres)
 	}
 	for _, st := range stores {
@@ -160,18 +161,6 @@ func TestPercentile(t *testing.T) {
 	}
 }
 
-func TestWithDatabase(t *testing.T) {
-	for _, c := range []struct{ base, want string }{
-		{"", "dbname=b"},
-		{"host=/tmp user=u", "host=/tmp user=u dbname=b"},
-		{"postgres://u:p@h:5432/a?sslmode=disable", "postgres://u:p@h:5432/b?sslmode=disable"},
-	} {
-		if got := withDatabase(c.base, "b"); got != c.want {
-			t.Errorf("withDatabase(%q) = %q, want %q", c.base, got, c.want)
-		}
-	}
-}
-
 func TestCount(t *testing.T) {
 	for n, want := range map[int]string{7: "7", 1000: "1 000", 1000000: "1 000 000", 12345: "12 345"} {
 		if got := count(n); got != want {
@@ -209,7 +198,7 @@ func BenchmarkHandler(b *testing.B) {
 	if err := f.load(b.Context(), st); err != nil {
 		b.Fatal(err)
 	}
-	srv, err := server.New(b.Context(), server.Options{Backend: st})
+	srv, err := app.New(b.Context(), app.Config{Store: st})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +11,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/encord-emulator/encord-emulator/internal/testclient"
+	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
 // buildServer builds cmd/server into dir and returns the binary's path.
@@ -28,8 +28,8 @@ func buildServer(ctx context.Context, dir string) (string, error) {
 
 // startBinary starts cmd/server ("serve") on a free port with the given
 // store; dsn names the Postgres database (migrated at startup).
-func (b *bench) startBinary(storeName, dsn string) (*process, time.Time, error) {
-	addr, err := freeAddr()
+func (b *bench) startBinary(storeName, dsn string) (*testenv.Server, time.Time, error) {
+	addr, err := testenv.FreeAddr()
 	if err != nil {
 		return nil, time.Time{}, err
 	}
@@ -38,7 +38,7 @@ func (b *bench) startBinary(storeName, dsn string) (*process, time.Time, error) 
 		args = append(args, "--database-url", dsn)
 	}
 	start := time.Now()
-	p, err := startProcess(b.serverBin, args, nil, addr)
+	p, err := testenv.StartServer(testenv.Command{Name: "encord-emulator serve", Path: b.serverBin, Args: args}, addr)
 	return p, start, err
 }
 
@@ -66,11 +66,11 @@ func (b *bench) measureStartup(ctx context.Context, storeName string, runs int) 
 		if err != nil {
 			return res, err
 		}
-		d, err := p.waitReady(ctx, start, 30*time.Second)
+		d, err := waitReady(ctx, p, start, 30*time.Second)
 		if err == nil && i == 0 {
-			res.rss, err = p.rss()
+			res.rss, err = rss(p.Process)
 		}
-		if stopErr := p.stop(); err == nil {
+		if stopErr := p.Stop(stopGrace); err == nil {
 			err = stopErr
 		}
 		if err != nil {
@@ -119,30 +119,25 @@ func (b *bench) measureManagement(ctx context.Context, storeName string) (manage
 	if err != nil {
 		return res, err
 	}
-	defer p.stop()
-	if _, err := p.waitReady(ctx, start, 30*time.Second); err != nil {
+	defer p.Stop(stopGrace)
+	if _, err := waitReady(ctx, p, start, 30*time.Second); err != nil {
 		return res, err
 	}
 	conns := b.cfg.writeConns
-	api := &apiClient{base: "http://" + p.addr, http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns}}}
-	var created struct {
-		Workspace struct {
-			ID string `json:"id"`
-		} `json:"workspace"`
-		Session struct {
-			Token string `json:"token"`
-		} `json:"session"`
-	}
-	if err := api.call(ctx, http.MethodPost, "/_emulator/workspaces", "", map[string]any{
+	api := testclient.New(p.URL, testclient.Options{})
+	defer api.Close()
+	created := api.Do(ctx, http.MethodPost, "/_emulator/workspaces", "", map[string]any{
 		"name": "bench", "admin": map[string]string{"email": "admin@bench.test", "name": "Admin"},
-	}, http.StatusCreated, &created); err != nil {
-		return res, err
+	})
+	if err := created.Want(http.StatusCreated); err != nil {
+		return res, fmt.Errorf("creating the workspace: %w", err)
 	}
-	if err := api.call(ctx, http.MethodPatch, "/_emulator/workspaces/"+created.Workspace.ID+"/quotas", "",
-		map[string]int{"serviceAccounts": 1_000_000, "keysPerUser": 1_000_000}, http.StatusOK, nil); err != nil {
-		return res, err
+	raised := api.Do(ctx, http.MethodPatch, "/_emulator/workspaces/"+created.Str("workspace.id")+"/quotas", "",
+		map[string]int{"serviceAccounts": 1_000_000, "keysPerUser": 1_000_000})
+	if err := raised.Want(http.StatusOK); err != nil {
+		return res, fmt.Errorf("raising the quotas: %w", err)
 	}
-	session := created.Session.Token
+	session := created.Str("session.token")
 	ops := []struct {
 		name string
 		path string
@@ -155,7 +150,7 @@ func (b *bench) measureManagement(ctx context.Context, storeName string) (manage
 	}
 	for _, op := range ops {
 		res.writes = append(res.writes, runWrites(ctx, op.name, conns, b.cfg.writeDuration, func(n int64) error {
-			return api.call(ctx, http.MethodPost, op.path, session, op.body(n), http.StatusCreated, nil)
+			return api.Do(ctx, http.MethodPost, op.path, session, op.body(n)).Want(http.StatusCreated)
 		}))
 	}
 	return res, nil
@@ -191,41 +186,4 @@ func runWrites(ctx context.Context, name string, conns int, d time.Duration, wri
 		r.firstErr = s
 	}
 	return r
-}
-
-// apiClient calls the management and control planes with JSON.
-type apiClient struct {
-	base string
-	http *http.Client
-}
-
-func (c *apiClient) call(ctx context.Context, method, path, session string, in any, want int, out any) error {
-	body, err := json.Marshal(in)
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if session != "" {
-		req.Header.Set("Authorization", "Bearer "+session)
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != want {
-		return fmt.Errorf("%s %s: status %d, want %d: %s", method, path, resp.StatusCode, want, data)
-	}
-	if out != nil {
-		return json.Unmarshal(data, out)
-	}
-	return nil
 }

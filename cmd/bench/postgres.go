@@ -3,23 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"os"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/encord-emulator/encord-emulator/internal/store/postgres"
+	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
-
-// postgresEnv reports whether a Postgres server is configured: DATABASE_URL,
-// or the PG* variables that pg_virtualenv exports.
-func postgresEnv() (baseDSN string, ok bool) {
-	if dsn := os.Getenv("DATABASE_URL"); dsn != "" {
-		return dsn, true
-	}
-	return "", os.Getenv("PGHOST") != "" || os.Getenv("PGDATABASE") != ""
-}
 
 // databases creates and drops the bench's throwaway databases on the
 // configured server.
@@ -62,44 +52,23 @@ func (d *databases) tls(ctx context.Context) (string, error) {
 func (d *databases) create(ctx context.Context) (string, error) {
 	d.n++
 	name := fmt.Sprintf("%s%d", d.prefix, d.n)
-	conn, err := pgx.Connect(ctx, d.baseDSN)
+	dsn, err := testenv.CreateDatabase(ctx, d.baseDSN, name)
 	if err != nil {
-		return "", fmt.Errorf("connecting to Postgres: %w", err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
-		return "", fmt.Errorf("creating database %s: %w", name, err)
+		return "", err
 	}
 	d.created = append(d.created, name)
-	return withDatabase(d.baseDSN, name), nil
+	return dsn, nil
 }
 
 // dropAll drops every database create made.
 func (d *databases) dropAll(ctx context.Context) error {
-	conn, err := pgx.Connect(ctx, d.baseDSN)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(ctx)
 	for _, name := range d.created {
-		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
-			return fmt.Errorf("dropping database %s: %w", name, err)
+		if err := testenv.DropDatabase(ctx, d.baseDSN, name); err != nil {
+			return err
 		}
 	}
 	d.created = nil
 	return nil
-}
-
-// withDatabase returns base (a URL, a keyword/value string, or "" for the
-// PG* variables) naming database name instead.
-func withDatabase(base, name string) string {
-	if strings.HasPrefix(base, "postgres://") || strings.HasPrefix(base, "postgresql://") {
-		if u, err := url.Parse(base); err == nil {
-			u.Path = "/" + name
-			return u.String()
-		}
-	}
-	return strings.TrimSpace(base + " dbname=" + name)
 }
 
 // loadPostgres migrates the database at dsn with the server's own

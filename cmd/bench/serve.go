@@ -14,8 +14,10 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/encord-emulator/encord-emulator/internal/app"
+	"github.com/encord-emulator/encord-emulator/internal/store"
 	"github.com/encord-emulator/encord-emulator/internal/store/memory"
-	"github.com/encord-emulator/encord-emulator/pkg/server"
+	"github.com/encord-emulator/encord-emulator/internal/store/postgres"
 )
 
 // serverRoleEnv, set to serverRoleValue in the environment, makes the bench
@@ -26,16 +28,17 @@ const (
 	serverRoleValue = "server"
 )
 
-// serveFixture is the server process of the load runs: pkg/server, wired as
-// cmd/server wires it (error-level text log on stderr, default options),
-// over a store that already holds the fixture. The memory store is filled
-// here, through its own transactions, before the server is built; a
-// Postgres database is filled by the bench before this process starts.
+// serveFixture is the server process of the load runs: the emulator as
+// pkg/server assembles it for cmd/server (error-level text log on stderr,
+// default settings), over a store that already holds the fixture. The
+// memory store is filled here, through its own transactions, before the
+// server is built; a Postgres database is filled by the bench before this
+// process starts.
 func serveFixture(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:0", "listen address")
-	backend := fs.String("store", server.StoreMemory, "memory or postgres")
+	backend := fs.String("store", storeMemory, "memory or postgres")
 	databaseURL := fs.String("database-url", "", "Postgres database holding the fixture")
 	keys := fs.Int("keys", signerCount, "keys of the fixture (memory store)")
 	createdUnix := fs.Int64("created", 0, "creation time of the fixture rows, Unix microseconds")
@@ -44,19 +47,28 @@ func serveFixture(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	opts := server.Options{Addr: *addr, Store: *backend, DatabaseURL: *databaseURL, Logger: logger}
-	if *backend == server.StoreMemory {
-		st := memory.New()
-		if err := newFixture(*keys, time.UnixMicro(*createdUnix).UTC()).load(ctx, st); err != nil {
+	var st store.Store
+	switch *backend {
+	case storeMemory:
+		mem := memory.New()
+		if err := newFixture(*keys, time.UnixMicro(*createdUnix).UTC()).load(ctx, mem); err != nil {
 			return err
 		}
 		// Return the garbage of loading to the OS, so that the resident
 		// memory measured afterwards is the store's, not the loader's.
 		runtime.GC()
 		debug.FreeOSMemory()
-		opts.Backend = st
+		st = mem
+	case storePostgres:
+		pg, err := postgres.Open(ctx, *databaseURL, postgres.Options{})
+		if err != nil {
+			return err
+		}
+		st = pg
+	default:
+		return fmt.Errorf("unknown store %q", *backend)
 	}
-	srv, err := server.New(ctx, opts)
+	srv, err := app.New(ctx, app.Config{Store: st, Logger: logger})
 	if err != nil {
 		return err
 	}

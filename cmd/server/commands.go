@@ -25,21 +25,22 @@ Flags:
 
 func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	var opts server.Options
+	var migrate bool
 	f := newEnvFlags("serve", stderr, serveHelp)
 	addrFlag(f, &opts.Addr)
-	f.string(&opts.Store, "store", "EMULATOR_STORE", server.StoreMemory, "store backend: memory (zero setup, state lost on exit) or postgres")
+	f.string(&opts.Store, "store", "EMULATOR_STORE", server.DefaultStore, "store backend: memory (zero setup, state lost on exit) or postgres")
 	databaseFlags(f, &opts)
-	f.bool(&opts.Migrate, "migrate", "EMULATOR_MIGRATE", true, "apply the embedded Postgres migrations at startup (safe with several replicas: migrations take a lock)")
+	f.bool(&migrate, "migrate", "EMULATOR_MIGRATE", !opts.SkipMigrations, "apply the embedded Postgres migrations at startup (safe with several replicas: migrations take a lock)")
 	f.string(&opts.SeedFile, "seed", "EMULATOR_SEED", "", "YAML seed file applied at startup and by POST /_emulator/reset")
 	f.string(&opts.AdminToken, "admin-token", "EMULATOR_ADMIN_TOKEN", "", "when set, every /_emulator route but healthz and readyz needs Authorization: Bearer <token>")
-	f.duration(&opts.SessionTTL, "session-ttl", "EMULATOR_SESSION_TTL", 24*time.Hour, "lifetime of a management-plane session")
-	f.duration(&opts.BearerTTL, "bearer-ttl", "EMULATOR_BEARER_TTL", time.Hour, "lifetime of an SDK bearer token")
-	f.duration(&opts.SignatureMaxAge, "signature-max-age", "EMULATOR_SIGNATURE_MAX_AGE", 600*time.Second, "oldest accepted v2 signature created time (the SDK signs created = now - 30 s)")
-	f.duration(&opts.SignatureMaxFuture, "signature-max-future", "EMULATOR_SIGNATURE_MAX_FUTURE", 60*time.Second, "furthest in the future an accepted v2 signature created time may lie (client clock skew)")
-	f.duration(&opts.LastUsedFlushInterval, "last-used-flush-interval", "EMULATOR_LAST_USED_FLUSH_INTERVAL", time.Second, "how often the last use of keys (lastUsedAt) is written to the store")
-	f.int64(&opts.MaxBodyBytes, "max-body-bytes", "EMULATOR_MAX_BODY_BYTES", 1<<20, "largest request body accepted; larger ones get 413")
-	f.duration(&opts.RequestTimeout, "request-timeout", "EMULATOR_REQUEST_TIMEOUT", 30*time.Second, "longest one request may take, database waits included, before it answers 503 (bounds requests when the database stops answering)")
-	f.duration(&opts.ShutdownTimeout, "shutdown-timeout", "EMULATOR_SHUTDOWN_TIMEOUT", 10*time.Second, "on SIGINT or SIGTERM, how long in-flight requests may take to finish")
+	f.duration(&opts.SessionTTL, "session-ttl", "EMULATOR_SESSION_TTL", server.DefaultSessionTTL, "lifetime of a management-plane session")
+	f.duration(&opts.BearerTTL, "bearer-ttl", "EMULATOR_BEARER_TTL", server.DefaultBearerTTL, "lifetime of an SDK bearer token")
+	f.duration(&opts.SignatureMaxAge, "signature-max-age", "EMULATOR_SIGNATURE_MAX_AGE", server.DefaultSignatureMaxAge, "oldest accepted v2 signature created time (the SDK signs created = now - 30 s)")
+	f.duration(&opts.SignatureMaxFuture, "signature-max-future", "EMULATOR_SIGNATURE_MAX_FUTURE", server.DefaultSignatureMaxFuture, "furthest in the future an accepted v2 signature created time may lie (client clock skew)")
+	f.duration(&opts.LastUsedFlushInterval, "last-used-flush-interval", "EMULATOR_LAST_USED_FLUSH_INTERVAL", server.DefaultLastUsedFlushInterval, "how often the last use of keys (lastUsedAt) is written to the store")
+	f.int64(&opts.MaxBodyBytes, "max-body-bytes", "EMULATOR_MAX_BODY_BYTES", server.DefaultMaxBodyBytes, "largest request body accepted; larger ones get 413")
+	f.duration(&opts.RequestTimeout, "request-timeout", "EMULATOR_REQUEST_TIMEOUT", server.DefaultRequestTimeout, "longest one request may take, database waits included, before it answers 503 (bounds requests when the database stops answering)")
+	f.duration(&opts.ShutdownTimeout, "shutdown-timeout", "EMULATOR_SHUTDOWN_TIMEOUT", server.DefaultShutdownTimeout, "on SIGINT or SIGTERM, how long in-flight requests may take to finish")
 	newLogger := logFlags(f, stderr)
 	if err := f.parse(args); err != nil {
 		return err
@@ -49,6 +50,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	opts.Logger = logger
+	opts.SkipMigrations = !migrate
 
 	start := time.Now()
 	srv, err := server.New(ctx, opts)

@@ -94,23 +94,30 @@ func (f *envFlags) parse(args []string) error {
 // addrFlag defines --addr, shared by serve and healthcheck so that the
 // healthcheck of a container probes the address the server listens on.
 func addrFlag(f *envFlags, p *string) {
-	f.string(p, "addr", "EMULATOR_ADDR", "127.0.0.1:8080", "listen address; use 0.0.0.0:8080 inside a container")
+	f.string(p, "addr", "EMULATOR_ADDR", server.DefaultAddr, "listen address; use 0.0.0.0:8080 inside a container")
 }
 
 // databaseFlags defines the Postgres connection flags, shared by serve and
 // migrate.
 func databaseFlags(f *envFlags, o *server.Options) {
 	f.string(&o.DatabaseURL, "database-url", "DATABASE_URL", "", `Postgres URL (postgres://user:pass@host:5432/db); empty uses the PG* variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE)`)
-	f.int64(&o.DBMaxConns, "db-max-conns", "EMULATOR_DB_MAX_CONNS", 10, "size of the Postgres connection pool")
-	f.duration(&o.DBStatementTimeout, "db-statement-timeout", "EMULATOR_DB_STATEMENT_TIMEOUT", 5*time.Second, "longest a Postgres statement may run (lock waits included) before the request answers 503")
+	f.int64(&o.DBMaxConns, "db-max-conns", "EMULATOR_DB_MAX_CONNS", server.DefaultDBMaxConns, "size of the Postgres connection pool")
+	f.duration(&o.DBStatementTimeout, "db-statement-timeout", "EMULATOR_DB_STATEMENT_TIMEOUT", server.DefaultDBStatementTimeout, "longest a Postgres statement may run (lock waits included) before the request answers 503")
 }
+
+// Defaults of the logging flags, which only the binary has (Options take a
+// *slog.Logger).
+const (
+	defaultLogLevel  = "info"
+	defaultLogFormat = "text"
+)
 
 // logFlags defines the logging flags and returns a constructor for the
 // logger they describe.
 func logFlags(f *envFlags, stderr io.Writer) func() (*slog.Logger, error) {
 	var level, format string
-	f.string(&level, "log-level", "EMULATOR_LOG_LEVEL", "info", "log level: debug, info, warn or error")
-	f.string(&format, "log-format", "EMULATOR_LOG_FORMAT", "text", "log format: text or json")
+	f.string(&level, "log-level", "EMULATOR_LOG_LEVEL", defaultLogLevel, "log level: debug, info, warn or error")
+	f.string(&format, "log-format", "EMULATOR_LOG_FORMAT", defaultLogFormat, "log format: text or json")
 	return func() (*slog.Logger, error) {
 		var lvl slog.Level
 		if err := lvl.UnmarshalText([]byte(level)); err != nil {

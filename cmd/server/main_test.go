@@ -4,24 +4,22 @@ import (
 	"bytes"
 	"context"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/encord-emulator/encord-emulator/internal/testenv"
 	"github.com/encord-emulator/encord-emulator/pkg/server"
 )
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := testenv.FreeAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
-	ln.Close()
 	return addr
 }
 
@@ -110,19 +108,10 @@ func TestServeStopsGracefully(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"serve", "--addr", addr, "--log-level", "error"}, &bytes.Buffer{}, &errOut)
 	}()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		resp, err := http.Get("http://" + addr + "/_emulator/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server never became ready: %v", err)
-		}
-		time.Sleep(10 * time.Millisecond)
+	ready, stopPolling := context.WithTimeout(context.Background(), 10*time.Second)
+	defer stopPolling()
+	if err := testenv.PollReady(ready, "http://"+addr, 10*time.Millisecond); err != nil {
+		t.Fatalf("server never became ready: %v", err)
 	}
 	cancel()
 	select {

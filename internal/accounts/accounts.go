@@ -19,6 +19,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/encord-emulator/encord-emulator/internal/defaults"
 	"github.com/encord-emulator/encord-emulator/internal/store"
 )
 
@@ -61,10 +62,10 @@ func New(st store.Store, cfg Config) *Service {
 		log:        cfg.Logger,
 	}
 	if s.sessionTTL <= 0 {
-		s.sessionTTL = 24 * time.Hour
+		s.sessionTTL = defaults.SessionTTL
 	}
 	if s.bearerTTL <= 0 {
-		s.bearerTTL = time.Hour
+		s.bearerTTL = defaults.BearerTTL
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -14,9 +14,6 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 )
 
-// DefaultMaxBodyBytes is the default limit of a request body.
-const DefaultMaxBodyBytes = 1 << 20
-
 // validator is implemented by request types that check themselves.
 type validator interface{ Validate() error }
 

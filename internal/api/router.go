@@ -18,6 +18,7 @@ import (
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/auth"
+	"github.com/encord-emulator/encord-emulator/internal/defaults"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 	"github.com/encord-emulator/encord-emulator/internal/journal"
 )
@@ -53,7 +54,7 @@ func NewHandler(cfg Config) http.Handler {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.MaxBodyBytes <= 0 {
-		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+		cfg.MaxBodyBytes = defaults.MaxBodyBytes
 	}
 	if cfg.Ready == nil {
 		cfg.Ready = cfg.Accounts.Store().Ping

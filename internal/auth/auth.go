@@ -34,6 +34,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/encord-emulator/encord-emulator/internal/defaults"
 )
 
 // Header names, in their canonical form. Header maps passed to Verify must
@@ -45,13 +47,6 @@ const (
 	headerSignature      = "Signature"
 
 	bearerPrefix = "Bearer "
-)
-
-// Default bounds of the window accepted around a v2 created parameter. The SDK
-// sends its clock minus 30 s; the real server's window is not published.
-const (
-	DefaultMaxAge    = 600 * time.Second
-	DefaultMaxFuture = 60 * time.Second
 )
 
 // Window bounds the created parameter of a v2 signature: it is accepted when
@@ -67,7 +62,7 @@ type Window struct {
 // as long as its fields are not changed.
 type Verifier struct {
 	// Window is the accepted range of v2 created values; zero means
-	// {DefaultMaxAge, DefaultMaxFuture}.
+	// {defaults.SignatureMaxAge, defaults.SignatureMaxFuture}.
 	Window Window
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
@@ -165,7 +160,7 @@ func (v *Verifier) Verify(method, requestURI string, header http.Header, body []
 func (v *Verifier) window() (past, future int64) {
 	w := v.Window
 	if w == (Window{}) {
-		w = Window{Past: DefaultMaxAge, Future: DefaultMaxFuture}
+		w = Window{Past: defaults.SignatureMaxAge, Future: defaults.SignatureMaxFuture}
 	}
 	return int64(w.Past / time.Second), int64(w.Future / time.Second)
 }

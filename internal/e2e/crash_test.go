@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/encord-emulator/encord-emulator/internal/testclient"
+	"github.com/encord-emulator/encord-emulator/internal/testenv"
 	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
 )
 
@@ -27,8 +29,8 @@ type acknowledged struct {
 // crashWriter is one goroutine's stream of writes: add a member, log it
 // in, generate a key for it, and remove every other member again.
 type crashWriter struct {
-	c        *client
-	ws       workspace
+	c        *testclient.Client
+	ws       testclient.Workspace
 	acked    *acknowledged
 	inFlight *atomic.Int64
 	// failed are the requests that got no answer, with their start.
@@ -36,10 +38,10 @@ type crashWriter struct {
 }
 
 // send counts the request as in flight while it is.
-func (w *crashWriter) send(method, path, token string, body any) (response, bool) {
+func (w *crashWriter) send(method, path, token string, body any) (testclient.Response, bool) {
 	start := time.Now()
 	w.inFlight.Add(1)
-	r := w.c.do(context.Background(), method, path, token, body)
+	r := w.c.Do(context.Background(), method, path, token, body)
 	w.inFlight.Add(-1)
 	if r.Err != nil {
 		w.failed = append(w.failed, start)
@@ -51,7 +53,7 @@ func (w *crashWriter) send(method, path, token string, body any) (response, bool
 // run writes until the server stops answering. Any answer but the
 // expected one fails the test.
 func (w *crashWriter) run(t *testing.T, id int) {
-	expect := func(r response, want int, what string) bool {
+	expect := func(r testclient.Response, want int, what string) bool {
 		if r.Status != want {
 			t.Errorf("writer %d, %s: %s, want %d", id, what, r, want)
 			return false
@@ -64,7 +66,7 @@ func (w *crashWriter) run(t *testing.T, id int) {
 		if !ok || !expect(r, http.StatusCreated, "add member") {
 			return
 		}
-		memberID := r.str("id")
+		memberID := r.Str("id")
 		w.acked.mu.Lock()
 		w.acked.members[memberID] = email
 		w.acked.mu.Unlock()
@@ -73,14 +75,18 @@ func (w *crashWriter) run(t *testing.T, id int) {
 		if !ok || !expect(r, http.StatusCreated, "log in") {
 			return
 		}
-		r, ok = w.send(http.MethodPost, "/api/v1/me/keys", r.str("token"), map[string]any{"title": "k"})
+		r, ok = w.send(http.MethodPost, testclient.MyKeys, r.Str("token"), map[string]any{"title": "k"})
 		if !ok || !expect(r, http.StatusCreated, "generate key") {
 			return
 		}
-		keyID, signer := r.str("key.id"), parseSigner(t, r)
+		key, err := testclient.ParseGeneratedKey(r)
+		if err != nil {
+			t.Error(err)
+			return
+		}
 		w.acked.mu.Lock()
-		w.acked.keys[keyID] = memberID
-		w.acked.signers[keyID] = signer
+		w.acked.keys[key.ID] = memberID
+		w.acked.signers[key.ID] = key.Signer
 		w.acked.mu.Unlock()
 
 		if j%2 == 1 {
@@ -104,11 +110,11 @@ func (w *crashWriter) run(t *testing.T, id int) {
 // and nothing is half-written.
 func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	t.Parallel()
-	db := newDatabase(t)
-	env := append([]string{"EMULATOR_STORE=postgres", "EMULATOR_LOG_LEVEL=warn"}, db.env...)
+	db := testenv.NewDatabase(t)
+	env := append([]string{"EMULATOR_STORE=postgres", "EMULATOR_LOG_LEVEL=warn"}, db.Env...)
 	first := startServer(t, "server-before-crash", env...)
-	c := newClient(t, first.url, 20*time.Second)
-	ws := c.newWorkspace("Crash", "admin@crash.test", nil)
+	c := testclient.NewForTest(t, first.URL, testclient.Options{Timeout: 20 * time.Second})
+	ws := c.NewWorkspace(t, "Crash", "admin@crash.test", nil)
 
 	acked := &acknowledged{members: map[string]string{}, keys: map[string]string{}, signers: map[string]*encordsign.Signer{}, removed: map[string]bool{}, removing: map[string]bool{}}
 	var inFlight atomic.Int64
@@ -135,7 +141,7 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 		t.Fatal("no request was ever in flight")
 	}
 	killed := time.Now()
-	first.kill()
+	first.Kill()
 	wg.Wait()
 
 	var unanswered int
@@ -150,8 +156,8 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 		inFlightAtKill, unanswered, len(acked.members), len(acked.keys), len(acked.removed))
 
 	second := startServer(t, "server-after-crash", env...)
-	c = newClient(t, second.url, 20*time.Second)
-	sql := connect(t, db.config)
+	c = testclient.NewForTest(t, second.URL, testclient.Options{Timeout: 20 * time.Second})
+	sql := testenv.Connect(t, db.DSN)
 
 	// Every acknowledged write is there.
 	lost := 0
@@ -209,7 +215,7 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 		if acked.removing[owner] && !acked.removed[owner] {
 			continue // the removal was in flight at the crash
 		}
-		r := c.sdkGet(context.Background(), acked.signers[keyID], sdkBearerToken)
+		r := getBearerToken(context.Background(), c, acked.signers[keyID])
 		want := http.StatusOK
 		if acked.removed[owner] {
 			want = http.StatusUnauthorized

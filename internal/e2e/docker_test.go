@@ -11,12 +11,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/encord-emulator/encord-emulator/internal/testclient"
+	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
 // No Docker engine runs where the tests do. These tests check what can be
@@ -176,9 +178,13 @@ func TestBinaryIsStatic(t *testing.T) {
 
 // healthcheck runs the image's HEALTHCHECK: the binary's healthcheck
 // subcommand, with the address coming from EMULATOR_ADDR as in the image.
-func healthcheck(t *testing.T, port int) (int, string) {
+func healthcheck(t *testing.T, addr string) (int, string) {
 	t.Helper()
-	return runCommand(t, 10*time.Second, []string{"EMULATOR_ADDR=0.0.0.0:" + strconv.Itoa(port), "EMULATOR_HEALTHCHECK_TIMEOUT=2s"}, "healthcheck")
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return runCommand(t, 10*time.Second, []string{"EMULATOR_ADDR=0.0.0.0:" + port, "EMULATOR_HEALTHCHECK_TIMEOUT=2s"}, "healthcheck")
 }
 
 // TestHealthcheckLikeTheImage runs the healthcheck as the image does:
@@ -187,14 +193,18 @@ func healthcheck(t *testing.T, port int) (int, string) {
 func TestHealthcheckLikeTheImage(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, "server")
-	if code, out := healthcheck(t, srv.port); code != 0 {
+	if code, out := healthcheck(t, srv.Addr); code != 0 {
 		t.Fatalf("healthcheck of a ready server exited %d:\n%s", code, out)
 	}
-	srv.kill()
-	if code, out := healthcheck(t, srv.port); code == 0 {
+	srv.Kill()
+	if code, out := healthcheck(t, srv.Addr); code == 0 {
 		t.Fatalf("healthcheck of a dead server exited 0:\n%s", out)
 	}
-	if code, out := healthcheck(t, freePort(t)); code == 0 {
+	nobody, err := testenv.FreeAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out := healthcheck(t, nobody); code == 0 {
 		t.Fatalf("healthcheck of an address nobody listens on exited 0:\n%s", out)
 	}
 }
@@ -330,7 +340,7 @@ func TestComposeFile(t *testing.T) {
 func TestComposeEnvironment(t *testing.T) {
 	t.Parallel()
 	_, _, emulator := composeServices(t, readCompose(t))
-	db := newDatabase(t)
+	db := testenv.NewDatabase(t)
 	var env []string
 	for k, v := range emulator.Environment {
 		switch k {
@@ -341,8 +351,8 @@ func TestComposeEnvironment(t *testing.T) {
 		}
 		env = append(env, k+"="+v)
 	}
-	srv := startServer(t, "compose-emulator", append(env, db.env...)...)
-	if code, out := healthcheck(t, srv.port); code != 0 {
+	srv := startServer(t, "compose-emulator", append(env, db.Env...)...)
+	if code, out := healthcheck(t, srv.Addr); code != 0 {
 		t.Fatalf("healthcheck exited %d:\n%s", code, out)
 	}
 
@@ -358,11 +368,10 @@ func TestComposeEnvironment(t *testing.T) {
 	if err := yaml.Unmarshal(b, &seed); err != nil || len(seed.Workspaces) == 0 {
 		t.Fatalf("%s: %v, %d workspaces", filepath.Base(seedMount(t, emulator)), err, len(seed.Workspaces))
 	}
-	c := newClient(t, srv.url, 10*time.Second)
-	listed := c.must(http.StatusOK, http.MethodGet, "/_emulator/workspaces", "", nil).json()["items"]
+	c := testclient.NewForTest(t, srv.URL, testclient.Options{Timeout: 10 * time.Second})
 	var names []string
-	for _, w := range listed.([]any) {
-		names = append(names, w.(map[string]any)["name"].(string))
+	for _, w := range c.Must(t, http.StatusOK, http.MethodGet, "/_emulator/workspaces", "", nil).Items() {
+		names = append(names, w["name"].(string))
 	}
 	for _, w := range seed.Workspaces {
 		if !slices.Contains(names, w.Name) {

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/encord-emulator/encord-emulator/internal/testclient"
 )
 
 // gate blocks traffic while shut.
@@ -158,16 +160,16 @@ func TestFrozenDatabase(t *testing.T) {
 		"EMULATOR_REQUEST_TIMEOUT="+frozenRequestTimeout.String(),
 		"EMULATOR_LOG_LEVEL=warn",
 	)
-	c := newClient(t, srv.url, frozenClientTimeout)
-	ws := c.newWorkspace("Frozen", "admin@frozen.test", nil)
-	_, signer := c.generateKey(ws.AdminToken, "k")
-	if r := c.sdkGet(context.Background(), signer, sdkBearerToken); r.Status != http.StatusOK {
+	c := testclient.NewForTest(t, srv.URL, testclient.Options{Timeout: frozenClientTimeout})
+	ws := c.NewWorkspace(t, "Frozen", "admin@frozen.test", nil)
+	signer := c.GenerateKey(t, ws.AdminToken, testclient.MyKeys, "k").Signer
+	if r := getBearerToken(context.Background(), c, signer); r.Status != http.StatusOK {
 		t.Fatalf("before the freeze: %s", r)
 	}
 
 	proxy.gate.shut()
 	var wg sync.WaitGroup
-	check := func(name string, send func() response, want func(response) bool) {
+	check := func(name string, send func() testclient.Response, want func(testclient.Response) bool) {
 		wg.Go(func() {
 			start := time.Now()
 			r := send()
@@ -182,35 +184,35 @@ func TestFrozenDatabase(t *testing.T) {
 		})
 	}
 	for i := range 3 {
-		check(fmt.Sprintf("SDK plane #%d", i), func() response {
-			return c.sdkGet(context.Background(), signer, sdkBearerToken)
-		}, func(r response) bool { return r.Status == http.StatusServiceUnavailable })
+		check(fmt.Sprintf("SDK plane #%d", i), func() testclient.Response {
+			return getBearerToken(context.Background(), c, signer)
+		}, func(r testclient.Response) bool { return r.Status == http.StatusServiceUnavailable })
 	}
-	check("management plane", func() response {
-		return c.do(context.Background(), http.MethodGet, "/api/v1/workspace", ws.AdminToken, nil)
-	}, func(r response) bool {
-		return r.Status == http.StatusServiceUnavailable && r.errorCode() == "SERVICE_UNAVAILABLE_ERROR"
+	check("management plane", func() testclient.Response {
+		return c.Do(context.Background(), http.MethodGet, "/api/v1/workspace", ws.AdminToken, nil)
+	}, func(r testclient.Response) bool {
+		return r.Status == http.StatusServiceUnavailable && r.Code() == "SERVICE_UNAVAILABLE_ERROR"
 	})
-	check("management write", func() response {
-		return c.do(context.Background(), http.MethodPost, "/api/v1/workspace/members", ws.AdminToken,
+	check("management write", func() testclient.Response {
+		return c.Do(context.Background(), http.MethodPost, "/api/v1/workspace/members", ws.AdminToken,
 			map[string]any{"email": "frozen@frozen.test", "name": "F", "role": "member"})
-	}, func(r response) bool { return r.Status == http.StatusServiceUnavailable })
-	check("readyz", func() response {
-		return c.do(context.Background(), http.MethodGet, "/_emulator/readyz", "", nil)
-	}, func(r response) bool { return r.Status != http.StatusOK })
+	}, func(r testclient.Response) bool { return r.Status == http.StatusServiceUnavailable })
+	check("readyz", func() testclient.Response {
+		return c.Do(context.Background(), http.MethodGet, "/_emulator/readyz", "", nil)
+	}, func(r testclient.Response) bool { return r.Status != http.StatusOK })
 	wg.Wait()
 
 	proxy.gate.reopen()
 	thawed := time.Now()
 	if !waitFor(10*time.Second, func() bool {
-		return c.sdkGet(context.Background(), signer, sdkBearerToken).Status == http.StatusOK
+		return getBearerToken(context.Background(), c, signer).Status == http.StatusOK
 	}) {
 		t.Fatal("the SDK plane did not recover within 10 s of the database answering again")
 	}
 	t.Logf("SDK plane answered 200 %s after the database answered again", time.Since(thawed).Round(time.Millisecond))
 	// The write that timed out either happened or not; the member can be
 	// added now or already exists.
-	if r := c.do(context.Background(), http.MethodPost, "/api/v1/workspace/members", ws.AdminToken,
+	if r := c.Do(context.Background(), http.MethodPost, "/api/v1/workspace/members", ws.AdminToken,
 		map[string]any{"email": "frozen@frozen.test", "name": "F", "role": "member"}); r.Status != http.StatusCreated && r.Status != http.StatusConflict {
 		t.Fatalf("adding a member after the thaw: %s", r)
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/encord-emulator/encord-emulator/internal/store/postgres"
+	"github.com/encord-emulator/encord-emulator/internal/testclient"
+	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
 const commandTimeout = 30 * time.Second
@@ -18,9 +20,9 @@ var schemaVersion = regexp.MustCompile(`database schema version (\d+) \(dirty: (
 
 // migrate runs "encord-emulator migrate action" on db and returns the
 // version it reports, failing unless it exits 0.
-func migrate(t *testing.T, db database, action string) string {
+func migrate(t *testing.T, db testenv.Database, action string) string {
 	t.Helper()
-	code, out := runCommand(t, commandTimeout, db.env, "migrate", action)
+	code, out := runCommand(t, commandTimeout, db.Env, "migrate", action)
 	if code != 0 {
 		t.Fatalf("migrate %s exited %d:\n%s", action, code, out)
 	}
@@ -40,8 +42,8 @@ func TestMigrateCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := newDatabase(t)
-	sql := connect(t, db.config)
+	db := testenv.NewDatabase(t)
+	sql := testenv.Connect(t, db.DSN)
 	tables := func() int {
 		return queryInt(t, sql, `SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename IN ('workspaces', 'members', 'service_accounts', 'keys', 'tokens', 'resources')`)
 	}
@@ -66,7 +68,7 @@ func TestMigrateCommands(t *testing.T) {
 		}
 	}
 
-	code, out := runCommand(t, commandTimeout, db.env, "migrate", "sideways")
+	code, out := runCommand(t, commandTimeout, db.Env, "migrate", "sideways")
 	if code == 0 || !strings.Contains(out, `unknown migrate action "sideways"`) {
 		t.Fatalf("migrate sideways: exit %d:\n%s", code, out)
 	}
@@ -77,24 +79,25 @@ func TestMigrateCommands(t *testing.T) {
 // the others wait, and all of them come up ready.
 func TestReplicasMigrateAnEmptyDatabaseTogether(t *testing.T) {
 	t.Parallel()
-	db := newDatabase(t)
-	env := append([]string{"EMULATOR_STORE=postgres", "EMULATOR_LOG_LEVEL=warn"}, db.env...)
-	servers := make([]*server, 3)
+	db := testenv.NewDatabase(t)
+	env := append([]string{"EMULATOR_STORE=postgres", "EMULATOR_LOG_LEVEL=warn"}, db.Env...)
+	servers := make([]*testenv.Server, 3)
 	for i := range servers {
 		servers[i] = launchServer(t, fmt.Sprintf("replica-%d", i), env...)
 	}
 	for _, s := range servers {
-		s.waitReady(t)
+		s.WaitReady(t)
 	}
-	sql := connect(t, db.config)
+	sql := testenv.Connect(t, db.DSN)
 	latest, _ := postgres.LatestVersion()
 	if n := queryInt(t, sql, `SELECT count(*) FROM schema_migrations WHERE version = $1 AND NOT dirty`, int64(latest)); n != 1 {
 		t.Fatalf("schema_migrations does not say version %d, clean", latest)
 	}
 	// They share the one database.
-	a, b := newClient(t, servers[0].url, 10*time.Second), newClient(t, servers[2].url, 10*time.Second)
-	a.newWorkspace("Shared", "admin@shared.test", nil)
-	b.login("admin@shared.test")
+	a := testclient.NewForTest(t, servers[0].URL, testclient.Options{Timeout: 10 * time.Second})
+	b := testclient.NewForTest(t, servers[2].URL, testclient.Options{Timeout: 10 * time.Second})
+	a.NewWorkspace(t, "Shared", "admin@shared.test", nil)
+	b.Login(t, "admin@shared.test")
 }
 
 // TestServerRefusesANewerSchema: a database migrated by a newer build is
@@ -102,25 +105,29 @@ func TestReplicasMigrateAnEmptyDatabaseTogether(t *testing.T) {
 // or off, and so does migrate up.
 func TestServerRefusesANewerSchema(t *testing.T) {
 	t.Parallel()
-	db := newDatabase(t)
+	db := testenv.NewDatabase(t)
 	migrate(t, db, "up")
-	sql := connect(t, db.config)
+	sql := testenv.Connect(t, db.DSN)
 	if _, err := sql.Exec(context.Background(), `UPDATE schema_migrations SET version = 999`); err != nil {
 		t.Fatal(err)
 	}
 	const reason = "database schema is newer than this build supports: database is at version 999"
 	for _, migrateAtStart := range []string{"true", "false"} {
 		t.Run("EMULATOR_MIGRATE="+migrateAtStart, func(t *testing.T) {
-			s := launchServer(t, "server", append([]string{"EMULATOR_STORE=postgres", "EMULATOR_MIGRATE=" + migrateAtStart}, db.env...)...)
-			if code := s.wait(t, startupTimeout); code == 0 {
+			s := launchServer(t, "server", append([]string{"EMULATOR_STORE=postgres", "EMULATOR_MIGRATE=" + migrateAtStart}, db.Env...)...)
+			code, err := s.Wait(testenv.StartupTimeout)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if code == 0 {
 				t.Fatalf("the server exited 0 against schema version 999")
 			}
-			if out := s.output(); !strings.Contains(out, reason) {
+			if out := s.Output(); !strings.Contains(out, reason) {
 				t.Fatalf("the server's output does not say %q:\n%s", reason, out)
 			}
 		})
 	}
-	code, out := runCommand(t, commandTimeout, db.env, "migrate", "up")
+	code, out := runCommand(t, commandTimeout, db.Env, "migrate", "up")
 	if code == 0 || !strings.Contains(out, reason) {
 		t.Fatalf("migrate up against version 999: exit %d:\n%s", code, out)
 	}

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/encord-emulator/encord-emulator/internal/testclient"
 )
 
 // Settings of the outage test. The statement timeout is what bounds a
@@ -31,7 +33,7 @@ type probe struct {
 	results []sdkResult // read after done closes
 }
 
-func startProbe(send func(ctx context.Context) response, pause time.Duration) *probe {
+func startProbe(send func(ctx context.Context) testclient.Response, pause time.Duration) *probe {
 	p := &probe{stop: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
@@ -69,23 +71,24 @@ func TestDatabaseOutage(t *testing.T) {
 		"EMULATOR_DB_STATEMENT_TIMEOUT="+outageStatementTimeout.String(),
 		"EMULATOR_LOG_LEVEL=warn",
 	)
-	c := newClient(t, srv.url, outageClientTimeout)
+	c := testclient.NewForTest(t, srv.URL, testclient.Options{Timeout: outageClientTimeout})
 
 	// Writes acknowledged before the outage.
-	ws := c.newWorkspace("Outage", "admin@outage.test", nil)
+	ws := c.NewWorkspace(t, "Outage", "admin@outage.test", nil)
 	const members = 10
 	memberIDs := make([]string, members)
 	for i := range members {
-		memberIDs[i] = c.addMember(ws, fmt.Sprintf("m%d@outage.test", i))
+		memberIDs[i] = c.AddMember(t, ws, fmt.Sprintf("m%d@outage.test", i), "member")
 	}
-	keyID, signer := c.generateKey(ws.AdminToken, "load")
+	key := c.GenerateKey(t, ws.AdminToken, testclient.MyKeys, "load")
+	keyID, signer := key.ID, key.Signer
 
 	load := startSDKLoad(c, signer, 4, 5*time.Millisecond)
-	management := startProbe(func(ctx context.Context) response {
-		return c.do(ctx, http.MethodGet, "/api/v1/workspace", ws.AdminToken, nil)
+	management := startProbe(func(ctx context.Context) testclient.Response {
+		return c.Do(ctx, http.MethodGet, "/api/v1/workspace", ws.AdminToken, nil)
 	}, 20*time.Millisecond)
-	readyz := startProbe(func(ctx context.Context) response {
-		return c.do(ctx, http.MethodGet, "/_emulator/readyz", "", nil)
+	readyz := startProbe(func(ctx context.Context) testclient.Response {
+		return c.Do(ctx, http.MethodGet, "/_emulator/readyz", "", nil)
 	}, 20*time.Millisecond)
 
 	time.Sleep(500 * time.Millisecond)
@@ -99,14 +102,14 @@ func TestDatabaseOutage(t *testing.T) {
 
 	// Keep the load on until it has seen the recovery, or for maxRecovery.
 	recovered := waitFor(maxRecovery+time.Second, func() bool {
-		r := c.sdkGet(context.Background(), signer, sdkBearerToken)
+		r := getBearerToken(context.Background(), c, signer)
 		return r.Status == http.StatusOK
 	})
 	time.Sleep(200 * time.Millisecond)
 	sdk, mgmt, ready := load.finish(), management.finish(), readyz.finish()
 	t.Logf("postgres stopped in %s, down for %s, restarted in %s", stopped.Sub(stopping), restarting.Sub(stopped), started.Sub(restarting))
-	if !srv.running() {
-		t.Fatalf("the server exited during the outage: %v", srv.waitErr)
+	if !srv.Running() {
+		t.Fatalf("the server exited during the outage: %v", srv.Err())
 	}
 	if !recovered {
 		t.Fatalf("the SDK plane did not answer 200 within %s of Postgres accepting connections again", maxRecovery+time.Second)
@@ -116,19 +119,19 @@ func TestDatabaseOutage(t *testing.T) {
 	// after Postgres was back. In the transitions only the promises that
 	// always hold are checked.
 	down := func(r sdkResult) bool { return r.start.After(stopped) && r.end.Before(restarting) }
-	checkOutage(t, "SDK plane", sdk, down, func(r response) string {
+	checkOutage(t, "SDK plane", sdk, down, func(r testclient.Response) string {
 		if r.Status != http.StatusServiceUnavailable {
 			return "want 503"
 		}
 		return ""
 	})
-	checkOutage(t, "management plane", mgmt, down, func(r response) string {
-		if r.Status != http.StatusServiceUnavailable || r.errorCode() != "SERVICE_UNAVAILABLE_ERROR" {
+	checkOutage(t, "management plane", mgmt, down, func(r testclient.Response) string {
+		if r.Status != http.StatusServiceUnavailable || r.Code() != "SERVICE_UNAVAILABLE_ERROR" {
 			return "want 503 SERVICE_UNAVAILABLE_ERROR"
 		}
 		return ""
 	})
-	checkOutage(t, "readyz", ready, down, func(r response) string {
+	checkOutage(t, "readyz", ready, down, func(r testclient.Response) string {
 		if r.Status == http.StatusOK {
 			return "want not ready"
 		}
@@ -157,26 +160,26 @@ func TestDatabaseOutage(t *testing.T) {
 
 	// Everything acknowledged before the outage is still there.
 	listed := map[string]bool{}
-	for _, m := range c.must(http.StatusOK, http.MethodGet, "/api/v1/workspace/members", ws.AdminToken, nil).json()["items"].([]any) {
-		listed[m.(map[string]any)["id"].(string)] = true
+	for _, m := range c.Must(t, http.StatusOK, http.MethodGet, "/api/v1/workspace/members", ws.AdminToken, nil).Items() {
+		listed[m["id"].(string)] = true
 	}
 	for _, id := range memberIDs {
 		if !listed[id] {
 			t.Errorf("member %s, added before the outage, is gone", id)
 		}
 	}
-	keys := c.must(http.StatusOK, http.MethodGet, "/api/v1/me/keys", ws.AdminToken, nil).json()["items"].([]any)
-	if len(keys) != 1 || keys[0].(map[string]any)["id"] != keyID {
+	keys := c.Must(t, http.StatusOK, http.MethodGet, testclient.MyKeys, ws.AdminToken, nil).Items()
+	if len(keys) != 1 || keys[0]["id"] != keyID {
 		t.Errorf("the admin's keys after the outage: %v, want the one key %s", keys, keyID)
 	}
-	c.must(http.StatusCreated, http.MethodPost, "/api/v1/workspace/members", ws.AdminToken,
+	c.Must(t, http.StatusCreated, http.MethodPost, "/api/v1/workspace/members", ws.AdminToken,
 		map[string]any{"email": "after@outage.test", "name": "After", "role": "member"})
 }
 
 // checkOutage checks the answers of one endpoint: none is a transport error
 // or slower than maxOutageLatency; those wholly inside the outage pass
 // check (which returns what was wanted, or ""). At least a few must be.
-func checkOutage(t *testing.T, name string, results []sdkResult, down func(sdkResult) bool, check func(response) string) {
+func checkOutage(t *testing.T, name string, results []sdkResult, down func(sdkResult) bool, check func(testclient.Response) string) {
 	t.Helper()
 	var inside int
 	var slowest time.Duration

@@ -2,11 +2,8 @@ package e2e
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"os/exec"
 	"os/user"
@@ -15,92 +12,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
-
-// database is a fresh database of its own in the test Postgres (the one
-// make test starts with pg_virtualenv, or DATABASE_URL's server), dropped
-// when the test ends.
-type database struct {
-	name   string
-	config *pgx.ConnConfig
-	// env points a server or migrate process at the database.
-	env []string
-}
-
-func newDatabase(t testing.TB) database {
-	t.Helper()
-	dsn := testenv.PostgresDSN(t) // skips or fails without a test Postgres
-	admin, err := pgx.ParseConfig(dsn)
-	if err != nil {
-		t.Fatalf("parsing the test database's connection string: %v", err)
-	}
-	suffix := make([]byte, 6)
-	rand.Read(suffix)
-	name := "emu_e2e_" + hex.EncodeToString(suffix)
-	execSQL(t, admin, "CREATE DATABASE "+name)
-	t.Cleanup(func() { execSQL(t, admin, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)") })
-
-	config := admin.Copy()
-	config.Database = name
-	return database{
-		name:   name,
-		config: config,
-		// With DATABASE_URL empty the child reads the PG* variables, as
-		// pgx does, and PGDATABASE names the new database.
-		// The test cluster serves every package's tests at once: small
-		// pools keep its connection limit out of reach.
-		env: []string{"DATABASE_URL=" + withDatabase(dsn, name), "PGDATABASE=" + name, "EMULATOR_DB_MAX_CONNS=4"},
-	}
-}
-
-// withDatabase returns dsn naming database name instead of its own.
-func withDatabase(dsn, name string) string {
-	switch {
-	case dsn == "":
-		return ""
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		u, err := url.Parse(dsn)
-		if err != nil {
-			return dsn // pgx.ParseConfig accepted it, so this does not happen
-		}
-		u.Path = "/" + name
-		return u.String()
-	default: // key=value: a later key wins
-		return dsn + " dbname=" + name
-	}
-}
-
-// connect opens a connection for SQL checks, closed when the test ends.
-func connect(t testing.TB, config *pgx.ConnConfig) *pgx.Conn {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	conn, err := pgx.ConnectConfig(ctx, config)
-	if err != nil {
-		t.Fatalf("connecting to %s: %v", config.Database, err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	return conn
-}
-
-func execSQL(t testing.TB, config *pgx.ConnConfig, sql string, args ...any) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := pgx.ConnectConfig(ctx, config)
-	if err != nil {
-		t.Fatalf("connecting to %s: %v", config.Database, err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql, args...); err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
-}
 
 // queryInt runs a query returning one integer.
 func queryInt(t testing.TB, conn *pgx.Conn, sql string, args ...any) int {
@@ -152,7 +68,7 @@ func newCluster(t testing.TB) *cluster {
 	t.Helper()
 	bin, err := postgresBinDir()
 	if err != nil {
-		if os.Getenv("EMULATOR_REQUIRE_POSTGRES") != "" {
+		if testenv.PostgresRequired() {
 			t.Fatalf("EMULATOR_REQUIRE_POSTGRES is set but this test cannot make a cluster of its own: %v (apt-get install postgresql)", err)
 		}
 		t.Skipf("SKIP-POSTGRES: %v (apt-get install postgresql)", err)
@@ -160,7 +76,10 @@ func newCluster(t testing.TB) *cluster {
 	// Postgres refuses to run as root. As root, the cluster belongs to the
 	// postgres user, and its directory must not be under t.TempDir, whose
 	// parent is private to root.
-	c := &cluster{bin: bin, port: freePort(t)}
+	c := &cluster{bin: bin}
+	if c.port, err = testenv.FreePort(); err != nil {
+		t.Fatal(err)
+	}
 	c.dir, err = os.MkdirTemp("", "e2e-pg-")
 	if err != nil {
 		t.Fatal(err)
@@ -186,7 +105,7 @@ func newCluster(t testing.TB) *cluster {
 		_, _ = c.command("pg_ctl", "stop", "-D", c.dataDir(), "-m", "immediate", "-w", "-t", "30").CombinedOutput()
 		if t.Failed() {
 			log, _ := os.ReadFile(c.logPath)
-			t.Logf("--- postgres log:\n%s", tail(string(log), 4000))
+			t.Logf("--- postgres log:\n%s", testenv.Tail(string(log), 4000))
 		}
 	})
 	c.start(t)
@@ -227,13 +146,4 @@ func (c *cluster) stop(t testing.TB, mode string) {
 // url is the connection URL of the cluster's postgres database over TCP.
 func (c *cluster) url() string {
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", c.port)
-}
-
-func (c *cluster) config(t testing.TB) *pgx.ConnConfig {
-	t.Helper()
-	config, err := pgx.ParseConfig(c.url())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return config
 }

@@ -9,65 +9,39 @@ import (
 	"testing"
 	"time"
 
+	"github.com/encord-emulator/encord-emulator/internal/testclient"
+	"github.com/encord-emulator/encord-emulator/internal/testenv"
 	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
 )
 
 // racers is how many concurrent requests each race sends, split evenly
-// over the two replicas.
+// over the two replicas (testclient.Race).
 const racers = 50
 
 // startReplicas starts two servers on one fresh database, at once.
-func startReplicas(t *testing.T) ([2]*client, database) {
+func startReplicas(t *testing.T) ([2]*testclient.Client, testenv.Database) {
 	t.Helper()
-	db := newDatabase(t)
-	env := append([]string{"EMULATOR_STORE=postgres", "EMULATOR_LOG_LEVEL=warn"}, db.env...)
+	db := testenv.NewDatabase(t)
+	env := append([]string{"EMULATOR_STORE=postgres", "EMULATOR_LOG_LEVEL=warn"}, db.Env...)
 	a := launchServer(t, "replica-a", env...)
 	b := launchServer(t, "replica-b", env...)
-	a.waitReady(t)
-	b.waitReady(t)
-	return [2]*client{newClient(t, a.url, 20*time.Second), newClient(t, b.url, 20*time.Second)}, db
-}
-
-// race sends fn(i, replica) for i in [0, racers) at once, even i to replica
-// A and odd i to replica B, and counts the answers by status. A transport
-// error or a 5xx fails the test.
-func race(t *testing.T, replicas [2]*client, fn func(i int, c *client) response) map[int]int {
-	t.Helper()
-	var (
-		mu     sync.Mutex
-		counts = map[int]int{}
-		wg     sync.WaitGroup
-		start  = make(chan struct{})
-	)
-	for i := range racers {
-		wg.Go(func() {
-			<-start
-			r := fn(i, replicas[i%2])
-			mu.Lock()
-			defer mu.Unlock()
-			counts[r.Status]++
-			if r.Err != nil || r.Status >= 500 {
-				t.Errorf("racer %d: %s", i, r)
-			}
-		})
-	}
-	close(start)
-	wg.Wait()
-	return counts
+	a.WaitReady(t)
+	b.WaitReady(t)
+	return [2]*testclient.Client{testclient.NewForTest(t, a.URL, testclient.Options{Timeout: 20 * time.Second}), testclient.NewForTest(t, b.URL, testclient.Options{Timeout: 20 * time.Second})}, db
 }
 
 func TestReplicasShareQuotasAndUniqueness(t *testing.T) {
 	t.Parallel()
 	replicas, db := startReplicas(t)
 	a, b := replicas[0], replicas[1]
-	sql := connect(t, db.config)
+	sql := testenv.Connect(t, db.DSN)
 	ctx := context.Background()
 
 	t.Run("service-account quota", func(t *testing.T) {
 		const quota = 3
-		ws := a.newWorkspace("SA quota", "admin@sa-quota.test", map[string]int{"serviceAccounts": quota})
-		counts := race(t, replicas, func(i int, c *client) response {
-			return c.do(ctx, http.MethodPost, "/api/v1/workspace/service-accounts", ws.AdminToken, map[string]any{"name": fmt.Sprintf("bot-%d", i)})
+		ws := a.NewWorkspace(t, "SA quota", "admin@sa-quota.test", map[string]int{"serviceAccounts": quota})
+		counts := testclient.Race(t, racers, replicas[:], func(i int, c *testclient.Client) testclient.Response {
+			return c.Do(ctx, http.MethodPost, "/api/v1/workspace/service-accounts", ws.AdminToken, map[string]any{"name": fmt.Sprintf("bot-%d", i)})
 		})
 		if counts[http.StatusCreated] != quota || counts[http.StatusConflict] != racers-quota {
 			t.Fatalf("statuses %v: want exactly %d created and %d refused", counts, quota, racers-quota)
@@ -79,11 +53,11 @@ func TestReplicasShareQuotasAndUniqueness(t *testing.T) {
 
 	t.Run("key quota", func(t *testing.T) {
 		const quota = 5 // Encord's default keys per service account
-		ws := a.newWorkspace("Key quota", "admin@key-quota.test", nil)
-		sa := b.must(http.StatusCreated, http.MethodPost, "/api/v1/workspace/service-accounts", ws.AdminToken, map[string]any{"name": "bot"}).str("id")
-		path := "/api/v1/workspace/service-accounts/" + sa + "/keys"
-		counts := race(t, replicas, func(i int, c *client) response {
-			return c.do(ctx, http.MethodPost, path, ws.AdminToken, map[string]any{"title": fmt.Sprintf("k%d", i)})
+		ws := a.NewWorkspace(t, "Key quota", "admin@key-quota.test", nil)
+		sa := b.Must(t, http.StatusCreated, http.MethodPost, "/api/v1/workspace/service-accounts", ws.AdminToken, map[string]any{"name": "bot"}).Str("id")
+		path := testclient.ServiceAccountKeys(sa)
+		counts := testclient.Race(t, racers, replicas[:], func(i int, c *testclient.Client) testclient.Response {
+			return c.Do(ctx, http.MethodPost, path, ws.AdminToken, map[string]any{"title": fmt.Sprintf("k%d", i)})
 		})
 		if counts[http.StatusCreated] != quota || counts[http.StatusConflict] != racers-quota {
 			t.Fatalf("statuses %v: want exactly %d created and %d refused", counts, quota, racers-quota)
@@ -97,11 +71,11 @@ func TestReplicasShareQuotasAndUniqueness(t *testing.T) {
 		tokens := make([]string, racers)
 		for i := range racers {
 			// One workspace each: uniqueness is installation-wide.
-			tokens[i] = replicas[i%2].newWorkspace(fmt.Sprintf("Users %d", i), fmt.Sprintf("admin%d@users.test", i), nil).AdminToken
+			tokens[i] = replicas[i%2].NewWorkspace(t, fmt.Sprintf("Users %d", i), fmt.Sprintf("admin%d@users.test", i), nil).AdminToken
 		}
-		line := newPublicKeyLine(t)
-		counts := race(t, replicas, func(i int, c *client) response {
-			return c.do(ctx, http.MethodPost, "/api/v1/me/keys", tokens[i], map[string]any{"title": "shared", "publicKey": line})
+		line := testclient.NewPublicKeyLine(t)
+		counts := testclient.Race(t, racers, replicas[:], func(i int, c *testclient.Client) testclient.Response {
+			return c.Do(ctx, http.MethodPost, testclient.MyKeys, tokens[i], map[string]any{"title": "shared", "publicKey": line})
 		})
 		if counts[http.StatusCreated] != 1 || counts[http.StatusConflict] != racers-1 {
 			t.Fatalf("statuses %v: want exactly 1 created and %d duplicates", counts, racers-1)
@@ -112,10 +86,16 @@ func TestReplicasShareQuotasAndUniqueness(t *testing.T) {
 	})
 }
 
+// getBearerToken sends, signed with signer, the SDK call that any valid key
+// may make.
+func getBearerToken(ctx context.Context, c *testclient.Client, signer *encordsign.Signer) testclient.Response {
+	return c.SDK(ctx, testclient.SDKRequest{Signer: signer, Target: testclient.BearerTokenPath})
+}
+
 // sdkResult is one SDK-plane request of a load run.
 type sdkResult struct {
 	start, end time.Time
-	resp       response
+	resp       testclient.Response
 }
 
 func (r sdkResult) latency() time.Duration { return r.end.Sub(r.start) }
@@ -130,7 +110,7 @@ type sdkLoad struct {
 
 // startSDKLoad starts workers goroutines that send the call back to back,
 // pausing between requests.
-func startSDKLoad(c *client, signer *encordsign.Signer, workers int, pause time.Duration) *sdkLoad {
+func startSDKLoad(c *testclient.Client, signer *encordsign.Signer, workers int, pause time.Duration) *sdkLoad {
 	l := &sdkLoad{stop: make(chan struct{}), results: make([][]sdkResult, workers)}
 	for w := range workers {
 		l.wg.Go(func() {
@@ -141,7 +121,7 @@ func startSDKLoad(c *client, signer *encordsign.Signer, workers int, pause time.
 				default:
 				}
 				start := time.Now()
-				r := c.sdkGet(context.Background(), signer, sdkBearerToken)
+				r := getBearerToken(context.Background(), c, signer)
 				l.results[w] = append(l.results[w], sdkResult{start: start, end: time.Now(), resp: r})
 				time.Sleep(pause)
 			}
@@ -169,17 +149,17 @@ func TestRemovalIsImmediateOnEveryReplica(t *testing.T) {
 	t.Parallel()
 	replicas, _ := startReplicas(t)
 	a, b := replicas[0], replicas[1]
-	ws := a.newWorkspace("Removal", "admin@removal.test", nil)
+	ws := a.NewWorkspace(t, "Removal", "admin@removal.test", nil)
 	const email = "leaver@removal.test"
-	memberID := a.addMember(ws, email)
-	_, signer := a.generateKey(a.login(email), "laptop")
-	if r := b.sdkGet(context.Background(), signer, sdkBearerToken); r.Status != http.StatusOK {
+	memberID := a.AddMember(t, ws, email, "member")
+	signer := a.GenerateKey(t, a.Login(t, email), testclient.MyKeys, "laptop").Signer
+	if r := getBearerToken(context.Background(), b, signer); r.Status != http.StatusOK {
 		t.Fatalf("the member's key on replica B before the removal: %s", r)
 	}
 
 	load := startSDKLoad(b, signer, 4, time.Millisecond)
 	time.Sleep(300 * time.Millisecond)
-	a.must(http.StatusNoContent, http.MethodDelete, "/api/v1/workspace/members/"+memberID, ws.AdminToken, nil)
+	a.Must(t, http.StatusNoContent, http.MethodDelete, "/api/v1/workspace/members/"+memberID, ws.AdminToken, nil)
 	removed := time.Now()
 	time.Sleep(500 * time.Millisecond)
 	results := load.finish()

@@ -5,13 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
+	"github.com/encord-emulator/encord-emulator/internal/testclient"
 	"github.com/encord-emulator/encord-emulator/pkg/server"
 )
 
@@ -19,16 +17,8 @@ import (
 // section and openapi.yaml document: request headers (64 KiB), request
 // bodies (--max-body-bytes), page sizes (1 to 1000), name lengths (200).
 func TestLimits(t *testing.T) {
-	srv, err := server.Start(context.Background(), server.Options{Addr: "127.0.0.1:0", MaxBodyBytes: 4096})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	var ws struct{ Session struct{ Token string } }
-	if call(t, "POST", srv.URL()+"/_emulator/workspaces", "", map[string]any{"name": "A", "admin": map[string]string{"email": "a@a.test", "name": "A"}}, &ws) != 201 {
-		t.Fatal("workspace creation failed")
-	}
-	admin := ws.Session.Token
+	srv, c := start(t, server.Options{MaxBodyBytes: 4096})
+	admin := c.NewWorkspace(t, "A", "a@a.test", nil).AdminToken
 
 	send := func(t *testing.T, method, path string, body []byte, header http.Header) (int, string, http.Header) {
 		t.Helper()
@@ -39,13 +29,11 @@ func TestLimits(t *testing.T) {
 		for name, values := range header {
 			req.Header[name] = values
 		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
+		r := c.Send(req)
+		if r.Err != nil && r.Status == 0 {
+			t.Fatal(r.Err)
 		}
-		defer resp.Body.Close()
-		raw, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(raw), resp.Header
+		return r.Status, string(r.Body), r.Header
 	}
 
 	t.Run("headers over 64 KiB are 431", func(t *testing.T) {
@@ -74,25 +62,11 @@ func TestLimits(t *testing.T) {
 		if status != http.StatusRequestEntityTooLarge || !strings.Contains(body, "PAYLOAD_TOO_LARGE_ERROR") {
 			t.Fatalf("control plane: got %d %s", status, body)
 		}
-		var gen struct{ PrivateKey string }
-		call(t, "POST", srv.URL()+"/api/v1/me/keys", admin, map[string]string{"title": "k"}, &gen)
-		priv, err := encordsign.ParsePrivateKey([]byte(gen.PrivateKey))
-		if err != nil {
-			t.Fatal(err)
-		}
+		signer := c.GenerateKey(t, admin, testclient.MyKeys, "k").Signer
 		for _, path := range []string{"/public/user", "/v2/public/datasets"} {
-			req, _ := http.NewRequest("POST", srv.URL()+path, nil)
-			if err := encordsign.New(priv).SignRequest(req, huge, time.Now()); err != nil {
-				t.Fatal(err)
-			}
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			raw, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusRequestEntityTooLarge || !json.Valid(raw) {
-				t.Fatalf("SDK plane %s: got %d %s", path, resp.StatusCode, raw)
+			r := c.SDK(context.Background(), testclient.SDKRequest{Method: "POST", Target: path, Body: string(huge), Signer: signer})
+			if r.Status != http.StatusRequestEntityTooLarge || !json.Valid(r.Body) {
+				t.Fatalf("SDK plane %s: got %s", path, r)
 			}
 		}
 	})
@@ -112,8 +86,9 @@ func TestLimits(t *testing.T) {
 		for n, want := range map[int]int{200: 201, 201: 400} {
 			// Multi-byte characters: the limit counts characters, not bytes.
 			name := strings.Repeat("é", n)
-			if status := call(t, "POST", srv.URL()+"/_emulator/workspaces", "", map[string]any{"name": name, "admin": map[string]string{"email": fmt.Sprintf("n%d@a.test", n), "name": "N"}}, nil); status != want {
-				t.Errorf("a %d-character workspace name: got %d, want %d", n, status, want)
+			r := c.Do(context.Background(), "POST", "/_emulator/workspaces", "", map[string]any{"name": name, "admin": map[string]string{"email": fmt.Sprintf("n%d@a.test", n), "name": "N"}})
+			if r.Status != want {
+				t.Errorf("a %d-character workspace name: got %s, want %d", n, r, want)
 			}
 		}
 	})

@@ -34,11 +34,7 @@ func TestREADMEWalkthrough(t *testing.T) {
 		script.Write(block[1])
 	}
 
-	srv, err := server.Start(context.Background(), server.Options{Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv, _ := start(t, server.Options{})
 
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

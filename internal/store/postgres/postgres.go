@@ -15,21 +15,16 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/encord-emulator/encord-emulator/internal/defaults"
 	"github.com/encord-emulator/encord-emulator/internal/store"
-)
-
-// Defaults applied by Open for zero Options fields.
-const (
-	DefaultMaxConns         = 10
-	DefaultConnectTimeout   = 5 * time.Second
-	DefaultStatementTimeout = 5 * time.Second
 )
 
 // rollbackTimeout bounds the rollback of a failed transaction, which runs
 // even when the caller's context is already done.
 const rollbackTimeout = 5 * time.Second
 
-// Options tune the connection pool. Zero fields take the defaults above.
+// Options tune the connection pool. Zero fields take the defaults of
+// package defaults (DBMaxConns, DBConnectTimeout, DBStatementTimeout).
 type Options struct {
 	// MaxConns is the size of the connection pool.
 	MaxConns int32
@@ -47,13 +42,13 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.MaxConns <= 0 {
-		o.MaxConns = DefaultMaxConns
+		o.MaxConns = defaults.DBMaxConns
 	}
 	if o.ConnectTimeout <= 0 {
-		o.ConnectTimeout = DefaultConnectTimeout
+		o.ConnectTimeout = defaults.DBConnectTimeout
 	}
 	if o.StatementTimeout <= 0 {
-		o.StatementTimeout = DefaultStatementTimeout
+		o.StatementTimeout = defaults.DBStatementTimeout
 	}
 	return o
 }

@@ -1,59 +1,42 @@
-// Package testenv gives tests the store backends to run against: the memory
-// store, and a private, migrated Postgres schema per test when a database is
-// available (DATABASE_URL, or the PG* variables pg_virtualenv exports).
-//
-// Without a database the Postgres variants are skipped with a message that
-// contains SKIP-POSTGRES, unless EMULATOR_REQUIRE_POSTGRES is set (make test
-// and CI set it), in which case they fail: a skipped Postgres suite must
-// never pass for a run that promised one.
 package testenv
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/encord-emulator/encord-emulator/internal/store"
-	"github.com/encord-emulator/encord-emulator/internal/store/memory"
 	"github.com/encord-emulator/encord-emulator/internal/store/postgres"
 )
 
-// Backend is a way to get a fresh, empty store.
-type Backend struct {
-	Name string
-	New  func(t *testing.T) store.Store
+// PostgresEnv returns the connection string of the test database ("" means
+// the PG* variables) and whether one is configured: DATABASE_URL, or the
+// PG* variables that pg_virtualenv exports.
+func PostgresEnv() (dsn string, ok bool) {
+	if dsn := os.Getenv("DATABASE_URL"); dsn != "" {
+		return dsn, true
+	}
+	return "", os.Getenv("PGHOST") != "" || os.Getenv("PGDATABASE") != ""
 }
 
-// Backends lists memory then Postgres.
-func Backends() []Backend {
-	return []Backend{
-		{Name: "memory", New: func(*testing.T) store.Store { return memory.New() }},
-		{Name: "postgres", New: func(t *testing.T) store.Store { return NewPostgresDB(t).Open(t) }},
-	}
-}
-
-// ForEachBackend runs fn as a subtest per backend.
-func ForEachBackend(t *testing.T, fn func(t *testing.T, newStore func(t *testing.T) store.Store)) {
-	for _, b := range Backends() {
-		t.Run(b.Name, func(t *testing.T) { fn(t, b.New) })
-	}
-}
+// PostgresRequired reports whether a missing test database is a failure
+// rather than a reason to skip (EMULATOR_REQUIRE_POSTGRES, which make test
+// and CI set).
+func PostgresRequired() bool { return os.Getenv("EMULATOR_REQUIRE_POSTGRES") != "" }
 
 // PostgresDSN returns the connection string of the test database ("" means
 // the PG* variables), or skips (fails, when required) without one.
 func PostgresDSN(t testing.TB) string {
 	t.Helper()
-	if dsn := os.Getenv("DATABASE_URL"); dsn != "" {
+	if dsn, ok := PostgresEnv(); ok {
 		return dsn
 	}
-	if os.Getenv("PGHOST") != "" || os.Getenv("PGDATABASE") != "" {
-		return ""
-	}
-	if os.Getenv("EMULATOR_REQUIRE_POSTGRES") != "" {
+	if PostgresRequired() {
 		t.Fatal("EMULATOR_REQUIRE_POSTGRES is set but neither DATABASE_URL nor PGHOST/PGDATABASE is: run the tests with make test, which starts a throwaway cluster with pg_virtualenv")
 	}
 	t.Skip("SKIP-POSTGRES: no DATABASE_URL or PG* environment; run under pg_virtualenv (make test does)")
@@ -81,11 +64,9 @@ func NewPostgresDB(t testing.TB) PostgresDB {
 func NewEmptyPostgresDB(t testing.TB) PostgresDB {
 	t.Helper()
 	dsn := PostgresDSN(t)
-	suffix := make([]byte, 8)
-	rand.Read(suffix)
-	schema := "emu_test_" + hex.EncodeToString(suffix)
-	exec(t, dsn, "CREATE SCHEMA "+schema)
-	t.Cleanup(func() { exec(t, dsn, "DROP SCHEMA "+schema+" CASCADE") })
+	schema := uniqueName()
+	mustExec(t, dsn, "CREATE SCHEMA "+schema)
+	t.Cleanup(func() { mustExec(t, dsn, "DROP SCHEMA "+schema+" CASCADE") })
 	return PostgresDB{DSN: dsn, Options: postgres.Options{Schema: schema, MaxConns: 8}}
 }
 
@@ -101,15 +82,33 @@ func (db PostgresDB) Open(t testing.TB) *postgres.Store {
 	return s
 }
 
-func exec(t testing.TB, dsn, sql string) {
+// uniqueName returns a name for a test's schema or database that no other
+// test, in this process or another, uses.
+func uniqueName() string {
+	suffix := make([]byte, 8)
+	rand.Read(suffix)
+	return "emu_test_" + hex.EncodeToString(suffix)
+}
+
+// mustExec runs one statement on the database dsn names.
+func mustExec(t testing.TB, dsn, sql string) {
 	t.Helper()
-	ctx := context.Background()
+	if err := execSQL(context.Background(), dsn, sql); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// execSQL runs one statement on a connection of its own.
+func execSQL(ctx context.Context, dsn, sql string) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
-		t.Fatalf("connecting to the test database: %v", err)
+		return fmt.Errorf("connecting to the test database: %w", err)
 	}
 	defer conn.Close(ctx)
 	if _, err := conn.Exec(ctx, sql); err != nil {
-		t.Fatalf("%s: %v", sql, err)
+		return fmt.Errorf("%s: %w", sql, err)
 	}
+	return nil
 }

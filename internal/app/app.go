@@ -1,0 +1,209 @@
+// Package app assembles one emulator over an open store: the rules
+// (accounts), the router of the three planes (api), the seed, the writer of
+// key uses, and the HTTP server that serves them. pkg/server builds its
+// public Server on it; cmd/bench uses it directly to serve a store it filled
+// itself.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	emulator "github.com/encord-emulator/encord-emulator"
+	"github.com/encord-emulator/encord-emulator/internal/accounts"
+	"github.com/encord-emulator/encord-emulator/internal/api"
+	"github.com/encord-emulator/encord-emulator/internal/auth"
+	"github.com/encord-emulator/encord-emulator/internal/defaults"
+	"github.com/encord-emulator/encord-emulator/internal/seed"
+	"github.com/encord-emulator/encord-emulator/internal/store"
+)
+
+// Config is one emulator. Zero durations and limits take the values of
+// package defaults, in the package that uses them.
+type Config struct {
+	// Store is the open store to serve; Close closes it.
+	Store store.Store
+	// Seed, when set, is applied at startup to an empty store and replayed
+	// by POST /_emulator/reset.
+	Seed *seed.File
+	// AdminToken, when set, protects the control plane.
+	AdminToken string
+	// SessionTTL and BearerTTL are the lifetimes of management sessions
+	// and SDK bearer tokens.
+	SessionTTL time.Duration
+	BearerTTL  time.Duration
+	// SignatureMaxAge and SignatureMaxFuture bound a v2 signature's created
+	// parameter around now.
+	SignatureMaxAge    time.Duration
+	SignatureMaxFuture time.Duration
+	// MaxBodyBytes limits request bodies.
+	MaxBodyBytes int64
+	// RequestTimeout bounds one request; ShutdownTimeout the drain of
+	// in-flight requests.
+	RequestTimeout  time.Duration
+	ShutdownTimeout time.Duration
+	// LastUsedFlushInterval is how often key uses are written to the store.
+	LastUsedFlushInterval time.Duration
+	// Logger receives structured logs (default: discard).
+	Logger *slog.Logger
+}
+
+// Server is an assembled emulator: a store, the rules over it, and the
+// router of the three planes.
+type Server struct {
+	cfg      Config
+	handler  http.Handler
+	http     *http.Server
+	listener net.Listener
+	done     chan error
+
+	closeOnce   sync.Once
+	closeErr    error
+	stopFlusher context.CancelFunc
+	flusherDone chan struct{}
+}
+
+// New applies the seed (to an empty store) and builds the router over
+// cfg.Store. It does not listen; see Listen and Serve. When it fails it
+// closes the store.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = defaults.RequestTimeout
+	}
+	if cfg.ShutdownTimeout <= 0 {
+		cfg.ShutdownTimeout = defaults.ShutdownTimeout
+	}
+	if cfg.LastUsedFlushInterval <= 0 {
+		cfg.LastUsedFlushInterval = defaults.LastUsedFlushInterval
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	svc := accounts.New(cfg.Store, accounts.Config{SessionTTL: cfg.SessionTTL, BearerTTL: cfg.BearerTTL, Logger: cfg.Logger})
+	var reseed func(context.Context) error
+	if cfg.Seed != nil {
+		reseed = func(ctx context.Context) error { return cfg.Seed.Apply(ctx, svc) }
+		if err := applySeedIfEmpty(ctx, svc, reseed, cfg.Logger); err != nil {
+			cfg.Store.Close()
+			return nil, err
+		}
+	}
+	s := &Server{cfg: cfg}
+	s.handler = withRequestTimeout(cfg.RequestTimeout, api.NewHandler(api.Config{
+		Accounts:        svc,
+		Logger:          cfg.Logger,
+		AdminToken:      cfg.AdminToken,
+		MaxBodyBytes:    cfg.MaxBodyBytes,
+		OpenAPI:         emulator.OpenAPI,
+		Reseed:          reseed,
+		SignatureWindow: auth.Window{Past: cfg.SignatureMaxAge, Future: cfg.SignatureMaxFuture},
+	}))
+	flusherCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	s.stopFlusher, s.flusherDone = stop, make(chan struct{})
+	go func() {
+		defer close(s.flusherDone)
+		svc.RunKeyUseFlusher(flusherCtx, cfg.LastUsedFlushInterval)
+	}()
+	return s, nil
+}
+
+// withRequestTimeout gives every request a context deadline.
+func withRequestTimeout(timeout time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// applySeedIfEmpty applies the seed at startup unless the store already
+// holds workspaces: a Postgres database keeps its state across restarts and
+// replicas, and re-applying a seed to it would collide with itself. Reset
+// always replays the seed.
+func applySeedIfEmpty(ctx context.Context, svc *accounts.Service, apply func(context.Context) error, log *slog.Logger) error {
+	existing, err := svc.ListWorkspaces(ctx)
+	if err != nil {
+		return fmt.Errorf("checking whether the store is empty before seeding: %w", err)
+	}
+	if len(existing) > 0 {
+		log.InfoContext(ctx, "seed not applied: the store already holds workspaces (POST /_emulator/reset wipes them and replays the seed)", "workspaces", len(existing))
+		return nil
+	}
+	return apply(ctx)
+}
+
+// Handler is the router of all three planes.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Listen listens on addr and serves in the background until Close. When
+// it fails it closes the server.
+func (s *Server) Listen(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return errors.Join(fmt.Errorf("listening on %s: %w", addr, err), s.Close())
+	}
+	s.serveInBackground(ln)
+	return nil
+}
+
+// Serve serves on ln until ctx is done, then stops accepting connections,
+// drains in-flight requests for at most ShutdownTimeout, and closes the
+// store.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	s.serveInBackground(ln)
+	select {
+	case err := <-s.done:
+		s.http = nil
+		return errors.Join(err, s.Close())
+	case <-ctx.Done():
+	}
+	return s.Close()
+}
+
+func (s *Server) serveInBackground(ln net.Listener) {
+	s.listener = ln
+	s.http = &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
+	}
+	s.done = make(chan error, 1)
+	go func() { s.done <- s.http.Serve(ln) }()
+}
+
+// Addr is the address the server listens on (with the real port of ":0"),
+// or "" before it listens.
+func (s *Server) Addr() string {
+	if s.listener == nil {
+		return ""
+	}
+	return s.listener.Addr().String()
+}
+
+// Close shuts the server down gracefully: it stops accepting connections,
+// waits up to ShutdownTimeout for in-flight requests, writes the last key
+// uses, then closes the store. Calling it again returns the first result.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		var err error
+		if s.http != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+			defer cancel()
+			err = s.http.Shutdown(ctx)
+			if serveErr := <-s.done; serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+				err = errors.Join(err, serveErr)
+			}
+		}
+		s.stopFlusher() // flushes the last key uses before the store closes
+		<-s.flusherDone
+		s.closeErr = errors.Join(err, s.cfg.Store.Close())
+	})
+	return s.closeErr
+}
