@@ -86,6 +86,18 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 		}
 	}
 	for _, st := range b.cfg.stores {
+		for _, n := range b.cfg.pageKeyCounts {
+			pc, err := b.measurePageCost(ctx, st, n)
+			if err != nil {
+				return nil, fmt.Errorf("%s store, page cost with %d keys: %w", st, n, err)
+			}
+			rep.pageCosts = append(rep.pageCosts, pc)
+		}
+	}
+	if rep.peers, err = b.measurePeers(ctx); err != nil {
+		return nil, fmt.Errorf("key workload: %w", err)
+	}
+	for _, st := range b.cfg.stores {
 		b.logf("%s: startup, %d runs", st, b.cfg.startupRuns)
 		s, err := b.measureStartup(ctx, st, b.cfg.startupRuns)
 		if err != nil {
@@ -132,40 +144,15 @@ type kindRun struct {
 // the Ed25519 floor measured right before and right after.
 func (b *bench) loadScenario(ctx context.Context, storeName string, keyCount int) (scenario, error) {
 	sc := scenario{store: storeName, keys: keyCount}
-	createdAt := time.Now().UTC().Truncate(time.Microsecond)
-	f := newFixture(keyCount, createdAt)
-	addr, err := testenv.FreeAddr()
-	if err != nil {
-		return sc, err
-	}
-	args := []string{"-addr", addr, "-store", storeName, "-keys", strconv.Itoa(keyCount), "-created", strconv.FormatInt(createdAt.UnixMicro(), 10)}
-	start := time.Now()
+	f := newFixture(keyCount, signerCount, time.Now().UTC().Truncate(time.Microsecond))
 	b.logf("%s, %d keys: loading the store", storeName, keyCount)
-	if storeName == storePostgres {
-		dsn, err := b.dbs.create(ctx)
-		if err != nil {
-			return sc, err
-		}
-		if err := loadPostgres(ctx, dsn, f); err != nil {
-			return sc, err
-		}
-		args = append(args, "-database-url", dsn)
-	}
-	var pprofAddr string
-	if b.cfg.profileDir != "" {
-		if pprofAddr, err = testenv.FreeAddr(); err != nil {
-			return sc, err
-		}
-		args = append(args, "-pprof-addr", pprofAddr)
-	}
-	p, err := testenv.StartServer(testenv.Command{Name: "bench server", Path: b.selfBin, Args: args, Env: []string{serverRoleEnv + "=" + serverRoleValue}}, addr)
+	fs, err := b.startFixtureServer(ctx, storeName, f, b.cfg.profileDir != "")
 	if err != nil {
 		return sc, err
 	}
+	p, pprofAddr := fs.server, fs.pprofAddr
 	defer p.Stop(stopGrace)
-	if sc.loadTime, err = waitReady(ctx, p, start, 10*time.Minute); err != nil {
-		return sc, err
-	}
+	sc.loadTime = fs.loadTime
 	if sc.rssLoaded, err = rss(p.Process); err != nil {
 		return sc, err
 	}
@@ -193,6 +180,54 @@ func (b *bench) loadScenario(ctx context.Context, storeName string, keyCount int
 		}
 	}
 	return sc, p.Stop(stopGrace)
+}
+
+// fixtureServer is a server process serving a fixture.
+type fixtureServer struct {
+	server    *testenv.Server
+	loadTime  time.Duration // filling the store and starting the server
+	pprofAddr string        // "" unless profiling was asked for
+}
+
+// startFixtureServer fills a store with f (a Postgres database through
+// COPY here; the memory store in the server process, through its
+// transactions), starts a server process in the bench's server role on it,
+// and waits until it is ready. The caller stops the server.
+func (b *bench) startFixtureServer(ctx context.Context, storeName string, f *fixture, withPprof bool) (fixtureServer, error) {
+	var fs fixtureServer
+	addr, err := testenv.FreeAddr()
+	if err != nil {
+		return fs, err
+	}
+	args := []string{"-addr", addr, "-store", storeName, "-keys", strconv.Itoa(f.keyCount), "-members", strconv.Itoa(len(f.members)),
+		"-created", strconv.FormatInt(f.createdAt.UnixMicro(), 10)}
+	start := time.Now()
+	if storeName == storePostgres {
+		dsn, err := b.dbs.create(ctx)
+		if err != nil {
+			return fs, err
+		}
+		if err := loadPostgres(ctx, dsn, f); err != nil {
+			return fs, err
+		}
+		args = append(args, "-database-url", dsn)
+	}
+	if withPprof {
+		if fs.pprofAddr, err = testenv.FreeAddr(); err != nil {
+			return fs, err
+		}
+		args = append(args, "-pprof-addr", fs.pprofAddr)
+	}
+	p, err := testenv.StartServer(testenv.Command{Name: "bench server", Path: b.selfBin, Args: args, Env: []string{serverRoleEnv + "=" + serverRoleValue}}, addr)
+	if err != nil {
+		return fs, err
+	}
+	if fs.loadTime, err = waitReady(ctx, p, start, 10*time.Minute); err != nil {
+		p.Stop(stopGrace)
+		return fs, err
+	}
+	fs.server = p
+	return fs, nil
 }
 
 // measureKind presigns the kind's requests for every signer, checks that

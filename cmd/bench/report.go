@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -72,6 +73,8 @@ type report struct {
 	scenarios  []scenario
 	startups   []startupResult
 	management []managementResult
+	pageCosts  []pageCost
+	peers      peerComparison
 }
 
 // Goals of issue 5, checked in the report.
@@ -147,6 +150,9 @@ func (r *report) write(w io.Writer) {
 		}
 	}
 	fmt.Fprintln(w)
+
+	r.writePageCosts(w)
+	r.writePeers(w)
 
 	fmt.Fprintf(w, "### Startup: process start to first ready `/_emulator/readyz`\n\n| store | runs | median | min | max | goal |\n|---|---:|---:|---:|---:|---:|\n")
 	for _, s := range r.startups {
@@ -253,4 +259,74 @@ func count(n int) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// writePageCosts shows the cost of one page against the number of keys
+// listed, per store: flat when a page costs O(page + log n).
+func (r *report) writePageCosts(w io.Writer) {
+	if len(r.pageCosts) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "### Page cost: one page of %d of one principal's keys (`GET /api/v1/me/keys`), %d connections\n\n", pageSize, pageConns)
+	fmt.Fprintf(w, "Cost = 1 ÷ pages per second, relative to the smallest listing of the same store in this run (1.00 = flat).\n\n")
+	fmt.Fprintf(w, "| store | keys | first page/s | p50 | cost | middle page/s (by its token) | p50 | cost | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	base := map[string]pageCost{}
+	for _, pc := range r.pageCosts {
+		b, ok := base[pc.store]
+		if !ok {
+			b, base[pc.store] = pc, pc
+		}
+		fmt.Fprintf(w, "| %s | %s | %.0f | %s | %.2f | %.0f | %s | %.2f | %d |\n", pc.store, count(pc.keys),
+			pc.first.throughput(), ms(pc.first.percentile(0.5)), b.first.throughput()/pc.first.throughput(),
+			pc.deep.throughput(), ms(pc.deep.percentile(0.5)), b.deep.throughput()/pc.deep.throughput(),
+			pc.first.errors+pc.deep.errors)
+	}
+	fmt.Fprintln(w)
+	for _, pc := range r.pageCosts {
+		for _, res := range []loadResult{pc.first, pc.deep} {
+			if res.errors > 0 {
+				fmt.Fprintf(w, "Errors, page cost %s %s keys: %d, first: %s\n\n", pc.store, count(pc.keys), res.errors, res.firstError)
+			}
+		}
+	}
+}
+
+// writePeers shows the key workload against moto and the emulator, with
+// the emulator's rate as a multiple of moto's.
+func (r *report) writePeers(w io.Writer) {
+	pc := r.peers
+	if len(pc.emulator) == 0 && len(pc.moto) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "### Key management against moto's IAM: %d workers, each uploading fresh Ed25519 public keys for %s\n\n", keyWorkers, r.cfg.peerDuration)
+	if pc.motoSkipped != "" {
+		fmt.Fprintf(w, "Skipped: moto (%s); the emulator's rows have no ratio.\n\n", pc.motoSkipped)
+	}
+	fmt.Fprintf(w, "| server | workload | uploads/s | lists/s | uploads ÷ moto's | errors |\n|---|---|---:|---:|---:|---:|\n")
+	motoRate := map[string]float64{}
+	for _, m := range pc.moto {
+		motoRate[m.variant.name] = m.uploadsPerSecond()
+	}
+	rows := slices.Concat(pc.moto, pc.emulator)
+	for _, k := range rows {
+		server := k.server
+		if k.server == "moto" {
+			server = "moto " + pc.motoVersion + " (`python -m moto.server`)"
+		}
+		ratio := "–"
+		if m, ok := motoRate[k.variant.name]; ok && m > 0 {
+			ratio = fmt.Sprintf("%.1f", k.uploadsPerSecond()/m)
+		}
+		lists := "–"
+		if k.variant.listEvery > 0 {
+			lists = fmt.Sprintf("%.0f", k.listsPerSecond())
+		}
+		fmt.Fprintf(w, "| %s | %s | %.0f | %s | %s | %d |\n", server, k.variant.name, k.uploadsPerSecond(), lists, ratio, k.errors)
+	}
+	fmt.Fprintln(w)
+	for _, k := range rows {
+		if k.errors > 0 {
+			fmt.Fprintf(w, "Errors, %s %s: %d, first: %s\n\n", k.server, k.variant.name, k.errors, k.firstErr)
+		}
+	}
 }
