@@ -276,9 +276,9 @@ func (t *tx) CreateResource(ctx context.Context, r store.Resource) error {
 	if err != nil {
 		return fmt.Errorf("postgres: create resource %s: %w", r.ID, err)
 	}
-	err = t.insert(ctx, `INSERT INTO resources (`+resourceColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+	err = t.insert(ctx, `INSERT INTO resources (`+resourceColumns+`, name_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		r.ID, r.WorkspaceID, string(r.Kind), r.Title, r.Description, string(r.CreatedBy.Type), r.CreatedBy.ID,
-		sharedWith, r.CreatedAt, r.UpdatedAt, attributesParam(r.Attributes))
+		sharedWith, r.CreatedAt, r.UpdatedAt, attributesParam(r.Attributes), store.NameKey(r.Title))
 	return wrap("create resource "+r.ID, err)
 }
 
@@ -307,9 +307,9 @@ func (t *tx) UpdateResource(ctx context.Context, r store.Resource) error {
 	}
 	return t.execOne(ctx, fmt.Sprintf("update %s %s", r.Kind, r.ID), `
 UPDATE resources
-SET title = $4, description = $5, shared_with = $6, updated_at = $7, attributes = $8
+SET title = $4, description = $5, shared_with = $6, updated_at = $7, attributes = $8, name_key = $9
 WHERE workspace_id = $1 AND kind = $2 AND id = $3`,
-		r.WorkspaceID, string(r.Kind), r.ID, r.Title, r.Description, sharedWith, r.UpdatedAt, attributesParam(r.Attributes))
+		r.WorkspaceID, string(r.Kind), r.ID, r.Title, r.Description, sharedWith, r.UpdatedAt, attributesParam(r.Attributes), store.NameKey(r.Title))
 }
 
 func (t *tx) DeleteResource(ctx context.Context, workspaceID string, kind store.ResourceKind, id string) error {

@@ -42,6 +42,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		cascadeTests(),
 		transactionTests(),
 		viewTests(),
+		pagingTests(),
 		lifecycleTests(),
 	}
 	for _, group := range groups {
