@@ -124,12 +124,17 @@ type scenario struct {
 	loadTime    time.Duration // filling the store and starting the server
 	rssLoaded   int64         // server's resident memory once ready
 	rssAfter    int64         // and after the load runs
-	floorBefore float64       // Ed25519 verifications per second
-	floorAfter  float64
+	floorBefore floorResult
+	floorAfter  floorResult
 	runs        []kindRun
 }
 
-func (s scenario) floor() float64 { return (s.floorBefore + s.floorAfter) / 2 }
+// floor is the mean of the floor's two measurements, in verifications per
+// second.
+func (s scenario) floor() float64 { return (s.floorBefore.perSecond + s.floorAfter.perSecond) / 2 }
+
+// floorCPU is the mean CPU time of one verification.
+func (s scenario) floorCPU() time.Duration { return (s.floorBefore.cpu + s.floorAfter.cpu) / 2 }
 
 // kindRun is the measurements of one request kind against one server.
 type kindRun struct {
@@ -137,6 +142,9 @@ type kindRun struct {
 	status int // the answer every request got (200, or 501 after authentication)
 	peak   loadResult
 	half   *loadResult // open loop at half of peak; nil when not measured
+	// cpu is the CPU time the server (and its Postgres backends) used per
+	// request at peak.
+	cpu time.Duration
 }
 
 // loadScenario fills a store with keyCount keys, starts a server process on
@@ -151,6 +159,7 @@ func (b *bench) loadScenario(ctx context.Context, storeName string, keyCount int
 		return sc, err
 	}
 	p, pprofAddr := fs.server, fs.pprofAddr
+	meter := &cpuMeter{serverPID: p.Pid(), dsn: fs.dsn}
 	defer p.Stop(stopGrace)
 	sc.loadTime = fs.loadTime
 	if sc.rssLoaded, err = rss(p.Process); err != nil {
@@ -162,7 +171,7 @@ func (b *bench) loadScenario(ctx context.Context, storeName string, keyCount int
 	procs := runtime.GOMAXPROCS(0)
 	sc.floorBefore = verifyFloor(procs, b.cfg.floorDuration, fpub, fmsg, fsig)
 	for _, kind := range []requestKind{kindV2, kindV1, kindV2AuthOnly} {
-		run, err := b.measureKind(ctx, p, f, kind, kind.name != kindV2AuthOnly.name)
+		run, err := b.measureKind(ctx, p, meter, f, kind, kind.name != kindV2AuthOnly.name)
 		if err != nil {
 			return sc, fmt.Errorf("%s: %w", kind.name, err)
 		}
@@ -185,6 +194,7 @@ func (b *bench) loadScenario(ctx context.Context, storeName string, keyCount int
 // fixtureServer is a server process serving a fixture.
 type fixtureServer struct {
 	server    *testenv.Server
+	dsn       string        // the Postgres database; "" for the memory store
 	loadTime  time.Duration // filling the store and starting the server
 	pprofAddr string        // "" unless profiling was asked for
 }
@@ -211,6 +221,7 @@ func (b *bench) startFixtureServer(ctx context.Context, storeName string, f *fix
 			return fs, err
 		}
 		args = append(args, "-database-url", dsn)
+		fs.dsn = dsn
 	}
 	if withPprof {
 		if fs.pprofAddr, err = testenv.FreeAddr(); err != nil {
@@ -234,7 +245,7 @@ func (b *bench) startFixtureServer(ctx context.Context, storeName string, f *fix
 // one is answered after authentication (200, or 501 for calls the emulator
 // does not emulate), and measures peak throughput (closed loop, after a
 // warm-up) and, when withHalf, latency at half of that rate (open loop).
-func (b *bench) measureKind(ctx context.Context, p *testenv.Server, f *fixture, kind requestKind, withHalf bool) (kindRun, error) {
+func (b *bench) measureKind(ctx context.Context, p *testenv.Server, meter *cpuMeter, f *fixture, kind requestKind, withHalf bool) (kindRun, error) {
 	run := kindRun{kind: kind}
 	reqs, err := presign(kind, f.signers, p.Addr, time.Now())
 	if err != nil {
@@ -251,7 +262,15 @@ func (b *bench) measureKind(ctx context.Context, p *testenv.Server, f *fixture, 
 	spec := loadSpec{addr: p.Addr, requests: reqs, expect: status, conns: b.cfg.conns, duration: b.cfg.duration / 5}
 	runLoad(ctx, spec) // warm-up
 	spec.duration = b.cfg.duration
+	if err := meter.begin(ctx); err != nil {
+		return run, err
+	}
 	run.peak = runLoad(ctx, spec)
+	used, err := meter.end(ctx)
+	if err != nil {
+		return run, err
+	}
+	run.cpu = used / time.Duration(max(run.peak.requests, 1))
 	if withHalf {
 		spec.conns, spec.rate = b.cfg.openConns, run.peak.throughput()/2
 		half := runLoad(ctx, spec)
