@@ -142,9 +142,9 @@ type kindRun struct {
 	status int // the answer every request got (200, or 501 after authentication)
 	peak   loadResult
 	half   *loadResult // open loop at half of peak; nil when not measured
-	// cpu is the CPU time the server (and its Postgres backends) used per
-	// request at peak.
-	cpu time.Duration
+	// cpu is the CPU time the server process and its Postgres backends
+	// used per request at peak; dbCPU the backends' part of it.
+	cpu, dbCPU time.Duration
 }
 
 // loadScenario fills a store with keyCount keys, starts a server process on
@@ -266,11 +266,12 @@ func (b *bench) measureKind(ctx context.Context, p *testenv.Server, meter *cpuMe
 		return run, err
 	}
 	run.peak = runLoad(ctx, spec)
-	used, err := meter.end(ctx)
+	server, database, err := meter.end(ctx)
 	if err != nil {
 		return run, err
 	}
-	run.cpu = used / time.Duration(max(run.peak.requests, 1))
+	requests := time.Duration(max(run.peak.requests, 1))
+	run.cpu, run.dbCPU = (server+database)/requests, database/requests
 	if withHalf {
 		spec.conns, spec.rate = b.cfg.openConns, run.peak.throughput()/2
 		half := runLoad(ctx, spec)

@@ -79,20 +79,26 @@ func (m *cpuMeter) begin(ctx context.Context) error {
 	return nil
 }
 
-// end returns the CPU time used since begin, by every process that
-// existed at either end (a backend that started in between counts whole).
-func (m *cpuMeter) end(ctx context.Context) (time.Duration, error) {
+// end returns the CPU time used since begin by the server process and by
+// the database backends, every process that existed at either end (a
+// backend that started in between counts whole).
+func (m *cpuMeter) end(ctx context.Context) (server, database time.Duration, err error) {
 	pids, err := m.pids(ctx)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	var used time.Duration
 	for _, pid := range pids {
-		if t, err := processCPU(pid); err == nil {
-			used += t - m.start[pid]
+		t, err := processCPU(pid)
+		if err != nil {
+			continue // a backend that exited
+		}
+		if pid == m.serverPID {
+			server = t - m.start[pid]
+		} else {
+			database += t - m.start[pid]
 		}
 	}
-	return used, nil
+	return server, database, nil
 }
 
 // pids lists the server process and the Postgres backends connected to its

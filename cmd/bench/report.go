@@ -105,7 +105,7 @@ func (r *report) write(w io.Writer) {
 
 	fmt.Fprintf(w, "### Signed SDK requests\n\n")
 	fmt.Fprintf(w, "*Ratio* is the requests per second at peak over the floor's verifications per second, measured on the same cores within seconds. ")
-	fmt.Fprintf(w, "*CPU/req* is the CPU time the server process (and, on Postgres, the backends serving its database) spent per request at peak; ")
+	fmt.Fprintf(w, "*CPU/req* is the CPU time the server process (and, on Postgres, the backends serving its database: the second figure) spent per request at peak; ")
 	fmt.Fprintf(w, "*CPU ratio* is the CPU time of one verification of the floor over it: it does not move with the other work on the machine.\n\n")
 	fmt.Fprintf(w, "| store | keys | request | answer | req/s at peak | Ed25519 floor/s | ratio | CPU/req | CPU ratio | p50 | p99 | p99.9 | half-peak rate | p50 | p99 | p99.9 | errors |\n")
 	fmt.Fprintf(w, "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
@@ -121,7 +121,7 @@ func (r *report) write(w io.Writer) {
 			}
 			fmt.Fprintf(w, "| %s | %s | %s `%s %s` | %d | %.0f | %.0f | %.2f | %s | %.2f | %s | %s | %s %s | %d |\n",
 				sc.store, count(sc.keys), run.kind.name, run.kind.method, run.kind.target, run.status,
-				pk.throughput(), sc.floor(), pk.throughput()/sc.floor(), us(run.cpu), cpuRatio(sc, run),
+				pk.throughput(), sc.floor(), pk.throughput()/sc.floor(), cpuSplit(run), cpuRatio(sc, run),
 				ms(pk.percentile(0.5)), ms(pk.percentile(0.99)), ms(pk.percentile(0.999)), half, errors)
 		}
 	}
@@ -281,6 +281,15 @@ func cpuRatio(sc scenario, run kindRun) float64 {
 		return 0
 	}
 	return float64(sc.floorCPU()) / float64(run.cpu)
+}
+
+// cpuSplit shows the CPU time of a request, with the database's part when
+// there is one.
+func cpuSplit(run kindRun) string {
+	if run.dbCPU == 0 {
+		return us(run.cpu)
+	}
+	return fmt.Sprintf("%s (%s in Postgres)", us(run.cpu), us(run.dbCPU))
 }
 
 func us(d time.Duration) string { return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond)) }
