@@ -69,6 +69,9 @@ func (v *Verifier) verifyV2(method, target string, sigInputs []string, header ht
 
 	var key [ed25519.PublicKeySize]byte
 	decodeLowerHex(key[:], in.keyID) // validated by parseSignatureInput
+	if err := checkKeyAndSignature(in.keyID, &key, &sig); err != nil {
+		return res.fail(err)
+	}
 	baseBuf := make([]byte, 0, signatureBaseBuffer)
 	base := appendSignatureBase(baseBuf, method, target, digestHeader, in.params)
 	if !ed25519.Verify(key[:], base, sig[:]) {
