@@ -2,7 +2,9 @@ package auth
 
 import (
 	"math/big"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // fieldPrime is p = 2^255 - 19.
@@ -32,6 +34,35 @@ func FuzzCanonicalPointEncoding(f *testing.F) {
 		want := y.Cmp(fieldPrime) < 0 && !(sign && (y.Cmp(big.NewInt(1)) == 0 || y.Cmp(pMinus1) == 0))
 		if got := isCanonicalPointEncoding(b); got != want {
 			t.Fatalf("%x: canonical = %v, want %v", b, got, want)
+		}
+	})
+}
+
+// FuzzDecodeTargetAsSDK0127 checks what holds for any target: no '%' means
+// no change, the result of an ASCII target is valid UTF-8, and decoding never
+// lengthens a target (an escape is 3 bytes, and so is the U+FFFD that
+// replaces it at most).
+func FuzzDecodeTargetAsSDK0127(f *testing.F) {
+	for _, s := range []string{"", "/v2/public/x?q=%C3%A9", "%", "%%41", "%E2%82", "é%41", "%C3é%A9", "/a%2520b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, target string) {
+		decoded, differs := decodeTargetAsSDK0127(target)
+		if differs != (decoded != target) {
+			t.Fatalf("differs = %v for %q -> %q", differs, target, decoded)
+		}
+		if !strings.Contains(target, "%") && differs {
+			t.Fatalf("%q has no escape but decodes to %q", target, decoded)
+		}
+		ascii := true
+		for i := 0; i < len(target); i++ {
+			ascii = ascii && target[i] < utf8.RuneSelf
+		}
+		if ascii && !utf8.ValidString(decoded) {
+			t.Fatalf("%q decodes to invalid UTF-8 %q", target, decoded)
+		}
+		if len(decoded) > len(target) {
+			t.Fatalf("%q decodes to a longer %q", target, decoded)
 		}
 	})
 }

@@ -175,7 +175,7 @@ func TestSmallOrderKeysRefused(t *testing.T) {
 
 			for _, target := range []string{"/v2/public/user/bearer-token", "/v2/public/datasets?title=a%20b"} {
 				res = verifier.verifyRequest(forgeV2(t, keyID, "POST", target, created))
-				if res.Reason != ReasonWeakKey || res.Scheme != SchemeV2 || res.KeyID != keyID {
+				if res.Reason != ReasonWeakKey || res.Scheme != SchemeV2 || res.KeyID != keyID || res.DecodedTarget {
 					t.Errorf("v2 %s: %+v", target, res)
 				}
 			}
