@@ -43,11 +43,8 @@ func weakKeyError(keyID string, err error) *Error {
 	switch sshkey.KindOf(err) {
 	case sshkey.KindSmallOrder:
 		var e *sshkey.Error
-		if errors.As(err, &e) && e.Point != "" {
-			why = "a small-order point (" + e.Point + "), for which anyone can forge signatures without a private key"
-		} else {
-			why = "a small-order point, for which anyone can forge signatures without a private key"
-		}
+		errors.As(err, &e) // KindOf found it
+		why = "a small-order point (" + e.Point + "), for which anyone can forge signatures without a private key"
 	case sshkey.KindNonCanonical:
 		why = "a non-canonical encoding of an Ed25519 point, which no key generator writes"
 	default:
