@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/encord-emulator/encord-emulator/internal/defaults"
 	"github.com/encord-emulator/encord-emulator/internal/golden"
 	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
 )
@@ -158,7 +159,7 @@ func TestDecodedTargetKeepsOtherChecks(t *testing.T) {
 	decoded, _ := decodeTargetAsSDK0127(target)
 
 	r := sdk0127Request(t, "GET", target, decoded, "", created)
-	if res := pinnedVerifier(created + 30 + int64(DefaultMaxAge/time.Second)).verifyRequest(r); res.Reason != ReasonCreatedTooOld {
+	if res := pinnedVerifier(created + 30 + int64(defaults.SignatureMaxAge/time.Second)).verifyRequest(r); res.Reason != ReasonCreatedTooOld {
 		t.Errorf("stale: got %s, want created_too_old", res.Reason)
 	}
 	r = sdk0127Request(t, "POST", target, decoded, "{}", created)
