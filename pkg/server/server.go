@@ -23,6 +23,7 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/api"
 	"github.com/encord-emulator/encord-emulator/internal/auth"
+	"github.com/encord-emulator/encord-emulator/internal/console"
 	"github.com/encord-emulator/encord-emulator/internal/seed"
 	"github.com/encord-emulator/encord-emulator/internal/store"
 	"github.com/encord-emulator/encord-emulator/internal/store/memory"
@@ -74,6 +75,9 @@ type Options struct {
 	// LastUsedFlushInterval is how often the last use of keys is written to
 	// the store (default 1 s); the SDK hot path itself never writes.
 	LastUsedFlushInterval time.Duration
+	// Console serves the web console at /console/ and redirects / there
+	// (cmd/server turns it on unless --console=false).
+	Console bool
 	// Logger receives structured logs (default: discard).
 	Logger *slog.Logger
 	// Backend, when set, is an already open store served instead of the one
@@ -149,6 +153,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		OpenAPI:         emulator.OpenAPI,
 		Reseed:          reseed,
 		SignatureWindow: auth.Window{Past: opts.SignatureMaxAge, Future: opts.SignatureMaxFuture},
+		Console:         consoleHandler(opts.Console),
 	}))
 	interval := opts.LastUsedFlushInterval
 	if interval <= 0 {
@@ -161,6 +166,14 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		svc.RunKeyUseFlusher(flusherCtx, interval)
 	}()
 	return s, nil
+}
+
+// consoleHandler is the web console when it is on, nil when it is off.
+func consoleHandler(on bool) http.Handler {
+	if !on {
+		return nil
+	}
+	return console.Handler()
 }
 
 // withRequestTimeout gives every request a context deadline.
