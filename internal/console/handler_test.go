@@ -81,10 +81,12 @@ func TestSecurityHeaders(t *testing.T) {
 	for _, target := range []string{"/console/", "/console/app.js", "/console/console.css", "/console/favicon.svg", "/console/missing.js"} {
 		resp := get(t, h, target, nil)
 		want := map[string]string{
-			"Content-Security-Policy": console.ContentSecurityPolicy,
-			"X-Frame-Options":         "DENY",
-			"Referrer-Policy":         "no-referrer",
-			"X-Content-Type-Options":  "nosniff",
+			"Content-Security-Policy":      console.ContentSecurityPolicy,
+			"X-Frame-Options":              "DENY",
+			"Referrer-Policy":              "no-referrer",
+			"X-Content-Type-Options":       "nosniff",
+			"Cross-Origin-Opener-Policy":   "same-origin",
+			"Cross-Origin-Resource-Policy": "same-origin",
 		}
 		for name, value := range want {
 			if got := resp.Header.Get(name); got != value {
@@ -103,6 +105,13 @@ func TestSecurityHeaders(t *testing.T) {
 		if strings.Contains(csp, loose) {
 			t.Errorf("the CSP allows %q: %s", loose, csp)
 		}
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "`Content-Security-Policy: "+csp+"`") {
+		t.Error("README.md, Web console, does not quote the CSP the console sends")
 	}
 }
 
