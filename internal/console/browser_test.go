@@ -149,14 +149,6 @@ func openTab(t *testing.T, browserCtx context.Context, base string) *tab {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
 		t.Fatal(err)
 	}
-	_, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-		Behavior:      browser.SetDownloadBehaviorBehaviorAllow,
-		DownloadPath:  tb.downloads,
-		EventsEnabled: new(true),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	return tb
 }
 
@@ -450,6 +442,15 @@ func (tb *tab) download(what string, trigger func()) (string, []byte) {
 	tb.t.Helper()
 	ctx, cancel := context.WithTimeout(tb.ctx, actionTimeout)
 	defer cancel()
+	// The download directory is the browser's, not the tab's: claim it.
+	_, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior:      browser.SetDownloadBehaviorBehaviorAllow,
+		DownloadPath:  tb.downloads,
+		EventsEnabled: new(true),
+	})
+	if err != nil {
+		tb.t.Fatal(err)
+	}
 	begins := chromedp.BrowserEvents(ctx, browser.DownloadWillBegin)
 	progress := chromedp.BrowserEvents(ctx, browser.DownloadProgress)
 	trigger()
