@@ -3,10 +3,10 @@ package accounts
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"time"
 
+	"github.com/encord-emulator/encord-emulator/internal/errs"
 	"github.com/encord-emulator/encord-emulator/internal/store"
 )
 
@@ -28,12 +28,15 @@ type Principal struct {
 func (p Principal) IsAdmin() bool { return p.Role == store.RoleAdmin }
 
 // CredentialFailure says why credentials with a valid signature (or a
-// well-formed bearer token) do not resolve to a principal.
+// well-formed bearer token) do not resolve to a principal. ResolveKey and
+// ResolveBearer return it wrapped in an AUTHENTICATION_ERROR (401, never a
+// server error); errors.Is and errors.As find it there.
 type CredentialFailure string
 
 const (
 	// UnknownKey: no key with this public key was ever registered (or its
-	// workspace was deleted). v1 answers SSH_KEY_NOT_FOUND_ERROR.
+	// workspace was deleted). The v1 dialect answers it as
+	// SSH_KEY_NOT_FOUND_ERROR.
 	UnknownKey CredentialFailure = "unknown_key"
 	// RevokedKey: the key was revoked (by its owner or an admin).
 	RevokedKey CredentialFailure = "key_revoked"
@@ -51,18 +54,10 @@ const (
 	WrongTokenKind CredentialFailure = "wrong_token_kind"
 )
 
-// CredentialError is the error of ResolveKey and ResolveBearer for
-// credentials that name no live principal. It is an authentication failure
-// (401), never a server error.
-type CredentialError struct {
-	Failure CredentialFailure
-	Message string
-}
-
-func (e *CredentialError) Error() string { return string(e.Failure) + ": " + e.Message }
+func (f CredentialFailure) Error() string { return string(f) }
 
 func credentialError(f CredentialFailure, format string, args ...any) error {
-	return &CredentialError{Failure: f, Message: fmt.Sprintf(format, args...)}
+	return errs.Wrap(f, errs.Authentication, format, args...)
 }
 
 // ResolveKey resolves the public key (lowercase hex, the SDK's key id) of a

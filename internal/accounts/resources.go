@@ -2,16 +2,12 @@ package accounts
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
-
-	"github.com/google/uuid"
 
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 	"github.com/encord-emulator/encord-emulator/internal/store"
@@ -89,16 +85,6 @@ func encodeAttributes(v any) json.RawMessage {
 	return b
 }
 
-// ResourceOrder is the sort key of a listing.
-type ResourceOrder string
-
-const (
-	// OrderCreated sorts by creation time, then id: the default.
-	OrderCreated ResourceOrder = "createdAt"
-	// OrderName sorts by title compared case-insensitively, then id.
-	OrderName ResourceOrder = "name"
-)
-
 // ResourceFilter narrows a listing. The zero value lists everything the
 // principal sees, oldest first. Nil pointers and nil slices mean "no
 // filter".
@@ -126,14 +112,8 @@ type ResourceFilter struct {
 	DatasetSynced *bool   // synced with a dataset (true) or not (false)
 	Recursive     bool    // false lists top-level folders only
 
-	Order ResourceOrder
+	Order Order
 	Desc  bool
-}
-
-// PageRequest asks for one page. Size 0 returns every match at once.
-type PageRequest struct {
-	Size  int
-	Token string // "" for the first page; else a NextPageToken of the same listing
 }
 
 // ResourceView is a resource as one principal sees it.
@@ -149,13 +129,6 @@ type ResourceView struct {
 	PathToRoot []store.Resource
 	// OntologyEditor is a project's ontology structure (projects only).
 	OntologyEditor json.RawMessage
-}
-
-// ResourcePage is one page of a listing.
-type ResourcePage struct {
-	Items []ResourceView
-	// NextPageToken is nil on the last page.
-	NextPageToken *string
 }
 
 // emptyEditor is the structure of an ontology with nothing in it.
@@ -203,26 +176,24 @@ func resourceNotFound(err error, kind store.ResourceKind, id string) error {
 
 // ListResources lists the resources of a kind that p sees, filtered and
 // paged. includeOrgAccess by a non-admin is a 403.
-func (s *Service) ListResources(ctx context.Context, p Principal, kind store.ResourceKind, f ResourceFilter, pr PageRequest) (ResourcePage, error) {
+func (s *Service) ListResources(ctx context.Context, p Principal, kind store.ResourceKind, f ResourceFilter, pr PageRequest) (Page[ResourceView], error) {
 	if f.IncludeOrgAccess && !p.IsAdmin() {
-		return ResourcePage{}, errs.New(errs.Authorisation, "includeOrgAccess=True needs a workspace admin; %s is a member", p.Email)
+		return Page[ResourceView]{}, errs.New(errs.Authorisation, "includeOrgAccess=True needs a workspace admin; %s is a member", p.Email)
 	}
 	order := f.Order
 	if order == "" {
 		order = OrderCreated
 	}
 	if order != OrderCreated && order != OrderName {
-		return ResourcePage{}, errs.Invalid("order", "order must be %q or %q, got %q", OrderName, OrderCreated, string(order))
+		return Page[ResourceView]{}, errs.Invalid("order", "order must be %q or %q, got %q", OrderName, OrderCreated, string(order))
 	}
-	var cur *cursor
-	if pr.Token != "" {
-		c, err := decodeCursor(pr.Token)
-		if err != nil {
-			return ResourcePage{}, err
+	cursorOf := func(r store.Resource) Cursor {
+		if order == OrderName {
+			return Cursor{Key: nameKey(r.Title), ID: r.ID}
 		}
-		cur = &c
+		return CreatedCursor(r.CreatedAt, r.ID)
 	}
-	var page ResourcePage
+	var page Page[ResourceView]
 	err := s.store.View(ctx, func(tx store.Tx) error {
 		all, err := tx.ListResources(ctx, p.WorkspaceID, kind)
 		if err != nil {
@@ -245,35 +216,14 @@ func (s *Service) ListResources(ctx context.Context, p Principal, kind store.Res
 				matched = append(matched, r)
 			}
 		}
-		key := sortKey(order)
-		slices.SortFunc(matched, func(a, b store.Resource) int {
-			c := compareCursor(cursor{key(a), a.ID}, cursor{key(b), b.ID})
-			if f.Desc {
-				return -c
-			}
-			return c
-		})
-		start := 0
-		if cur != nil {
-			start = len(matched)
-			for i, r := range matched {
-				c := compareCursor(cursor{key(r), r.ID}, *cur)
-				if (!f.Desc && c > 0) || (f.Desc && c < 0) {
-					start = i
-					break
-				}
-			}
+		cut, err := paginate(matched, pr, order, f.Desc, cursorOf)
+		if err != nil {
+			return err
 		}
-		end := len(matched)
-		if pr.Size > 0 && start+pr.Size < end {
-			end = start + pr.Size
-			last := matched[end-1]
-			token := cursor{key(last), last.ID}.encode()
-			page.NextPageToken = &token
-		}
-		page.Items = make([]ResourceView, 0, end-start)
+		page.Next = cut.Next
+		page.Items = make([]ResourceView, 0, len(cut.Items))
 		owners := ownerEmails{}
-		for _, r := range matched[start:end] {
+		for _, r := range cut.Items {
 			v, err := s.view(ctx, tx, p, r, owners, folders)
 			if err != nil {
 				return err
@@ -496,40 +446,6 @@ func Like(pattern, s string) bool {
 	return pi == len(p)
 }
 
-// cursor is a position in a sorted listing: the sort key and id of the last
-// item of a page. Paging by position rather than by offset keeps pages
-// stable while resources are created or deleted between requests.
-type cursor struct{ key, id string }
-
-func compareCursor(a, b cursor) int {
-	if c := strings.Compare(a.key, b.key); c != 0 {
-		return c
-	}
-	return strings.Compare(a.id, b.id)
-}
-
-func (c cursor) encode() string {
-	return base64.RawURLEncoding.EncodeToString([]byte(c.key + "\x00" + c.id))
-}
-
-func decodeCursor(token string) (cursor, error) {
-	b, err := base64.RawURLEncoding.DecodeString(token)
-	key, id, ok := strings.Cut(string(b), "\x00")
-	if err != nil || !ok || id == "" || !utf8.Valid(b) {
-		return cursor{}, errs.Invalid("pageToken", "pageToken %q is not a token this listing returned; start again without pageToken", token)
-	}
-	return cursor{key: key, id: id}, nil
-}
-
-// sortKey returns the key of an order; keys compare as strings.
-func sortKey(o ResourceOrder) func(store.Resource) string {
-	if o == OrderName {
-		return func(r store.Resource) string { return strings.ToLower(r.Title) }
-	}
-	// Fixed width, so that string order is time order.
-	return func(r store.Resource) string { return r.CreatedAt.UTC().Format("20060102T150405.000000") }
-}
-
 // --- Creates by a principal (the SDK's create calls) ---
 
 // CreateDatasetInput is the body of POST /v2/public/datasets.
@@ -668,14 +584,14 @@ func (in *CreateProjectInput) Validate() error {
 		return err
 	}
 	for i, h := range in.DatasetHashes {
-		id, err := canonicalID(fmt.Sprintf("dataset_hashes[%d]", i), h)
+		id, err := ParseID(fmt.Sprintf("dataset_hashes[%d]", i), h)
 		if err != nil {
 			return err
 		}
 		in.DatasetHashes[i] = id
 	}
 	if in.OntologyHash != nil && *in.OntologyHash != "" {
-		id, err := canonicalID("ontology_hash", *in.OntologyHash)
+		id, err := ParseID("ontology_hash", *in.OntologyHash)
 		if err != nil {
 			return err
 		}
@@ -745,7 +661,7 @@ func (in *CreateStorageFolderInput) Validate() error {
 		}
 	}
 	if in.Parent != nil {
-		id, err := canonicalID("parent", *in.Parent)
+		id, err := ParseID("parent", *in.Parent)
 		if err != nil {
 			return err
 		}
@@ -802,15 +718,6 @@ func (s *Service) newResource(workspaceID string, kind store.ResourceKind, title
 		ID: newID(), WorkspaceID: workspaceID, Kind: kind, Title: title, Description: desc,
 		CreatedBy: owner, SharedWith: shared, CreatedAt: now, UpdatedAt: now,
 	}
-}
-
-// canonicalID parses a UUID in any case and returns its lowercase form.
-func canonicalID(field, raw string) (string, error) {
-	id, err := uuid.Parse(raw)
-	if err != nil || len(raw) != 36 {
-		return "", errs.Invalid(field, "%s %q is not a valid id: ids are UUIDs such as 3f0c1e8a-6b1d-4c6e-9a51-2f4b8d7c9e10", field, raw)
-	}
-	return id.String(), nil
 }
 
 // --- Creates through the control plane ---
@@ -873,7 +780,7 @@ func validateOwnerForm(field string, o *store.Owner) error {
 	if o.Type != store.OwnerUser && o.Type != store.OwnerServiceAccount {
 		return errs.Invalid(field+".type", `%s.type must be "user" or "service_account"`, field)
 	}
-	id, err := canonicalID(field+".id", o.ID)
+	id, err := ParseID(field+".id", o.ID)
 	if err != nil {
 		return err
 	}

@@ -67,13 +67,13 @@ func TestResourcePagingIsPositional(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(first.Items) != 2 || first.Items[0].Title != "d0" || first.NextPageToken == nil {
+	if len(first.Items) != 2 || first.Items[0].Title != "d0" || first.Next == nil {
 		t.Fatalf("first page = %+v", first)
 	}
 	if err := st.Tx(ctx, func(tx store.Tx) error { return tx.DeleteResource(ctx, p.WorkspaceID, store.KindDataset, ids[0]) }); err != nil {
 		t.Fatal(err)
 	}
-	second, err := svc.ListResources(ctx, p, store.KindDataset, accounts.ResourceFilter{Order: accounts.OrderName}, accounts.PageRequest{Size: 2, Token: *first.NextPageToken})
+	second, err := svc.ListResources(ctx, p, store.KindDataset, accounts.ResourceFilter{Order: accounts.OrderName}, accounts.PageRequest{Size: 2, After: first.Next})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,10 +81,12 @@ func TestResourcePagingIsPositional(t *testing.T) {
 		t.Fatalf("second page = %+v, want d2, d3", second.Items)
 	}
 
-	_, err = svc.ListResources(ctx, p, store.KindDataset, accounts.ResourceFilter{}, accounts.PageRequest{Size: 2, Token: "!!"})
+	// A cursor of the listing by name does not resume the listing by
+	// creation time.
+	_, err = svc.ListResources(ctx, p, store.KindDataset, accounts.ResourceFilter{}, accounts.PageRequest{Size: 2, After: first.Next})
 	var e *errs.Error
 	if !errors.As(err, &e) || e.Code != errs.InvalidArguments || e.Details["field"] != "pageToken" {
-		t.Fatalf("bad token: %v, want INVALID_ARGUMENTS_ERROR on pageToken", err)
+		t.Fatalf("cursor of another order: %v, want INVALID_ARGUMENTS_ERROR on pageToken", err)
 	}
 }
 

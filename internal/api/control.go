@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -95,7 +94,7 @@ type createdWorkspaceView struct {
 
 func (c control) createWorkspace(w http.ResponseWriter, r *http.Request) error {
 	var in accounts.CreateWorkspaceInput
-	if err := decodeJSON(r, &in); err != nil {
+	if err := decodeBody(r, &in, strict); err != nil {
 		return err
 	}
 	out, err := c.accounts.CreateWorkspace(r.Context(), in)
@@ -108,7 +107,7 @@ func (c control) createWorkspace(w http.ResponseWriter, r *http.Request) error {
 
 func (c control) listWorkspaces(w http.ResponseWriter, r *http.Request) error {
 	all, err := c.accounts.ListWorkspaces(r.Context())
-	return writePage(w, r, all, err, viewWorkspace)
+	return writeList(w, r, all, err, workspaceCursor, viewWorkspace)
 }
 
 func (c control) getWorkspace(w http.ResponseWriter, r *http.Request) error {
@@ -129,7 +128,7 @@ func (c control) deleteWorkspace(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return noContent(w, c.accounts.DeleteWorkspace(r.Context(), id))
+	return writeNoContent(w, c.accounts.DeleteWorkspace(r.Context(), id))
 }
 
 func (c control) setQuotas(w http.ResponseWriter, r *http.Request) error {
@@ -138,7 +137,7 @@ func (c control) setQuotas(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var patch accounts.QuotasPatch
-	if err := decodeJSON(r, &patch); err != nil {
+	if err := decodeBody(r, &patch, strict); err != nil {
 		return err
 	}
 	ws, err := c.accounts.SetQuotas(r.Context(), id, patch)
@@ -175,7 +174,7 @@ func (c control) exportState(w http.ResponseWriter, r *http.Request) error {
 
 func (c control) importState(w http.ResponseWriter, r *http.Request) error {
 	var st accounts.State
-	if err := decodeJSON(r, &st); err != nil {
+	if err := decodeBody(r, &st, strict); err != nil {
 		return err
 	}
 	if err := c.accounts.ImportState(r.Context(), st); err != nil {
@@ -198,11 +197,10 @@ type whoamiView struct {
 // for its own method and target) and says who the credentials are, or
 // exactly why they fail.
 func (c control) whoami(w http.ResponseWriter, r *http.Request) {
-	dec := c.sdk.authenticate(r, dialectV2)
+	dec := c.sdk.authenticate(r, v2Dialect{})
 	c.sdk.record(r, dec)
 	if dec.err != nil {
-		status := dec.err.status
-		writeJSON(w, status, whoamiView{Scheme: dec.result.Scheme.String(), Reason: dec.reason, Message: dec.err.message, SignatureBase: dec.result.SignatureBase})
+		writeJSON(w, dec.err.Status(), whoamiView{Scheme: dec.result.Scheme.String(), Reason: dec.reason, Message: dec.err.Message, SignatureBase: dec.result.SignatureBase})
 		return
 	}
 	p := dec.principal
@@ -216,14 +214,11 @@ type requestsView struct {
 // requests lists recent SDK-plane auth decisions, newest first, filtered
 // by traceId, keyId or outcome, at most limit (default 100).
 func (c control) requests(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	f := journal.Filter{TraceID: q.Get("traceId"), KeyID: q.Get("keyId"), Outcome: q.Get("outcome"), Limit: DefaultPageSize}
-	if raw := q.Get("limit"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > journal.DefaultCapacity {
-			return errs.Invalid("limit", "limit must be an integer from 1 to %d, got %q", journal.DefaultCapacity, raw)
-		}
-		f.Limit = n
+	q := newQueryReader(r)
+	f := journal.Filter{TraceID: q.q.Get("traceId"), KeyID: q.q.Get("keyId"), Outcome: q.q.Get("outcome"),
+		Limit: q.integer("limit", 1, journal.DefaultCapacity, DefaultPageSize)}
+	if q.err != nil {
+		return q.err
 	}
 	if f.Outcome != "" && f.Outcome != journal.Allowed && f.Outcome != journal.Denied {
 		return errs.Invalid("outcome", "outcome must be %q or %q", journal.Allowed, journal.Denied)

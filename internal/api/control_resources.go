@@ -16,7 +16,7 @@ func (c control) createResource(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var in accounts.CreateResourceInput
-	if err := decodeJSON(r, &in); err != nil {
+	if err := decodeBody(r, &in, strict); err != nil {
 		return err
 	}
 	res, err := c.accounts.CreateResource(r.Context(), id, in)

@@ -66,7 +66,7 @@ func ptr[T any](v T) *T { return &v }
 // and the call that takes it.
 type fuzzBody struct {
 	name   string
-	strict bool // decodeJSON (management, control) or decodeSDKJSON (SDK)
+	strict bool // read as the management and control planes do, or as the SDK plane does
 	new    func() any
 	apply  func(ctx context.Context, w *fuzzWorld, v any) error
 }
@@ -195,11 +195,11 @@ func FuzzDecodeJSON(f *testing.F) {
 		r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
 		r.Body = http.MaxBytesReader(nil, r.Body, fuzzBodyLimit)
 		v := b.new()
-		decode := decodeSDKJSON
+		mode := lenient
 		if b.strict {
-			decode = decodeJSON
+			mode = strict
 		}
-		if err := decode(r, v); err != nil {
+		if err := decodeBody(r, v, mode); err != nil {
 			requireClientError(t, b.name+": decode", err)
 			return
 		}

@@ -67,13 +67,8 @@ func (m management) requireSession(next http.Handler) http.Handler {
 			m.write(w, r, err)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(withValue(r.Context(), callerKey, c)))
+		next.ServeHTTP(w, withCaller(r, c))
 	})
-}
-
-func caller(r *http.Request) accounts.Caller {
-	c, _ := r.Context().Value(callerKey).(accounts.Caller)
-	return c
 }
 
 // bearerToken returns the token of an "Authorization: Bearer <token>" header.
@@ -98,7 +93,7 @@ type loginResponse struct {
 
 func (m management) login(w http.ResponseWriter, r *http.Request) error {
 	var req loginRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := decodeBody(r, &req, strict); err != nil {
 		return err
 	}
 	issued, member, err := m.accounts.Login(r.Context(), req.Email)
@@ -134,12 +129,12 @@ func (m management) me(w http.ResponseWriter, r *http.Request) error {
 
 func (m management) listOwnKeys(w http.ResponseWriter, r *http.Request) error {
 	keys, err := m.accounts.ListOwnKeys(r.Context(), caller(r))
-	return writePage(w, r, keys, err, viewKey)
+	return writeList(w, r, keys, err, keyCursor, viewKey)
 }
 
 func (m management) addOwnKey(w http.ResponseWriter, r *http.Request) error {
 	var in accounts.AddKeyInput
-	if err := decodeJSON(r, &in); err != nil {
+	if err := decodeBody(r, &in, strict); err != nil {
 		return err
 	}
 	nk, err := m.accounts.AddOwnKey(r.Context(), caller(r), in)
@@ -155,7 +150,7 @@ func (m management) revokeOwnKey(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return noContent(w, m.accounts.RevokeOwnKey(r.Context(), caller(r), keyID))
+	return writeNoContent(w, m.accounts.RevokeOwnKey(r.Context(), caller(r), keyID))
 }
 
 func (m management) workspace(w http.ResponseWriter, r *http.Request) error {
@@ -169,12 +164,12 @@ func (m management) workspace(w http.ResponseWriter, r *http.Request) error {
 
 func (m management) listMembers(w http.ResponseWriter, r *http.Request) error {
 	members, err := m.accounts.ListMembers(r.Context(), caller(r))
-	return writePage(w, r, members, err, viewMember)
+	return writeList(w, r, members, err, memberCursor, viewMember)
 }
 
 func (m management) addMember(w http.ResponseWriter, r *http.Request) error {
 	var in accounts.AddMemberInput
-	if err := decodeJSON(r, &in); err != nil {
+	if err := decodeBody(r, &in, strict); err != nil {
 		return err
 	}
 	member, err := m.accounts.AddMember(r.Context(), caller(r), in)
@@ -191,7 +186,7 @@ func (m management) setMemberRole(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	var in accounts.RoleInput
-	if err := decodeJSON(r, &in); err != nil {
+	if err := decodeBody(r, &in, strict); err != nil {
 		return err
 	}
 	member, err := m.accounts.SetMemberRole(r.Context(), caller(r), id, in)
@@ -207,7 +202,7 @@ func (m management) removeMember(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return noContent(w, m.accounts.RemoveMember(r.Context(), caller(r), id))
+	return writeNoContent(w, m.accounts.RemoveMember(r.Context(), caller(r), id))
 }
 
 func (m management) listMemberKeys(w http.ResponseWriter, r *http.Request) error {
@@ -216,7 +211,7 @@ func (m management) listMemberKeys(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	keys, err := m.accounts.ListMemberKeys(r.Context(), caller(r), id)
-	return writePage(w, r, keys, err, viewKey)
+	return writeList(w, r, keys, err, keyCursor, viewKey)
 }
 
 func (m management) revokeMemberKey(w http.ResponseWriter, r *http.Request) error {
@@ -228,17 +223,17 @@ func (m management) revokeMemberKey(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	return noContent(w, m.accounts.RevokeMemberKey(r.Context(), caller(r), id, keyID))
+	return writeNoContent(w, m.accounts.RevokeMemberKey(r.Context(), caller(r), id, keyID))
 }
 
 func (m management) listServiceAccounts(w http.ResponseWriter, r *http.Request) error {
 	sas, err := m.accounts.ListServiceAccounts(r.Context(), caller(r))
-	return writePage(w, r, sas, err, viewServiceAccount)
+	return writeList(w, r, sas, err, serviceAccountCursor, viewServiceAccount)
 }
 
 func (m management) createServiceAccount(w http.ResponseWriter, r *http.Request) error {
 	var in accounts.CreateServiceAccountInput
-	if err := decodeJSON(r, &in); err != nil {
+	if err := decodeBody(r, &in, strict); err != nil {
 		return err
 	}
 	sa, err := m.accounts.CreateServiceAccount(r.Context(), caller(r), in)
@@ -268,7 +263,7 @@ func (m management) updateServiceAccount(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	var in accounts.UpdateServiceAccountInput
-	if err := decodeJSON(r, &in); err != nil {
+	if err := decodeBody(r, &in, strict); err != nil {
 		return err
 	}
 	sa, err := m.accounts.UpdateServiceAccount(r.Context(), caller(r), id, in)
@@ -284,7 +279,7 @@ func (m management) deleteServiceAccount(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	return noContent(w, m.accounts.DeleteServiceAccount(r.Context(), caller(r), id))
+	return writeNoContent(w, m.accounts.DeleteServiceAccount(r.Context(), caller(r), id))
 }
 
 func (m management) listServiceAccountKeys(w http.ResponseWriter, r *http.Request) error {
@@ -293,7 +288,7 @@ func (m management) listServiceAccountKeys(w http.ResponseWriter, r *http.Reques
 		return err
 	}
 	keys, err := m.accounts.ListServiceAccountKeys(r.Context(), caller(r), id)
-	return writePage(w, r, keys, err, viewKey)
+	return writeList(w, r, keys, err, keyCursor, viewKey)
 }
 
 func (m management) addServiceAccountKey(w http.ResponseWriter, r *http.Request) error {
@@ -302,7 +297,7 @@ func (m management) addServiceAccountKey(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	var in accounts.AddKeyInput
-	if err := decodeJSON(r, &in); err != nil {
+	if err := decodeBody(r, &in, strict); err != nil {
 		return err
 	}
 	nk, err := m.accounts.AddServiceAccountKey(r.Context(), caller(r), id, in)
@@ -322,7 +317,7 @@ func (m management) revokeServiceAccountKey(w http.ResponseWriter, r *http.Reque
 	if err != nil {
 		return err
 	}
-	return noContent(w, m.accounts.RevokeServiceAccountKey(r.Context(), caller(r), id, keyID))
+	return writeNoContent(w, m.accounts.RevokeServiceAccountKey(r.Context(), caller(r), id, keyID))
 }
 
 // PEMMediaType is what a client accepts to receive a generated private key
@@ -364,24 +359,4 @@ func acceptsPEM(r *http.Request) bool {
 		}
 	}
 	return false
-}
-
-func writePage[S, T any](w http.ResponseWriter, r *http.Request, all []S, err error, view func(S) T) error {
-	if err != nil {
-		return err
-	}
-	p, err := page(r, all, view)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, p)
-	return nil
-}
-
-func noContent(w http.ResponseWriter, err error) error {
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }

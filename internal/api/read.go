@@ -4,39 +4,68 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 
-	"github.com/google/uuid"
-
+	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 )
 
 // DefaultMaxBodyBytes is the default limit of a request body.
 const DefaultMaxBodyBytes = 1 << 20
 
+// strictness says how a plane reads a JSON body.
+type strictness int
+
+const (
+	// strict: the management and control planes refuse fields they do not
+	// know; openapi.yaml documents every field.
+	strict strictness = iota
+	// lenient: the SDK plane ignores fields it does not know, as Encord's
+	// pydantic models do, so that a newer SDK release still works.
+	lenient
+)
+
 // validator is implemented by request types that check themselves.
 type validator interface{ Validate() error }
 
-// decodeJSON reads the body of r into v strictly: the body must be one JSON
-// object with only known fields, of the right types, within the body limit.
-// If v validates itself, Validate runs too. Every error says what was wrong.
-func decodeJSON(r *http.Request, v any) error {
+// readBody reads the whole request body within the body limit
+// (limitBody): the one place where a body too large becomes a 413.
+func readBody(r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return errs.New(errs.PayloadTooLarge, "the request body is larger than %d bytes", tooLarge.Limit).WithDetail("limit", tooLarge.Limit)
+			return nil, errs.New(errs.PayloadTooLarge, "the request body is larger than the emulator's limit of %d bytes (--max-body-bytes)", tooLarge.Limit).WithDetail("limit", tooLarge.Limit)
 		}
-		return errs.Wrap(err, errs.InvalidArguments, "could not read the request body")
+		return nil, errs.Wrap(err, errs.InvalidArguments, "could not read the request body")
+	}
+	return body, nil
+}
+
+// decodeBody reads the body of r into v: one JSON object, of the right
+// types, within the body limit. If v validates itself, Validate runs too.
+// Every error says what was wrong.
+func decodeBody(r *http.Request, v any, mode strictness) error {
+	body, err := readBody(r)
+	if err != nil {
+		return err
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return errs.New(errs.InvalidArguments, "the request body is empty; send a JSON object with Content-Type: application/json")
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
+	return decodeJSON(body, v, mode)
+}
+
+// decodeJSON decodes one JSON object (a body, or a part of one such as a v1
+// payload) into v.
+func decodeJSON(data []byte, v any, mode strictness) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if mode == strict {
+		dec.DisallowUnknownFields()
+	}
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
 	}
@@ -64,7 +93,7 @@ func jsonError(err error) error {
 		if field == "" {
 			return errs.Invalid("", "the request body must be a JSON object, not a %s", typeError.Value)
 		}
-		return errs.Invalid(field, "field %q must be %s, not %s", field, jsonTypeName(typeError.Type.String()), typeError.Value)
+		return errs.Invalid(field, "field %q must be %s, not %s", field, jsonKindName(typeError.Type), typeError.Value)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return errs.Invalid("", "the request body ends in the middle of the JSON object")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -76,28 +105,30 @@ func jsonError(err error) error {
 	}
 }
 
-func jsonTypeName(goType string) string {
-	switch strings.TrimPrefix(goType, "*") {
-	case "string", "store.Role":
-		return "a string"
-	case "int", "int64":
-		return "an integer"
-	case "bool":
-		return "a boolean"
+// jsonKindName names the JSON value a Go type is read from.
+func jsonKindName(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
 	}
-	if strings.HasPrefix(goType, "accounts.") || strings.HasPrefix(goType, "struct") {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	default:
 		return "an object"
 	}
-	return fmt.Sprintf("of type %s", goType)
 }
 
-// pathID returns the URL parameter name as a UUID, or a 400 that says the
+// pathID returns the URL parameter name as an id, or a 400 that says the
 // id is malformed.
 func pathID(r *http.Request, name string) (string, error) {
-	raw := urlParam(r, name)
-	id, err := uuid.Parse(raw)
-	if err != nil || len(raw) != 36 {
-		return "", errs.Invalid(name, "%s %q is not a valid id: ids are UUIDs such as 3f0c1e8a-6b1d-4c6e-9a51-2f4b8d7c9e10", name, raw)
-	}
-	return id.String(), nil
+	return accounts.ParseID(name, urlParam(r, name))
 }

@@ -58,7 +58,7 @@ func NewHandler(cfg Config) http.Handler {
 	if cfg.Ready == nil {
 		cfg.Ready = cfg.Accounts.Store().Ping
 	}
-	ew := errorWriter{log: cfg.Logger}
+	ew := errorWriter{log: cfg.Logger, dialect: apiDialect{}}
 	sdk := sdkAuth{
 		accounts: cfg.Accounts,
 		verifier: &auth.Verifier{Window: cfg.SignatureWindow, Now: cfg.Now},

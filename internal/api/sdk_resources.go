@@ -3,13 +3,10 @@ package api
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/google/uuid"
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
@@ -115,15 +112,15 @@ type sdkResult[T any] struct {
 	Result []T `json:"result"`
 }
 
-func pageOf[T any](pg accounts.ResourcePage, view func(accounts.ResourceView) T) sdkPage[T] {
-	out := sdkPage[T]{Results: make([]T, 0, len(pg.Items)), NextPageToken: pg.NextPageToken}
+func pageOf[T any](pg accounts.Page[accounts.ResourceView], view func(accounts.ResourceView) T) sdkPage[T] {
+	out := sdkPage[T]{Results: make([]T, 0, len(pg.Items)), NextPageToken: nextPageToken(pg)}
 	for _, v := range pg.Items {
 		out.Results = append(out.Results, view(v))
 	}
 	return out
 }
 
-func resultOf[T any](pg accounts.ResourcePage, view func(accounts.ResourceView) T) sdkResult[T] {
+func resultOf[T any](pg accounts.Page[accounts.ResourceView], view func(accounts.ResourceView) T) sdkResult[T] {
 	return sdkResult[T]{Result: pageOf(pg, view).Results}
 }
 
@@ -245,7 +242,7 @@ func viewStorageFolder(v accounts.ResourceView) storageFolderJSON {
 
 // --- v2 handlers ---
 
-func (p sdkPlane) list(r *http.Request, kind store.ResourceKind, f accounts.ResourceFilter, pr accounts.PageRequest) (accounts.ResourcePage, error) {
+func (p sdkPlane) list(r *http.Request, kind store.ResourceKind, f accounts.ResourceFilter, pr accounts.PageRequest) (accounts.Page[accounts.ResourceView], error) {
 	return p.accounts.ListResources(r.Context(), principal(r), kind, f, pr)
 }
 
@@ -254,9 +251,7 @@ func (p sdkPlane) listCloudIntegrations(w http.ResponseWriter, r *http.Request) 
 	q := newQueryReader(r)
 	f := accounts.ResourceFilter{IncludeOrgAccess: q.boolean("includeOrgAccess")}
 	f.IDs = q.ids("filterIntegrationUuids")
-	if titles, ok := r.URL.Query()["filterIntegrationTitles"]; ok {
-		f.Titles = titles
-	}
+	f.Titles = q.strs("filterIntegrationTitles")
 	if q.err != nil {
 		return q.err
 	}
@@ -307,7 +302,7 @@ func (p sdkPlane) getOntology(w http.ResponseWriter, r *http.Request) error {
 // createOntology: uc.create_ontology(title, description, structure).
 func (p sdkPlane) createOntology(w http.ResponseWriter, r *http.Request) error {
 	var in accounts.CreateOntologyInput
-	if err := decodeSDKJSON(r, &in); err != nil {
+	if err := decodeBody(r, &in, lenient); err != nil {
 		return err
 	}
 	v, err := p.accounts.CreateOntology(r.Context(), principal(r), in)
@@ -341,7 +336,7 @@ type createdDatasetJSON struct {
 // createDataset: uc.create_dataset(title, StorageLocation.CORD_STORAGE, ...).
 func (p sdkPlane) createDataset(w http.ResponseWriter, r *http.Request) error {
 	var in accounts.CreateDatasetInput
-	if err := decodeSDKJSON(r, &in); err != nil {
+	if err := decodeBody(r, &in, lenient); err != nil {
 		return err
 	}
 	out, err := p.accounts.CreateDataset(r.Context(), principal(r), in)
@@ -360,9 +355,7 @@ func (p sdkPlane) createDataset(w http.ResponseWriter, r *http.Request) error {
 func (p sdkPlane) listProjects(w http.ResponseWriter, r *http.Request) error {
 	q := newQueryReader(r)
 	f := q.commonFilter("descEq", "descLike")
-	if tags, ok := r.URL.Query()["tagsAnyof"]; ok {
-		f.TagsAnyOf = tags
-	}
+	f.TagsAnyOf = q.strs("tagsAnyof")
 	pr := q.page()
 	if q.err != nil {
 		return q.err
@@ -392,7 +385,7 @@ func (p sdkPlane) listStorageFolders(w http.ResponseWriter, r *http.Request) err
 		Order:            accounts.OrderName,
 	}
 	if order := q.str("order"); order != nil {
-		f.Order = accounts.ResourceOrder(*order)
+		f.Order = accounts.Order(*order)
 	}
 	pr := q.page()
 	if q.err != nil {
@@ -414,7 +407,7 @@ func (p sdkPlane) getStorageFolder(w http.ResponseWriter, r *http.Request) error
 // createStorageFolder: uc.create_storage_folder(name, description, ...).
 func (p sdkPlane) createStorageFolder(w http.ResponseWriter, r *http.Request) error {
 	var in accounts.CreateStorageFolderInput
-	if err := decodeSDKJSON(r, &in); err != nil {
+	if err := decodeBody(r, &in, lenient); err != nil {
 		return err
 	}
 	v, err := p.accounts.CreateStorageFolder(r.Context(), principal(r), in)
@@ -546,7 +539,7 @@ func (p sdkPlane) v1GetDataset(w http.ResponseWriter, r *http.Request, call v1Ca
 	if call.ResourceType != string(store.KindDataset) {
 		return errs.Invalid("ResourceType", "query_type dataset needs the header ResourceType: dataset, got %q", call.ResourceType)
 	}
-	id, err := uuidParam("ResourceID", call.ResourceID)
+	id, err := accounts.ParseID("ResourceID", call.ResourceID)
 	if err != nil {
 		return err
 	}
@@ -560,79 +553,6 @@ func (p sdkPlane) v1GetDataset(w http.ResponseWriter, r *http.Request, call v1Ca
 }
 
 // --- Query parameters ---
-
-// queryReader reads the SDK's query parameters (protocol §4.3), keeping the
-// first error, which names the parameter.
-type queryReader struct {
-	q   url.Values
-	err error
-}
-
-func newQueryReader(r *http.Request) *queryReader { return &queryReader{q: r.URL.Query()} }
-
-func (qr *queryReader) fail(err error) {
-	if qr.err == nil {
-		qr.err = err
-	}
-}
-
-func (qr *queryReader) str(name string) *string {
-	if !qr.q.Has(name) {
-		return nil
-	}
-	v := qr.q.Get(name)
-	return &v
-}
-
-// optBoolean reads True/False (any form strconv.ParseBool takes).
-func (qr *queryReader) optBoolean(name string) *bool {
-	raw := qr.str(name)
-	if raw == nil {
-		return nil
-	}
-	b, err := strconv.ParseBool(*raw)
-	if err != nil {
-		qr.fail(errs.Invalid(name, "%s must be True or False, got %q", name, *raw))
-		return nil
-	}
-	return &b
-}
-
-func (qr *queryReader) boolean(name string) bool {
-	b := qr.optBoolean(name)
-	return b != nil && *b
-}
-
-func (qr *queryReader) time(name string) *time.Time {
-	raw := qr.str(name)
-	if raw == nil {
-		return nil
-	}
-	t, ok := parseSDKTime(*raw)
-	if !ok {
-		qr.fail(errs.Invalid(name, "%s %q is not a datetime (use ISO 8601, e.g. 2024-02-01T01:02:03+00:00)", name, *raw))
-		return nil
-	}
-	return &t
-}
-
-// ids reads a repeated UUID parameter; nil when absent.
-func (qr *queryReader) ids(name string) []string {
-	raw, ok := qr.q[name]
-	if !ok {
-		return nil
-	}
-	out := make([]string, 0, len(raw))
-	for _, v := range raw {
-		id, err := uuidParam(name, v)
-		if err != nil {
-			qr.fail(err)
-			return nil
-		}
-		out = append(out, id)
-	}
-	return out
-}
 
 // commonFilter reads includeOrgAccess, the title and description filters
 // (whose names differ between endpoints) and the four time bounds.
@@ -648,29 +568,6 @@ func (qr *queryReader) commonFilter(descEq, descLike string) accounts.ResourceFi
 		EditedBefore:     qr.time("editedBefore"),
 		EditedAfter:      qr.time("editedAfter"),
 	}
-}
-
-// page reads pageSize (1..MaxPageSize, default DefaultPageSize, as the
-// SDK's own default of 100) and pageToken.
-func (qr *queryReader) page() accounts.PageRequest {
-	pr := accounts.PageRequest{Size: DefaultPageSize, Token: qr.q.Get("pageToken")}
-	if raw := qr.str("pageSize"); raw != nil {
-		n, err := strconv.Atoi(*raw)
-		if err != nil || n < 1 || n > MaxPageSize {
-			qr.fail(errs.Invalid("pageSize", "pageSize must be an integer from 1 to %d, got %q", MaxPageSize, *raw))
-			return pr
-		}
-		pr.Size = n
-	}
-	return pr
-}
-
-func uuidParam(name, raw string) (string, error) {
-	id, err := uuid.Parse(raw)
-	if err != nil || len(raw) != 36 {
-		return "", errs.Invalid(name, "%s %q is not a valid id: ids are UUIDs such as 3f0c1e8a-6b1d-4c6e-9a51-2f4b8d7c9e10", name, raw)
-	}
-	return id.String(), nil
 }
 
 // sdkTimeLayouts are the datetime forms the SDK (or its user) may send:

@@ -16,21 +16,22 @@ import (
 type sdkPlane struct {
 	accounts *accounts.Service
 	auth     sdkAuth
-	log      *slog.Logger
+	v1Errors errorWriter
+	v2Errors errorWriter
 	v1       map[v1Route]v1Handler // built once by newSDKPlane
 }
 
 func newSDKPlane(a *accounts.Service, auth sdkAuth, log *slog.Logger) sdkPlane {
-	p := sdkPlane{accounts: a, auth: auth, log: log}
+	p := sdkPlane{accounts: a, auth: auth, v1Errors: errorWriter{log: log, dialect: v1Dialect{}}, v2Errors: errorWriter{log: log, dialect: v2Dialect{}}}
 	p.v1 = p.v1Handlers()
 	return p
 }
 
-func (p sdkPlane) v2(fn sdkHandler) http.HandlerFunc { return dialectV2.handle(p.log, fn) }
+func (p sdkPlane) v2(fn handlerFunc) http.HandlerFunc { return p.v2Errors.handle(fn) }
 
 func (p sdkPlane) routes(r chi.Router) {
 	r.Route("/v2/public", func(r chi.Router) {
-		r.Use(p.auth.middleware(dialectV2))
+		r.Use(p.auth.middleware(p.v2Errors))
 		r.Get("/user/bearer-token", p.v2(p.bearerToken))
 		p.v2ResourceRoutes(r)
 		// Every other endpoint the SDK can call answers 501, naming itself.
@@ -48,7 +49,7 @@ func (p sdkPlane) routes(r chi.Router) {
 	})
 	for _, path := range []string{"/public", "/public/user"} {
 		scoped := path == "/public"
-		r.With(p.auth.middleware(dialectV1)).Post(path, dialectV1.handle(p.log, func(w http.ResponseWriter, r *http.Request) error {
+		r.With(p.auth.middleware(p.v1Errors)).Post(path, p.v1Errors.handle(func(w http.ResponseWriter, r *http.Request) error {
 			return p.dispatchV1(w, r, scoped)
 		}))
 	}
@@ -110,8 +111,8 @@ type v1Handler func(w http.ResponseWriter, r *http.Request, call v1Call) error
 // dispatchV1 routes a v1 call by its query_type and query_method.
 func (p sdkPlane) dispatchV1(w http.ResponseWriter, r *http.Request, scoped bool) error {
 	var call v1Call
-	if err := json.NewDecoder(r.Body).Decode(&call); err != nil {
-		return errs.New(errs.InvalidArguments, "the v1 body must be a JSON object with query_type, query_method and values: %v", err)
+	if err := decodeBody(r, &call, lenient); err != nil {
+		return err
 	}
 	if call.QueryType == "" || call.QueryMethod == "" {
 		return errs.New(errs.InvalidArguments, "the v1 body needs query_type and query_method")

@@ -1,13 +1,9 @@
 package api
 
 import (
-	"encoding/base64"
-	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
-	"github.com/encord-emulator/encord-emulator/internal/errs"
 	"github.com/encord-emulator/encord-emulator/internal/store"
 )
 
@@ -91,48 +87,16 @@ func viewToken(t accounts.IssuedToken) tokenView {
 	return tokenView{Token: t.Token, ExpiresAt: t.Stored.ExpiresAt}
 }
 
-// listView is the shape of every list: one page of items and the token of
-// the next page, null on the last.
-type listView[T any] struct {
-	Items         []T     `json:"items"`
-	NextPageToken *string `json:"nextPageToken"`
+// The positions of items in their lists: oldest first.
+
+func memberCursor(m store.Member) accounts.Cursor { return accounts.CreatedCursor(m.CreatedAt, m.ID) }
+
+func keyCursor(k store.Key) accounts.Cursor { return accounts.CreatedCursor(k.CreatedAt, k.ID) }
+
+func serviceAccountCursor(sa store.ServiceAccount) accounts.Cursor {
+	return accounts.CreatedCursor(sa.CreatedAt, sa.ID)
 }
 
-// Paging limits of list endpoints.
-const (
-	DefaultPageSize = 100
-	MaxPageSize     = 1000
-)
-
-// page cuts one page out of all according to the pageSize and pageToken
-// query parameters, converting each item with view.
-func page[S, T any](r *http.Request, all []S, view func(S) T) (listView[T], error) {
-	q := r.URL.Query()
-	size := DefaultPageSize
-	if raw := q.Get("pageSize"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > MaxPageSize {
-			return listView[T]{}, errs.Invalid("pageSize", "pageSize must be an integer from 1 to %d, got %q", MaxPageSize, raw)
-		}
-		size = n
-	}
-	start := 0
-	if raw := q.Get("pageToken"); raw != "" {
-		b, err := base64.RawURLEncoding.DecodeString(raw)
-		n, convErr := strconv.Atoi(string(b))
-		if err != nil || convErr != nil || n < 0 || n > len(all) {
-			return listView[T]{}, errs.Invalid("pageToken", "pageToken %q is not a token this list returned; start again without pageToken", raw)
-		}
-		start = n
-	}
-	end := min(start+size, len(all))
-	out := listView[T]{Items: make([]T, 0, end-start)}
-	for _, s := range all[start:end] {
-		out.Items = append(out.Items, view(s))
-	}
-	if end < len(all) {
-		next := base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
-		out.NextPageToken = &next
-	}
-	return out, nil
+func workspaceCursor(w accounts.WorkspaceView) accounts.Cursor {
+	return accounts.CreatedCursor(w.CreatedAt, w.ID)
 }

@@ -33,7 +33,7 @@ const (
 	Unknown             Code = "UNKNOWN_ERROR"
 )
 
-// HTTPStatus is the status the management and control planes answer with.
+// HTTPStatus is the status an error of this code answers with.
 func (c Code) HTTPStatus() int {
 	switch c {
 	case InvalidArguments, SSHKeyNotFound:
@@ -78,6 +78,10 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.cause }
 
+// Status is the HTTP status the error answers with, on every plane: the
+// SDK's error dialects change the body, never the status.
+func (e *Error) Status() int { return e.Code.HTTPStatus() }
+
 // WithDetail returns e with one more detail set.
 func (e *Error) WithDetail(key string, value any) *Error {
 	if e.Details == nil {
@@ -85,6 +89,14 @@ func (e *Error) WithDetail(key string, value any) *Error {
 	}
 	e.Details[key] = value
 	return e
+}
+
+// WithCode returns a copy of e with another code: the SDK's v1 dialect
+// spells some failures with codes of its own.
+func (e *Error) WithCode(code Code) *Error {
+	c := *e
+	c.Code = code
+	return &c
 }
 
 // New returns a coded error whose message is formatted from format and args.
