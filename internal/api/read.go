@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 )
@@ -130,5 +132,5 @@ func jsonKindName(t reflect.Type) string {
 // pathID returns the URL parameter name as an id, or a 400 that says the
 // id is malformed.
 func pathID(r *http.Request, name string) (string, error) {
-	return accounts.ParseID(name, urlParam(r, name))
+	return accounts.ParseID(name, chi.URLParam(r, name))
 }

@@ -123,8 +123,3 @@ func (a sdkAuth) middleware(ew errorWriter) func(http.Handler) http.Handler {
 		})
 	}
 }
-
-// writeV1 answers a v1 call successfully.
-func writeV1(w http.ResponseWriter, response any) {
-	writeJSON(w, http.StatusOK, v1Envelope{Status: http.StatusOK, Response: response})
-}
