@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
+	"github.com/encord-emulator/encord-emulator/internal/accounts/attributes"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 	"github.com/encord-emulator/encord-emulator/internal/store"
 	"github.com/encord-emulator/encord-emulator/internal/store/memory"
@@ -61,7 +62,7 @@ func TestResourcePagingIsPositional(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, ds.Dataset.ID)
+		ids = append(ids, ds.ID)
 	}
 	first, err := svc.ListResources(ctx, p, store.KindDataset, accounts.ResourceFilter{Order: accounts.OrderName}, accounts.PageRequest{Size: 2})
 	if err != nil {
@@ -110,7 +111,7 @@ func TestCreateOntologyEditor(t *testing.T) {
 		if err != nil {
 			t.Fatalf("editor %s: %v", tc.editor, err)
 		}
-		if got := string(accounts.AttributesOf[accounts.OntologyAttributes](v.Resource).Editor); got != tc.want {
+		if got := string(attributes.Of[attributes.Ontology](v.Resource).Editor); got != tc.want {
 			t.Errorf("editor %s stored as %s, want %s", tc.editor, got, tc.want)
 		}
 	}

@@ -111,20 +111,20 @@ var fuzzBodies = []fuzzBody{
 	{"import state", true, func() any { return new(accounts.State) }, func(ctx context.Context, w *fuzzWorld, v any) error {
 		return w.svc.ImportState(ctx, *v.(*accounts.State))
 	}},
-	{"create resource", true, func() any { return new(accounts.CreateResourceInput) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.CreateResource(ctx, w.ws.Workspace.ID, *v.(*accounts.CreateResourceInput))
+	{"create resource", true, func() any { return new(createResourceRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.CreateResource(ctx, w.ws.Workspace.ID, v.(*createResourceRequest).input())
 		return err
 	}},
-	{"sdk create dataset", false, func() any { return new(accounts.CreateDatasetInput) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.CreateDataset(ctx, w.principal, *v.(*accounts.CreateDatasetInput))
+	{"sdk create dataset", false, func() any { return new(createDatasetRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.CreateDataset(ctx, w.principal, v.(*createDatasetRequest).input())
 		return err
 	}},
-	{"sdk create ontology", false, func() any { return new(accounts.CreateOntologyInput) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.CreateOntology(ctx, w.principal, *v.(*accounts.CreateOntologyInput))
+	{"sdk create ontology", false, func() any { return new(createOntologyRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.CreateOntology(ctx, w.principal, v.(*createOntologyRequest).input())
 		return err
 	}},
-	{"sdk create storage folder", false, func() any { return new(accounts.CreateStorageFolderInput) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.CreateStorageFolder(ctx, w.principal, *v.(*accounts.CreateStorageFolderInput))
+	{"sdk create storage folder", false, func() any { return new(createStorageFolderRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.CreateStorageFolder(ctx, w.principal, v.(*createStorageFolderRequest).input())
 		return err
 	}},
 }
@@ -253,7 +253,7 @@ func newFuzzServer(t testing.TB) *fuzzServer {
 		handler:      NewHandler(Config{Accounts: w.svc}),
 		world:        w,
 		bearer:       issued.Token,
-		dataset:      ds.Dataset.ID,
+		dataset:      ds.ID,
 		requestsLeft: 500,
 	}
 }

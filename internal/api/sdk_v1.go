@@ -57,22 +57,6 @@ func writeV1(w http.ResponseWriter, response any) {
 	writeJSON(w, http.StatusOK, v1Envelope{Status: http.StatusOK, Response: response})
 }
 
-// v1ProjectFilter is the payload of get_projects: {"filter": {...}} with
-// the keys of EncordUserClient.get_projects; unknown keys are ignored.
-type v1ProjectFilter struct {
-	Filter struct {
-		TitleEq          *string `json:"title_eq"`
-		TitleLike        *string `json:"title_like"`
-		DescEq           *string `json:"desc_eq"`
-		DescLike         *string `json:"desc_like"`
-		CreatedBefore    *string `json:"created_before"`
-		CreatedAfter     *string `json:"created_after"`
-		EditedBefore     *string `json:"edited_before"`
-		EditedAfter      *string `json:"edited_after"`
-		IncludeOrgAccess bool    `json:"include_org_access"`
-	} `json:"filter"`
-}
-
 // v1GetProjects: uc.get_projects() (deprecated), query_type
 // projectwithuserrole.
 func (p sdkPlane) v1GetProjects(w http.ResponseWriter, r *http.Request, call v1Call) error {
@@ -119,11 +103,11 @@ func (p sdkPlane) v1CreateProject(w http.ResponseWriter, r *http.Request, call v
 	if len(call.Values.Payload) == 0 || string(call.Values.Payload) == "null" {
 		return errs.Invalid("payload", "payload must be an object with title, description and dataset_hashes")
 	}
-	var in accounts.CreateProjectInput
-	if err := decodeJSON(call.Values.Payload, &in, lenient); err != nil {
+	var payload v1CreateProjectPayload
+	if err := decodeJSON(call.Values.Payload, &payload, lenient); err != nil {
 		return err
 	}
-	project, err := p.accounts.CreateProject(r.Context(), principal(r), in)
+	project, err := p.accounts.CreateProject(r.Context(), principal(r), payload.input())
 	if err != nil {
 		return err
 	}

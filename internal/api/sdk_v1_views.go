@@ -1,6 +1,9 @@
 package api
 
-import "github.com/encord-emulator/encord-emulator/internal/accounts"
+import (
+	"github.com/encord-emulator/encord-emulator/internal/accounts"
+	"github.com/encord-emulator/encord-emulator/internal/accounts/attributes"
+)
 
 // The answers of the emulated v1 calls: snake_case keys and the legacy
 // datetimes of legacyTime, inside the v1 envelope (writeV1).
@@ -23,7 +26,7 @@ func viewV1ProjectWithRole(v accounts.ResourceView) v1ProjectWithRoleJSON {
 	return v1ProjectWithRoleJSON{UserRole: projectRole(v), Project: v1ProjectJSON{
 		ProjectHash: v.ID, Title: v.Title, Description: v.Description,
 		CreatedAt: legacyTime(v.CreatedAt), LastEditedAt: legacyTime(v.UpdatedAt),
-		OntologyHash: accounts.AttributesOf[accounts.ProjectAttributes](v.Resource).OntologyID,
+		OntologyHash: attributes.Of[attributes.Project](v.Resource).OntologyID,
 	}}
 }
 
@@ -38,5 +41,5 @@ type v1DatasetJSON struct {
 
 func viewV1Dataset(v accounts.ResourceView) v1DatasetJSON {
 	return v1DatasetJSON{DatasetHash: v.ID, Title: v.Title, Description: v.Description, DatasetType: legacyStorageLocationCord,
-		DataRows: []string{}, BackingFolderUUID: accounts.AttributesOf[accounts.DatasetAttributes](v.Resource).BackingFolderID}
+		DataRows: []string{}, BackingFolderUUID: attributes.Of[attributes.Dataset](v.Resource).BackingFolderID}
 }

@@ -81,11 +81,11 @@ func (p sdkPlane) getOntology(w http.ResponseWriter, r *http.Request) error {
 
 // createOntology: uc.create_ontology(title, description, structure).
 func (p sdkPlane) createOntology(w http.ResponseWriter, r *http.Request) error {
-	var in accounts.CreateOntologyInput
-	if err := decodeBody(r, &in, lenient); err != nil {
+	var body createOntologyRequest
+	if err := decodeBody(r, &body, lenient); err != nil {
 		return err
 	}
-	v, err := p.accounts.CreateOntology(r.Context(), principal(r), in)
+	v, err := p.accounts.CreateOntology(r.Context(), principal(r), body.input())
 	if err != nil {
 		return err
 	}
@@ -110,19 +110,15 @@ func (p sdkPlane) listDatasets(w http.ResponseWriter, r *http.Request) error {
 
 // createDataset: uc.create_dataset(title, StorageLocation.CORD_STORAGE, ...).
 func (p sdkPlane) createDataset(w http.ResponseWriter, r *http.Request) error {
-	var in accounts.CreateDatasetInput
-	if err := decodeBody(r, &in, lenient); err != nil {
+	var body createDatasetRequest
+	if err := decodeBody(r, &body, lenient); err != nil {
 		return err
 	}
-	out, err := p.accounts.CreateDataset(r.Context(), principal(r), in)
+	v, err := p.accounts.CreateDataset(r.Context(), principal(r), body.input())
 	if err != nil {
 		return err
 	}
-	resp := createdDatasetJSON{DatasetUUID: out.Dataset.ID}
-	if out.BackingFolder != nil {
-		resp.BackingFolderUUID = &out.BackingFolder.ID
-	}
-	writeJSON(w, http.StatusOK, resp)
+	writeJSON(w, http.StatusOK, viewCreatedDataset(v))
 	return nil
 }
 
@@ -181,11 +177,11 @@ func (p sdkPlane) getStorageFolder(w http.ResponseWriter, r *http.Request) error
 
 // createStorageFolder: uc.create_storage_folder(name, description, ...).
 func (p sdkPlane) createStorageFolder(w http.ResponseWriter, r *http.Request) error {
-	var in accounts.CreateStorageFolderInput
-	if err := decodeBody(r, &in, lenient); err != nil {
+	var body createStorageFolderRequest
+	if err := decodeBody(r, &body, lenient); err != nil {
 		return err
 	}
-	v, err := p.accounts.CreateStorageFolder(r.Context(), principal(r), in)
+	v, err := p.accounts.CreateStorageFolder(r.Context(), principal(r), body.input())
 	if err != nil {
 		return err
 	}

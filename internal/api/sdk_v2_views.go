@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
+	"github.com/encord-emulator/encord-emulator/internal/accounts/attributes"
 )
 
 // The answers of the emulated v2 endpoints, in exactly the shapes the
@@ -65,9 +66,9 @@ type ontologyJSON struct {
 }
 
 func viewOntology(v accounts.ResourceView) ontologyJSON {
-	editor := accounts.AttributesOf[accounts.OntologyAttributes](v.Resource).Editor
+	editor := attributes.Of[attributes.Ontology](v.Resource).Editor
 	if len(editor) == 0 {
-		editor = json.RawMessage(`{"objects":[],"classifications":[]}`)
+		editor = attributes.EmptyEditor()
 	}
 	role := ontologyRole(v)
 	return ontologyJSON{OntologyUUID: v.ID, Title: v.Title, Description: v.Description, Editor: editor,
@@ -86,7 +87,7 @@ type datasetJSON struct {
 }
 
 func viewDataset(v accounts.ResourceView) datasetJSON {
-	attrs := accounts.AttributesOf[accounts.DatasetAttributes](v.Resource)
+	attrs := attributes.Of[attributes.Dataset](v.Resource)
 	return datasetJSON{DatasetUUID: v.ID, Title: v.Title, Description: v.Description,
 		CreatedAt: sdkTime(v.CreatedAt), LastEditedAt: sdkTime(v.UpdatedAt), UserRole: adminOrUser(v),
 		StorageLocation: attrs.StorageLocation, BackingFolderUUID: attrs.BackingFolderID}
@@ -95,6 +96,10 @@ func viewDataset(v accounts.ResourceView) datasetJSON {
 type createdDatasetJSON struct {
 	DatasetUUID       string  `json:"datasetUuid"`
 	BackingFolderUUID *string `json:"backingFolderUuid"`
+}
+
+func viewCreatedDataset(v accounts.ResourceView) createdDatasetJSON {
+	return createdDatasetJSON{DatasetUUID: v.ID, BackingFolderUUID: attributes.Of[attributes.Dataset](v.Resource).BackingFolderID}
 }
 
 type projectJSON struct {
@@ -117,7 +122,7 @@ func viewProject(v accounts.ResourceView) projectJSON {
 	}
 	return projectJSON{ProjectHash: v.ID, ProjectType: "workflow", Status: "inProgress", Title: v.Title, Description: v.Description,
 		CreatedAt: sdkTime(v.CreatedAt), LastEditedAt: sdkTime(v.UpdatedAt),
-		OntologyHash: accounts.AttributesOf[accounts.ProjectAttributes](v.Resource).OntologyID, EditorOntology: editor, UserRole: projectRole(v)}
+		OntologyHash: attributes.Of[attributes.Project](v.Resource).OntologyID, EditorOntology: editor, UserRole: projectRole(v)}
 }
 
 type pathElementJSON struct {
@@ -142,10 +147,10 @@ type storageFolderJSON struct {
 }
 
 func viewStorageFolder(v accounts.ResourceView) storageFolderJSON {
-	attrs := accounts.AttributesOf[accounts.StorageFolderAttributes](v.Resource)
+	attrs := attributes.Of[attributes.StorageFolder](v.Resource)
 	path := make([]pathElementJSON, 0, len(v.PathToRoot))
 	for _, f := range v.PathToRoot {
-		fa := accounts.AttributesOf[accounts.StorageFolderAttributes](f)
+		fa := attributes.Of[attributes.StorageFolder](f)
 		path = append(path, pathElementJSON{UUID: f.ID, ParentUUID: fa.ParentID, Name: f.Title, SyncedDatasetHash: fa.SyncedDatasetID})
 	}
 	return storageFolderJSON{UUID: v.ID, Parent: attrs.ParentID, Name: v.Title, Description: v.Description,
