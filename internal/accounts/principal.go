@@ -13,15 +13,15 @@ import (
 // Principal is who an SDK-plane request acts as: a user or a service
 // account, in one workspace, with its role as it is now.
 type Principal struct {
-	Owner       store.Owner `json:"owner"`
-	WorkspaceID string      `json:"workspaceId"`
-	Role        store.Role  `json:"role"`
-	Email       string      `json:"email"`
-	Name        string      `json:"name"`
+	Owner       store.Owner
+	WorkspaceID string
+	Role        store.Role
+	Email       string
+	Name        string
 	// KeyID and PublicKeyHex name the key that authenticated the request;
 	// empty for a bearer token.
-	KeyID        string `json:"keyId,omitempty"`
-	PublicKeyHex string `json:"publicKeyHex,omitempty"`
+	KeyID        string
+	PublicKeyHex string
 }
 
 // IsAdmin reports whether the principal is a workspace admin.
@@ -56,7 +56,7 @@ const (
 
 func (f CredentialFailure) Error() string { return string(f) }
 
-func credentialError(f CredentialFailure, format string, args ...any) error {
+func credentialError(f CredentialFailure, format string, args ...any) *errs.Error {
 	return errs.Wrap(f, errs.Authentication, format, args...)
 }
 
@@ -67,7 +67,7 @@ func credentialError(f CredentialFailure, format string, args ...any) error {
 func (s *Service) ResolveKey(ctx context.Context, publicKeyHex string) (Principal, error) {
 	res, err := s.store.ResolveKey(ctx, publicKeyHex)
 	if errors.Is(err, store.ErrNotFound) {
-		return Principal{}, credentialError(UnknownKey, "The used SSH key does not exist on the Encord platform. Register its public half (key id %s) with POST /api/v1/me/keys or on a service account.", publicKeyHex)
+		return Principal{}, credentialError(UnknownKey, "The used SSH key does not exist on the Encord platform. Its key id is %s.", publicKeyHex).WithRemedy(errs.Remedy{Action: errs.RegisterKey})
 	}
 	if err != nil {
 		return Principal{}, err
@@ -101,7 +101,7 @@ func (s *Service) ResolveBearer(ctx context.Context, token string) (Principal, e
 	case err != nil:
 		return Principal{}, err
 	case res.Token.Kind != store.TokenBearer:
-		return Principal{}, credentialError(WrongTokenKind, "this is a management-plane session token; the SDK plane takes bearer tokens from GET /v2/public/user/bearer-token")
+		return Principal{}, credentialError(WrongTokenKind, "this is a management-plane session token; the SDK plane takes bearer tokens").WithRemedy(errs.Remedy{Action: errs.GetBearerToken})
 	case !s.clock().Before(res.Token.ExpiresAt):
 		return Principal{}, credentialError(ExpiredToken, "the bearer token expired at %s; get a new one with EncordUserClient.get_bearer_token()", res.Token.ExpiresAt.Format(time.RFC3339))
 	case res.OwnerGone:

@@ -10,14 +10,14 @@ import (
 
 // Usage counts what a workspace holds now.
 type Usage struct {
-	ServiceAccounts int `json:"serviceAccounts"`
-	Members         int `json:"members"`
+	ServiceAccounts int
+	Members         int
 }
 
 // WorkspaceView is a workspace with its usage.
 type WorkspaceView struct {
 	store.Workspace
-	Usage Usage `json:"usage"`
+	Usage Usage
 }
 
 // IssuedToken is a token text shown once, with its expiry.
@@ -176,7 +176,7 @@ func workspaceView(ctx context.Context, tx store.Tx, ws store.Workspace) (Worksp
 
 func workspaceNotFound(err error, id string) error {
 	if errors.Is(err, store.ErrNotFound) {
-		return errs.Wrap(err, errs.NotFound, "workspace %q does not exist; list workspaces with GET /_emulator/workspaces", id)
+		return errs.Wrap(err, errs.NotFound, "workspace %q does not exist", id).WithRemedy(errs.Remedy{Action: errs.ListWorkspaces})
 	}
 	return err
 }

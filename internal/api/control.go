@@ -12,6 +12,7 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 	"github.com/encord-emulator/encord-emulator/internal/journal"
+	"github.com/encord-emulator/encord-emulator/internal/store"
 )
 
 // control serves /_emulator: what only an emulator has (design.md 3.3).
@@ -93,11 +94,11 @@ type createdWorkspaceView struct {
 }
 
 func (c control) createWorkspace(w http.ResponseWriter, r *http.Request) error {
-	var in accounts.CreateWorkspaceInput
-	if err := decodeBody(r, &in, strict); err != nil {
+	var body createWorkspaceRequest
+	if err := decodeBody(r, &body, strict); err != nil {
 		return err
 	}
-	out, err := c.accounts.CreateWorkspace(r.Context(), in)
+	out, err := c.accounts.CreateWorkspace(r.Context(), body.input())
 	if err != nil {
 		return err
 	}
@@ -136,11 +137,11 @@ func (c control) setQuotas(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var patch accounts.QuotasPatch
-	if err := decodeBody(r, &patch, strict); err != nil {
+	var body quotasPatchRequest
+	if err := decodeBody(r, &body, strict); err != nil {
 		return err
 	}
-	ws, err := c.accounts.SetQuotas(r.Context(), id, patch)
+	ws, err := c.accounts.SetQuotas(r.Context(), id, body.input())
 	if err != nil {
 		return err
 	}
@@ -163,34 +164,28 @@ func (c control) reset(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (c control) exportState(w http.ResponseWriter, r *http.Request) error {
-	st, err := c.accounts.ExportState(r.Context())
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, st)
-	return nil
-}
-
-func (c control) importState(w http.ResponseWriter, r *http.Request) error {
-	var st accounts.State
-	if err := decodeBody(r, &st, strict); err != nil {
-		return err
-	}
-	if err := c.accounts.ImportState(r.Context(), st); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
 type whoamiView struct {
-	Authenticated bool                `json:"authenticated"`
-	Scheme        string              `json:"scheme"`
-	Principal     *accounts.Principal `json:"principal,omitempty"`
-	Reason        string              `json:"reason,omitempty"`
-	Message       string              `json:"message,omitempty"`
-	SignatureBase string              `json:"signatureBase,omitempty"`
+	Authenticated bool           `json:"authenticated"`
+	Scheme        string         `json:"scheme"`
+	Principal     *principalView `json:"principal,omitempty"`
+	Reason        string         `json:"reason,omitempty"`
+	Message       string         `json:"message,omitempty"`
+	SignatureBase string         `json:"signatureBase,omitempty"`
+}
+
+// principalView is who SDK credentials authenticate as.
+type principalView struct {
+	Owner        ownerJSON  `json:"owner"`
+	WorkspaceID  string     `json:"workspaceId"`
+	Role         store.Role `json:"role"`
+	Email        string     `json:"email"`
+	Name         string     `json:"name"`
+	KeyID        string     `json:"keyId,omitempty"`
+	PublicKeyHex string     `json:"publicKeyHex,omitempty"`
+}
+
+func viewPrincipal(p accounts.Principal) *principalView {
+	return &principalView{Owner: ownerJSONOf(p.Owner), WorkspaceID: p.WorkspaceID, Role: p.Role, Email: p.Email, Name: p.Name, KeyID: p.KeyID, PublicKeyHex: p.PublicKeyHex}
 }
 
 // whoami authenticates the request exactly as the SDK plane does (sign it
@@ -203,12 +198,45 @@ func (c control) whoami(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, dec.err.Status(), whoamiView{Scheme: dec.result.Scheme.String(), Reason: dec.reason, Message: dec.err.Message, SignatureBase: dec.result.SignatureBase})
 		return
 	}
-	p := dec.principal
-	writeJSON(w, http.StatusOK, whoamiView{Authenticated: true, Scheme: dec.result.Scheme.String(), Principal: &p})
+	writeJSON(w, http.StatusOK, whoamiView{Authenticated: true, Scheme: dec.result.Scheme.String(), Principal: viewPrincipal(dec.principal)})
 }
 
 type requestsView struct {
-	Items []journal.Entry `json:"items"`
+	Items []journalEntryView `json:"items"`
+}
+
+// journalEntryView is one authentication decision of the SDK plane.
+type journalEntryView struct {
+	Seq           uint64                `json:"seq"`
+	Time          time.Time             `json:"time"`
+	TraceID       string                `json:"traceId"`
+	Method        string                `json:"method"`
+	Target        string                `json:"target"`
+	Scheme        string                `json:"scheme"`
+	KeyID         string                `json:"keyId,omitempty"`
+	Outcome       string                `json:"outcome"`
+	Status        int                   `json:"status"`
+	Reason        string                `json:"reason,omitempty"`
+	Message       string                `json:"message,omitempty"`
+	Principal     *journalPrincipalView `json:"principal,omitempty"`
+	SignatureBase string                `json:"signatureBase,omitempty"`
+}
+
+type journalPrincipalView struct {
+	Type        string `json:"type"`
+	ID          string `json:"id"`
+	Email       string `json:"email"`
+	WorkspaceID string `json:"workspaceId"`
+	Role        string `json:"role"`
+}
+
+func viewJournalEntry(e journal.Entry) journalEntryView {
+	v := journalEntryView{Seq: e.Seq, Time: e.Time, TraceID: e.TraceID, Method: e.Method, Target: e.Target, Scheme: e.Scheme,
+		KeyID: e.KeyID, Outcome: e.Outcome, Status: e.Status, Reason: e.Reason, Message: e.Message, SignatureBase: e.SignatureBase}
+	if p := e.Who; p != nil {
+		v.Principal = &journalPrincipalView{Type: p.Type, ID: p.ID, Email: p.Email, WorkspaceID: p.WorkspaceID, Role: p.Role}
+	}
+	return v
 }
 
 // requests lists recent SDK-plane auth decisions, newest first, filtered
@@ -223,6 +251,6 @@ func (c control) requests(w http.ResponseWriter, r *http.Request) error {
 	if f.Outcome != "" && f.Outcome != journal.Allowed && f.Outcome != journal.Denied {
 		return errs.Invalid("outcome", "outcome must be %q or %q", journal.Allowed, journal.Denied)
 	}
-	writeJSON(w, http.StatusOK, requestsView{Items: c.sdk.journal.List(f)})
+	writeJSON(w, http.StatusOK, requestsView{Items: convertAll(c.sdk.journal.List(f), viewJournalEntry)})
 	return nil
 }

@@ -12,10 +12,15 @@ import (
 // writes the body. The SDK's two dialects are described in
 // docs/sdk-protocol.md (error dialects).
 type dialect interface {
-	// coded returns err coded as this dialect answers it.
-	coded(err error) *errs.Error
+	// code spells e, coded from cause, as this dialect does.
+	code(e *errs.Error, cause error) *errs.Error
 	// body is the JSON body of the answer.
 	body(e *errs.Error) any
+}
+
+// codeIn codes err as dialect d answers it, its remedy spelled out.
+func codeIn(d dialect, err error) *errs.Error {
+	return withRemedy(d.code(errs.From(err), err))
 }
 
 var (
@@ -38,7 +43,7 @@ type errorDetail struct {
 	Details map[string]any `json:"details"`
 }
 
-func (apiDialect) coded(err error) *errs.Error { return errs.From(err) }
+func (apiDialect) code(e *errs.Error, _ error) *errs.Error { return e }
 
 func (apiDialect) body(e *errs.Error) any {
 	details := e.Details
@@ -63,9 +68,8 @@ type v1Envelope struct {
 // coded spells a valid signature by a key nobody registered as Encord
 // does: SSH_KEY_NOT_FOUND_ERROR (HTTP 400), which the SDK raises as
 // SshKeyNotFound.
-func (v1Dialect) coded(err error) *errs.Error {
-	e := errs.From(err)
-	if errors.Is(err, accounts.UnknownKey) {
+func (v1Dialect) code(e *errs.Error, cause error) *errs.Error {
+	if errors.Is(cause, accounts.UnknownKey) {
 		return e.WithCode(errs.SSHKeyNotFound)
 	}
 	return e
@@ -83,6 +87,6 @@ type v2Message struct {
 	Message string `json:"message"`
 }
 
-func (v2Dialect) coded(err error) *errs.Error { return errs.From(err) }
+func (v2Dialect) code(e *errs.Error, _ error) *errs.Error { return e }
 
 func (v2Dialect) body(e *errs.Error) any { return v2Message{Message: e.Message} }

@@ -76,40 +76,44 @@ var fuzzBodies = []fuzzBody{
 		_, _, err := w.svc.Login(ctx, v.(*loginRequest).Email)
 		return err
 	}},
-	{"add key", true, func() any { return new(accounts.AddKeyInput) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.AddOwnKey(ctx, w.caller, *v.(*accounts.AddKeyInput))
+	{"add key", true, func() any { return new(addKeyRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.AddOwnKey(ctx, w.caller, v.(*addKeyRequest).input())
 		return err
 	}},
-	{"add member", true, func() any { return new(accounts.AddMemberInput) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.AddMember(ctx, w.caller, *v.(*accounts.AddMemberInput))
+	{"add member", true, func() any { return new(addMemberRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.AddMember(ctx, w.caller, v.(*addMemberRequest).input())
 		return err
 	}},
-	{"member role", true, func() any { return new(accounts.RoleInput) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.SetMemberRole(ctx, w.caller, w.memberID, *v.(*accounts.RoleInput))
+	{"member role", true, func() any { return new(roleRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.SetMemberRole(ctx, w.caller, w.memberID, v.(*roleRequest).input())
 		return err
 	}},
-	{"create service account", true, func() any { return new(accounts.CreateServiceAccountInput) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.CreateServiceAccount(ctx, w.caller, *v.(*accounts.CreateServiceAccountInput))
+	{"create service account", true, func() any { return new(createServiceAccountRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.CreateServiceAccount(ctx, w.caller, v.(*createServiceAccountRequest).input())
 		return err
 	}},
-	{"update service account", true, func() any { return new(accounts.UpdateServiceAccountInput) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.UpdateServiceAccount(ctx, w.caller, w.saID, *v.(*accounts.UpdateServiceAccountInput))
+	{"update service account", true, func() any { return new(updateServiceAccountRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.UpdateServiceAccount(ctx, w.caller, w.saID, v.(*updateServiceAccountRequest).input())
 		return err
 	}},
-	{"add service account key", true, func() any { return new(accounts.AddKeyInput) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.AddServiceAccountKey(ctx, w.caller, w.saID, *v.(*accounts.AddKeyInput))
+	{"add service account key", true, func() any { return new(addKeyRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.AddServiceAccountKey(ctx, w.caller, w.saID, v.(*addKeyRequest).input())
 		return err
 	}},
-	{"create workspace", true, func() any { return new(accounts.CreateWorkspaceInput) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.CreateWorkspace(ctx, *v.(*accounts.CreateWorkspaceInput))
+	{"create workspace", true, func() any { return new(createWorkspaceRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.CreateWorkspace(ctx, v.(*createWorkspaceRequest).input())
 		return err
 	}},
-	{"quotas", true, func() any { return new(accounts.QuotasPatch) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.SetQuotas(ctx, w.ws.Workspace.ID, *v.(*accounts.QuotasPatch))
+	{"quotas", true, func() any { return new(quotasPatchRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.SetQuotas(ctx, w.ws.Workspace.ID, v.(*quotasPatchRequest).input())
 		return err
 	}},
-	{"import state", true, func() any { return new(accounts.State) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		return w.svc.ImportState(ctx, *v.(*accounts.State))
+	{"import state", true, func() any { return new(stateDocument) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		st, err := v.(*stateDocument).state()
+		if err != nil {
+			return err
+		}
+		return w.svc.ImportState(ctx, st)
 	}},
 	{"create resource", true, func() any { return new(createResourceRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
 		_, err := w.svc.CreateResource(ctx, w.ws.Workspace.ID, v.(*createResourceRequest).input())
@@ -188,7 +192,7 @@ func FuzzDecodeJSON(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	export, _ := json.Marshal(st)
+	export, _ := json.Marshal(stateDocumentOf(st))
 	f.Add(uint8(9), export)
 	f.Fuzz(func(t *testing.T, which uint8, body []byte) {
 		b := fuzzBodies[int(which)%len(fuzzBodies)]

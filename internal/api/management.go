@@ -79,10 +79,6 @@ func bearerToken(r *http.Request) (string, bool) {
 	return t, t != ""
 }
 
-type loginRequest struct {
-	Email string `json:"email"`
-}
-
 type loginResponse struct {
 	Token     string     `json:"token"`
 	ExpiresAt any        `json:"expiresAt"`
@@ -131,11 +127,11 @@ func (m management) listOwnKeys(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (m management) addOwnKey(w http.ResponseWriter, r *http.Request) error {
-	var in accounts.AddKeyInput
-	if err := decodeBody(r, &in, strict); err != nil {
+	var body addKeyRequest
+	if err := decodeBody(r, &body, strict); err != nil {
 		return err
 	}
-	nk, err := m.accounts.AddOwnKey(r.Context(), caller(r), in)
+	nk, err := m.accounts.AddOwnKey(r.Context(), caller(r), body.input())
 	if err != nil {
 		return err
 	}
@@ -166,11 +162,11 @@ func (m management) listMembers(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (m management) addMember(w http.ResponseWriter, r *http.Request) error {
-	var in accounts.AddMemberInput
-	if err := decodeBody(r, &in, strict); err != nil {
+	var body addMemberRequest
+	if err := decodeBody(r, &body, strict); err != nil {
 		return err
 	}
-	member, err := m.accounts.AddMember(r.Context(), caller(r), in)
+	member, err := m.accounts.AddMember(r.Context(), caller(r), body.input())
 	if err != nil {
 		return err
 	}
@@ -183,11 +179,11 @@ func (m management) setMemberRole(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	var in accounts.RoleInput
-	if err := decodeBody(r, &in, strict); err != nil {
+	var body roleRequest
+	if err := decodeBody(r, &body, strict); err != nil {
 		return err
 	}
-	member, err := m.accounts.SetMemberRole(r.Context(), caller(r), id, in)
+	member, err := m.accounts.SetMemberRole(r.Context(), caller(r), id, body.input())
 	if err != nil {
 		return err
 	}
@@ -230,11 +226,11 @@ func (m management) listServiceAccounts(w http.ResponseWriter, r *http.Request) 
 }
 
 func (m management) createServiceAccount(w http.ResponseWriter, r *http.Request) error {
-	var in accounts.CreateServiceAccountInput
-	if err := decodeBody(r, &in, strict); err != nil {
+	var body createServiceAccountRequest
+	if err := decodeBody(r, &body, strict); err != nil {
 		return err
 	}
-	sa, err := m.accounts.CreateServiceAccount(r.Context(), caller(r), in)
+	sa, err := m.accounts.CreateServiceAccount(r.Context(), caller(r), body.input())
 	if err != nil {
 		return err
 	}
@@ -260,11 +256,11 @@ func (m management) updateServiceAccount(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	var in accounts.UpdateServiceAccountInput
-	if err := decodeBody(r, &in, strict); err != nil {
+	var body updateServiceAccountRequest
+	if err := decodeBody(r, &body, strict); err != nil {
 		return err
 	}
-	sa, err := m.accounts.UpdateServiceAccount(r.Context(), caller(r), id, in)
+	sa, err := m.accounts.UpdateServiceAccount(r.Context(), caller(r), id, body.input())
 	if err != nil {
 		return err
 	}
@@ -294,11 +290,11 @@ func (m management) addServiceAccountKey(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	var in accounts.AddKeyInput
-	if err := decodeBody(r, &in, strict); err != nil {
+	var body addKeyRequest
+	if err := decodeBody(r, &body, strict); err != nil {
 		return err
 	}
-	nk, err := m.accounts.AddServiceAccountKey(r.Context(), caller(r), id, in)
+	nk, err := m.accounts.AddServiceAccountKey(r.Context(), caller(r), id, body.input())
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,6 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 	"github.com/encord-emulator/encord-emulator/internal/journal"
-	"github.com/encord-emulator/encord-emulator/internal/store"
 	"github.com/encord-emulator/encord-emulator/internal/store/memory"
 	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
 )
@@ -381,7 +380,7 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		{"Key", keyView{}, true, false},
 		{"GeneratedKey", generatedKeyView{}, true, false},
 		{"Workspace", workspaceView{}, true, false},
-		{"Usage", accounts.Usage{}, true, false},
+		{"Usage", usageView{}, true, false},
 		{"Session", loginResponse{}, true, false},
 		{"SessionToken", tokenView{}, true, false},
 		{"CreatedWorkspace", createdWorkspaceView{}, true, false},
@@ -393,33 +392,33 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		{"WorkspaceList", listView[workspaceView]{}, true, false},
 
 		{"LoginRequest", loginRequest{}, false, true},
-		{"AddKeyRequest", accounts.AddKeyInput{}, false, true},
-		{"AddMemberRequest", accounts.AddMemberInput{}, false, true},
-		{"RoleRequest", accounts.RoleInput{}, false, true},
-		{"CreateServiceAccountRequest", accounts.CreateServiceAccountInput{}, false, true},
-		{"UpdateServiceAccountRequest", accounts.UpdateServiceAccountInput{}, false, true},
-		{"CreateWorkspaceRequest", accounts.CreateWorkspaceInput{}, false, true},
-		{"WorkspaceAdmin", accounts.AdminInput{}, false, true},
-		{"QuotasPatch", accounts.QuotasPatch{}, false, true},
+		{"AddKeyRequest", addKeyRequest{}, false, true},
+		{"AddMemberRequest", addMemberRequest{}, false, true},
+		{"RoleRequest", roleRequest{}, false, true},
+		{"CreateServiceAccountRequest", createServiceAccountRequest{}, false, true},
+		{"UpdateServiceAccountRequest", updateServiceAccountRequest{}, false, true},
+		{"CreateWorkspaceRequest", createWorkspaceRequest{}, false, true},
+		{"WorkspaceAdmin", workspaceAdminRequest{}, false, true},
+		{"QuotasPatch", quotasPatchRequest{}, false, true},
 
 		// The state document is exported and imported.
-		{"State", accounts.State{}, true, true},
-		{"StateWorkspace", store.Workspace{}, true, true},
-		{"StateMember", store.Member{}, true, true},
-		{"StateServiceAccount", store.ServiceAccount{}, true, true},
-		{"StateKey", store.Key{}, true, true},
-		{"StateToken", store.Token{}, true, true},
+		{"State", stateDocument{}, true, true},
+		{"StateWorkspace", stateWorkspace{}, true, true},
+		{"StateMember", stateMember{}, true, true},
+		{"StateServiceAccount", stateServiceAccount{}, true, true},
+		{"StateKey", stateKey{}, true, true},
+		{"StateToken", stateToken{}, true, true},
 		{"StateResource", stateResource{}, true, true},
-		{"Quotas", store.Quotas{}, true, true},
-		{"KeyOwner", store.Owner{}, true, true},
+		{"Quotas", quotasJSON{}, true, true},
+		{"KeyOwner", ownerJSON{}, true, true},
 
 		// Control plane: resources and diagnostics.
 		{"CreateResourceRequest", createResourceRequest{}, false, true},
 		{"RequestList", requestsView{}, true, false},
-		{"JournalEntry", journal.Entry{}, true, false},
-		{"JournalPrincipal", journal.Principal{}, true, false},
+		{"JournalEntry", journalEntryView{}, true, false},
+		{"JournalPrincipal", journalPrincipalView{}, true, false},
 		{"Whoami", whoamiView{}, true, false},
-		{"Principal", accounts.Principal{}, true, false},
+		{"Principal", principalView{}, true, false},
 
 		// SDK plane, v2. Request bodies are read leniently (unknown fields
 		// ignored, as Encord's pydantic models do).
@@ -534,7 +533,7 @@ func TestOpenAPILimitsMatchRules(t *testing.T) {
 
 	for _, schema := range []string{"Quotas", "QuotasPatch"} {
 		s := doc.schema(t, schema)
-		for name := range jsonFields(reflect.TypeOf(store.Quotas{})) {
+		for name := range jsonFields(reflect.TypeOf(quotasJSON{})) {
 			p := s.Properties[name]
 			if p.Minimum == nil || *p.Minimum != 0 || p.Maximum == nil || *p.Maximum != accounts.MaxQuota {
 				t.Errorf("%s.%s: range %s..%s, want 0..%d", schema, name, intOrNone(p.Minimum), intOrNone(p.Maximum), accounts.MaxQuota)

@@ -30,9 +30,6 @@ const (
 	lenient
 )
 
-// validator is implemented by request types that check themselves.
-type validator interface{ Validate() error }
-
 // readBody reads the whole request body within the body limit
 // (limitBody): the one place where a body too large becomes a 413.
 func readBody(r *http.Request) ([]byte, error) {
@@ -48,8 +45,8 @@ func readBody(r *http.Request) ([]byte, error) {
 }
 
 // decodeBody reads the body of r into v: one JSON object, of the right
-// types, within the body limit. If v validates itself, Validate runs too.
-// Every error says what was wrong.
+// types, within the body limit. Every error says what was wrong; the rules
+// of the values are package accounts' to check.
 func decodeBody(r *http.Request, v any, mode strictness) error {
 	body, err := readBody(r)
 	if err != nil {
@@ -73,9 +70,6 @@ func decodeJSON(data []byte, v any, mode strictness) error {
 	}
 	if dec.More() {
 		return errs.New(errs.InvalidArguments, "the request body has data after the JSON object; send exactly one object")
-	}
-	if val, ok := v.(validator); ok {
-		return val.Validate()
 	}
 	return nil
 }

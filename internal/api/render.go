@@ -41,7 +41,7 @@ type errorWriter struct {
 }
 
 func (ew errorWriter) write(w http.ResponseWriter, r *http.Request, err error) {
-	e := ew.dialect.coded(err)
+	e := codeIn(ew.dialect, err)
 	status := e.Status()
 	if status >= 500 && e.Code != errs.NotImplemented {
 		ew.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "target", r.RequestURI, "traceId", traceID(r), "code", e.Code, "err", err)

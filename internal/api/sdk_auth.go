@@ -41,13 +41,13 @@ type decision struct {
 func (a sdkAuth) authenticate(r *http.Request, d dialect) decision {
 	body, err := readBody(r)
 	if err != nil {
-		e := d.coded(err)
+		e := codeIn(d, err)
 		return decision{err: e, reason: string(e.Code)}
 	}
 	res := a.verifier.Verify(r.Method, r.RequestURI, r.Header, body)
 	dec := decision{result: res, body: body}
 	if !res.OK() {
-		dec.err = d.coded(errs.New(errs.Authentication, "%s", res.Message))
+		dec.err = codeIn(d, errs.New(errs.Authentication, "%s", res.Message))
 		dec.reason = res.Reason.String()
 		return dec
 	}
@@ -61,7 +61,7 @@ func (a sdkAuth) authenticate(r *http.Request, d dialect) decision {
 		dec.principal = p
 		return dec
 	}
-	dec.err = d.coded(err)
+	dec.err = codeIn(d, err)
 	var failure accounts.CredentialFailure
 	if errors.As(err, &failure) {
 		dec.reason = string(failure)

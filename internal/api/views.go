@@ -43,7 +43,7 @@ type keyView struct {
 	PublicKey    string          `json:"publicKey"`
 	PublicKeyHex string          `json:"publicKeyHex"`
 	Fingerprint  string          `json:"fingerprint"`
-	Owner        store.Owner     `json:"owner"`
+	Owner        ownerJSON       `json:"owner"`
 	Origin       store.KeyOrigin `json:"origin"`
 	CreatedAt    time.Time       `json:"createdAt"`
 	LastUsedAt   *time.Time      `json:"lastUsedAt"`
@@ -53,7 +53,7 @@ type keyView struct {
 
 func viewKey(k store.Key) keyView {
 	v := keyView{ID: k.ID, Title: k.Title, PublicKey: k.PublicKey, PublicKeyHex: k.PublicKeyHex, Fingerprint: k.Fingerprint,
-		Owner: k.Owner, Origin: k.Origin, CreatedAt: k.CreatedAt, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt}
+		Owner: ownerJSONOf(k.Owner), Origin: k.Origin, CreatedAt: k.CreatedAt, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt}
 	if k.RevokedAt != nil {
 		reason := k.RevokeReason
 		v.RevokeReason = &reason
@@ -67,15 +67,21 @@ type generatedKeyView struct {
 }
 
 type workspaceView struct {
-	ID        string         `json:"id"`
-	Name      string         `json:"name"`
-	CreatedAt time.Time      `json:"createdAt"`
-	Quotas    store.Quotas   `json:"quotas"`
-	Usage     accounts.Usage `json:"usage"`
+	ID        string     `json:"id"`
+	Name      string     `json:"name"`
+	CreatedAt time.Time  `json:"createdAt"`
+	Quotas    quotasJSON `json:"quotas"`
+	Usage     usageView  `json:"usage"`
+}
+
+type usageView struct {
+	ServiceAccounts int `json:"serviceAccounts"`
+	Members         int `json:"members"`
 }
 
 func viewWorkspace(w accounts.WorkspaceView) workspaceView {
-	return workspaceView{ID: w.ID, Name: w.Name, CreatedAt: w.CreatedAt, Quotas: w.Quotas, Usage: w.Usage}
+	return workspaceView{ID: w.ID, Name: w.Name, CreatedAt: w.CreatedAt, Quotas: quotasJSONOf(w.Quotas),
+		Usage: usageView{ServiceAccounts: w.Usage.ServiceAccounts, Members: w.Usage.Members}}
 }
 
 type tokenView struct {

@@ -66,7 +66,39 @@ type Error struct {
 	Message string
 	// Details is optional structured context (the field at fault, a limit).
 	Details map[string]any
-	cause   error
+	// Remedy names what the caller can do about the error when a route of
+	// the HTTP planes does it; they append that route to Message.
+	Remedy Remedy
+	cause  error
+}
+
+// Action is something a caller can do to get past an error.
+type Action string
+
+// The actions an error can point to. Rules are decided without knowing
+// routes; the HTTP planes spell each action out with its route.
+const (
+	LogIn               Action = "log_in"                // open a management-plane session
+	AddMember           Action = "add_member"            // have an admin add the email
+	ListMembers         Action = "list_members"          // see the members' ids
+	ListServiceAccounts Action = "list_service_accounts" // see the service accounts' ids
+	ListWorkspaces      Action = "list_workspaces"       // see the workspaces' ids
+	RaiseQuota          Action = "raise_quota"           // raise a quota of Remedy.WorkspaceID
+	RegisterKey         Action = "register_key"          // register the public key
+	GetBearerToken      Action = "get_bearer_token"      // mint an SDK bearer token
+)
+
+// Remedy is what the caller can do about an error, named, not spelled.
+type Remedy struct {
+	Action Action
+	// WorkspaceID is the workspace RaiseQuota acts on.
+	WorkspaceID string
+}
+
+// WithRemedy returns e pointing to a remedy.
+func (e *Error) WithRemedy(r Remedy) *Error {
+	e.Remedy = r
+	return e
 }
 
 func (e *Error) Error() string {
