@@ -79,7 +79,7 @@ func (s *Service) CreateServiceAccount(ctx context.Context, c Caller, in CreateS
 		sa = store.ServiceAccount{
 			ID: newID(), WorkspaceID: ws.ID, Name: in.Name, Description: in.Description,
 			Email: ServiceAccountEmail(in.Name, ws.ID), Role: store.RoleMember,
-			CreatedAt: s.clock(), CreatedBy: me.ID,
+			CreatedAt: s.clock(), CreatedByMemberID: me.ID,
 		}
 		err = tx.CreateServiceAccount(ctx, sa)
 		if errors.Is(err, store.ErrAlreadyExists) {

@@ -15,7 +15,15 @@ import (
 type Caller struct {
 	MemberID    string
 	WorkspaceID string
-	TokenHash   string
+	TokenHash   string // "" for a caller acting without a session (ActingAs)
+}
+
+// ActingAs returns a caller that acts as member m without a session, for
+// code inside the process that acts on a member's behalf (the seed loader).
+// Like any caller, its rights are re-read in every transaction: it can do
+// what m can do now, no more.
+func ActingAs(m store.Member) Caller {
+	return Caller{MemberID: m.ID, WorkspaceID: m.WorkspaceID}
 }
 
 // Login opens a session for a live member (an emulator needs no password).
@@ -45,8 +53,20 @@ func (s *Service) Login(ctx context.Context, email string) (IssuedToken, store.M
 
 // Logout ends the caller's session.
 func (s *Service) Logout(ctx context.Context, c Caller) error {
+	return s.endSession(ctx, c.TokenHash)
+}
+
+// EndSession ends a session Login or CreateWorkspace issued.
+func (s *Service) EndSession(ctx context.Context, session IssuedToken) error {
+	return s.endSession(ctx, session.Stored.Hash)
+}
+
+func (s *Service) endSession(ctx context.Context, hash string) error {
+	if hash == "" {
+		return nil // a caller acting without a session
+	}
 	return s.store.Tx(ctx, func(tx store.Tx) error {
-		err := tx.DeleteToken(ctx, c.TokenHash)
+		err := tx.DeleteToken(ctx, hash)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil // already gone: logging out twice is not an error
 		}

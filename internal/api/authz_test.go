@@ -95,10 +95,10 @@ var authzMatrix = map[string]string{
 	"GET /api/v1/workspace/":                                        "401 200 200 200 401 401 401 401 401 401 401 401",
 	"GET /api/v1/workspace/members/":                                "401 200 200 200 401 401 401 401 401 401 401 401",
 	"POST /api/v1/workspace/members/":                               "401 403 201 201 401 401 401 401 401 401 401 401",
-	"PATCH /api/v1/workspace/members/{userId}":                      "401 403 200 404 401 401 401 401 401 401 401 401",
-	"DELETE /api/v1/workspace/members/{userId}":                     "401 403 204 404 401 401 401 401 401 401 401 401",
-	"GET /api/v1/workspace/members/{userId}/keys":                   "401 403 200 404 401 401 401 401 401 401 401 401",
-	"DELETE /api/v1/workspace/members/{userId}/keys/{keyId}":        "401 403 204 404 401 401 401 401 401 401 401 401",
+	"PATCH /api/v1/workspace/members/{memberId}":                    "401 403 200 404 401 401 401 401 401 401 401 401",
+	"DELETE /api/v1/workspace/members/{memberId}":                   "401 403 204 404 401 401 401 401 401 401 401 401",
+	"GET /api/v1/workspace/members/{memberId}/keys":                 "401 403 200 404 401 401 401 401 401 401 401 401",
+	"DELETE /api/v1/workspace/members/{memberId}/keys/{keyId}":      "401 403 204 404 401 401 401 401 401 401 401 401",
 	"GET /api/v1/workspace/service-accounts/":                       "401 403 200 200 401 401 401 401 401 401 401 401",
 	"POST /api/v1/workspace/service-accounts/":                      "401 403 201 201 401 401 401 401 401 401 401 401",
 	"GET /api/v1/workspace/service-accounts/{saId}":                 "401 403 200 404 401 401 401 401 401 401 401 401",
@@ -252,13 +252,13 @@ var authzRequests = map[string]func(w *authzWorld, k callerKind) authzRequest{
 	"POST /api/v1/workspace/members/": func(w *authzWorld, _ callerKind) authzRequest {
 		return authzRequest{body: fmt.Sprintf(`{"email": "new-%d@acme.test", "name": "New", "role": "member"}`, w.next())}
 	},
-	"PATCH /api/v1/workspace/members/{userId}": func(w *authzWorld, _ callerKind) authzRequest {
-		return authzRequest{params: map[string]string{"userId": w.freshMember()}, body: `{"role": "admin"}`}
+	"PATCH /api/v1/workspace/members/{memberId}": func(w *authzWorld, _ callerKind) authzRequest {
+		return authzRequest{params: map[string]string{"memberId": w.freshMember()}, body: `{"role": "admin"}`}
 	},
-	"DELETE /api/v1/workspace/members/{userId}": func(w *authzWorld, _ callerKind) authzRequest {
-		return authzRequest{params: map[string]string{"userId": w.freshMember()}}
+	"DELETE /api/v1/workspace/members/{memberId}": func(w *authzWorld, _ callerKind) authzRequest {
+		return authzRequest{params: map[string]string{"memberId": w.freshMember()}}
 	},
-	"DELETE /api/v1/workspace/members/{userId}/keys/{keyId}": func(w *authzWorld, _ callerKind) authzRequest {
+	"DELETE /api/v1/workspace/members/{memberId}/keys/{keyId}": func(w *authzWorld, _ callerKind) authzRequest {
 		return authzRequest{params: map[string]string{"keyId": w.freshKey(w.memberToken, "/api/v1/me/keys")}}
 	},
 	"POST /api/v1/workspace/service-accounts/": func(w *authzWorld, _ callerKind) authzRequest {
@@ -617,7 +617,7 @@ func (w *authzWorld) email(k callerKind) string {
 // defaultParam names the world's object for a path parameter.
 func (w *authzWorld) defaultParam(name string) string {
 	switch name {
-	case "userId":
+	case "memberId":
 		return w.memberID
 	case "saId":
 		return w.saID

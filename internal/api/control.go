@@ -116,7 +116,7 @@ func (c control) getWorkspace(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ws, err := c.accounts.GetWorkspaceByID(r.Context(), id)
+	ws, err := c.accounts.GetWorkspace(r.Context(), id)
 	if err != nil {
 		return err
 	}

@@ -32,10 +32,10 @@ func (m management) routes(r chi.Router) {
 			r.Route("/members", func(r chi.Router) {
 				r.Get("/", m.handle(m.listMembers))
 				r.Post("/", m.handle(m.addMember))
-				r.Patch("/{userId}", m.handle(m.setMemberRole))
-				r.Delete("/{userId}", m.handle(m.removeMember))
-				r.Get("/{userId}/keys", m.handle(m.listMemberKeys))
-				r.Delete("/{userId}/keys/{keyId}", m.handle(m.revokeMemberKey))
+				r.Patch("/{memberId}", m.handle(m.setMemberRole))
+				r.Delete("/{memberId}", m.handle(m.removeMember))
+				r.Get("/{memberId}/keys", m.handle(m.listMemberKeys))
+				r.Delete("/{memberId}/keys/{keyId}", m.handle(m.revokeMemberKey))
 			})
 			r.Route("/service-accounts", func(r chi.Router) {
 				r.Get("/", m.handle(m.listServiceAccounts))
@@ -148,7 +148,7 @@ func (m management) revokeOwnKey(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (m management) workspace(w http.ResponseWriter, r *http.Request) error {
-	ws, err := m.accounts.GetWorkspace(r.Context(), caller(r))
+	ws, err := m.accounts.GetOwnWorkspace(r.Context(), caller(r))
 	if err != nil {
 		return err
 	}
@@ -175,7 +175,7 @@ func (m management) addMember(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (m management) setMemberRole(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "userId")
+	id, err := pathID(r, "memberId")
 	if err != nil {
 		return err
 	}
@@ -192,7 +192,7 @@ func (m management) setMemberRole(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (m management) removeMember(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "userId")
+	id, err := pathID(r, "memberId")
 	if err != nil {
 		return err
 	}
@@ -200,7 +200,7 @@ func (m management) removeMember(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (m management) listMemberKeys(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "userId")
+	id, err := pathID(r, "memberId")
 	if err != nil {
 		return err
 	}
@@ -209,7 +209,7 @@ func (m management) listMemberKeys(w http.ResponseWriter, r *http.Request) error
 }
 
 func (m management) revokeMemberKey(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "userId")
+	id, err := pathID(r, "memberId")
 	if err != nil {
 		return err
 	}

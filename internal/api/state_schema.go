@@ -162,7 +162,7 @@ func stateDocumentOf(st accounts.State) stateDocument {
 		}),
 		ServiceAccounts: convertAll(st.ServiceAccounts, func(sa store.ServiceAccount) stateServiceAccount {
 			return stateServiceAccount{ID: sa.ID, WorkspaceID: sa.WorkspaceID, Name: sa.Name, Description: sa.Description, Email: sa.Email,
-				Role: sa.Role, CreatedAt: sa.CreatedAt, CreatedBy: sa.CreatedBy, DeletedAt: sa.DeletedAt}
+				Role: sa.Role, CreatedAt: sa.CreatedAt, CreatedBy: sa.CreatedByMemberID, DeletedAt: sa.DeletedAt}
 		}),
 		Keys: convertAll(st.Keys, func(k store.Key) stateKey {
 			return stateKey{ID: k.ID, WorkspaceID: k.WorkspaceID, Owner: ownerJSONOf(k.Owner), Title: k.Title, PublicKey: k.PublicKey,
@@ -191,7 +191,7 @@ func (d stateDocument) state() (accounts.State, error) {
 		}),
 		ServiceAccounts: convertAll(d.ServiceAccounts, func(sa stateServiceAccount) store.ServiceAccount {
 			return store.ServiceAccount{ID: sa.ID, WorkspaceID: sa.WorkspaceID, Name: sa.Name, Description: sa.Description, Email: sa.Email,
-				Role: sa.Role, CreatedAt: sa.CreatedAt, CreatedBy: sa.CreatedBy, DeletedAt: sa.DeletedAt}
+				Role: sa.Role, CreatedAt: sa.CreatedAt, CreatedByMemberID: sa.CreatedBy, DeletedAt: sa.DeletedAt}
 		}),
 		Keys: convertAll(d.Keys, func(k stateKey) store.Key {
 			return store.Key{ID: k.ID, WorkspaceID: k.WorkspaceID, Owner: k.Owner.owner(), Title: k.Title, PublicKey: k.PublicKey,

@@ -34,7 +34,7 @@ type serviceAccountView struct {
 }
 
 func viewServiceAccount(sa store.ServiceAccount) serviceAccountView {
-	return serviceAccountView{ID: sa.ID, Name: sa.Name, Description: sa.Description, Email: sa.Email, Role: sa.Role, CreatedAt: sa.CreatedAt, CreatedBy: sa.CreatedBy}
+	return serviceAccountView{ID: sa.ID, Name: sa.Name, Description: sa.Description, Email: sa.Email, Role: sa.Role, CreatedAt: sa.CreatedAt, CreatedBy: sa.CreatedByMemberID}
 }
 
 type keyView struct {

@@ -91,15 +91,15 @@ type Member struct {
 // ServiceAccount is a workspace's SDK-only principal. A deleted account keeps
 // its row with DeletedAt set, so that its revoked keys keep an owner.
 type ServiceAccount struct {
-	ID          string
-	WorkspaceID string
-	Name        string
-	Description string
-	Email       string
-	Role        Role
-	CreatedAt   time.Time
-	CreatedBy   string // member id of the admin who created it
-	DeletedAt   *time.Time
+	ID                string
+	WorkspaceID       string
+	Name              string
+	Description       string
+	Email             string
+	Role              Role
+	CreatedAt         time.Time
+	CreatedByMemberID string // the admin who created it
+	DeletedAt         *time.Time
 }
 
 // KeyOrigin says how a key came to exist.

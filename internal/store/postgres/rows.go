@@ -41,7 +41,7 @@ func scanMember(row pgx.Row) (store.Member, error) {
 
 func scanServiceAccount(row pgx.Row) (store.ServiceAccount, error) {
 	var sa store.ServiceAccount
-	err := row.Scan(&sa.ID, &sa.WorkspaceID, &sa.Name, &sa.Description, &sa.Email, &sa.Role, &sa.CreatedAt, &sa.CreatedBy, &sa.DeletedAt)
+	err := row.Scan(&sa.ID, &sa.WorkspaceID, &sa.Name, &sa.Description, &sa.Email, &sa.Role, &sa.CreatedAt, &sa.CreatedByMemberID, &sa.DeletedAt)
 	sa.CreatedAt = sa.CreatedAt.UTC()
 	sa.DeletedAt = utcOrNil(sa.DeletedAt)
 	return sa, err
