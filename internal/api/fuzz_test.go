@@ -197,6 +197,7 @@ func FuzzDecodeJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, which uint8, body []byte) {
 		b := fuzzBodies[int(which)%len(fuzzBodies)]
 		r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
 		r.Body = http.MaxBytesReader(nil, r.Body, fuzzBodyLimit)
 		v := b.new()
 		mode := lenient
@@ -292,6 +293,7 @@ func FuzzV1Call(f *testing.F) {
 			path = "/public"
 		}
 		r := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
+		r.Header.Set("Content-Type", "application/json") // as the SDK sends
 		r.Header.Set("Authorization", "Bearer "+srv.bearer)
 		r.Header.Set("ResourceType", resourceType)
 		r.Header.Set("ResourceID", resourceID)

@@ -577,7 +577,7 @@ func TestOpenAPIErrorCodesMatchErrs(t *testing.T) {
 	codes := []errs.Code{
 		errs.InvalidArguments, errs.Authentication, errs.Authorisation, errs.NotFound,
 		errs.DuplicateSSHKey, errs.SSHKeyNotFound, errs.ResourceExists, errs.QuotaExceeded, errs.OperationNotAllowed,
-		errs.PayloadTooLarge, errs.MethodNotAllowed, errs.NotImplemented, errs.ServiceUnavailable,
+		errs.PayloadTooLarge, errs.UnsupportedMedia, errs.MethodNotAllowed, errs.NotImplemented, errs.ServiceUnavailable,
 		errs.Unknown,
 	}
 	var want []string
@@ -640,6 +640,9 @@ func (c *sdkTestClient) mustJSON(method, target, token, body string, want int, i
 func (c *sdkTestClient) signed(method, target, body string) *httptest.ResponseRecorder {
 	c.t.Helper()
 	req := httptest.NewRequest(method, target, nil)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json") // as the SDK sends
+	}
 	if err := c.signer.SignRequest(req, []byte(body), time.Now()); err != nil {
 		c.t.Fatal(err)
 	}

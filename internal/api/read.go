@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"reflect"
 	"strings"
@@ -23,10 +24,13 @@ type strictness int
 
 const (
 	// strict: the management and control planes refuse fields they do not
-	// know; openapi.yaml documents every field.
+	// know (openapi.yaml documents every field) and null for an optional
+	// field, which is not the same as leaving it out.
 	strict strictness = iota
-	// lenient: the SDK plane ignores fields it does not know, as Encord's
-	// pydantic models do, so that a newer SDK release still works.
+	// lenient: the SDK plane reads what the SDK sends and nothing
+	// stricter: it ignores fields it does not know, as Encord's pydantic
+	// models do, so that a newer SDK release still works, and takes null
+	// for an optional field, as the SDK sends None.
 	lenient
 )
 
@@ -55,72 +59,43 @@ func decodeBody(r *http.Request, v any, mode strictness) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return errs.New(errs.InvalidArguments, "the request body is empty; send a JSON object with Content-Type: application/json")
 	}
+	if err := requireJSONMediaType(r); err != nil {
+		return err
+	}
 	return decodeJSON(body, v, mode)
 }
 
-// decodeJSON decodes one JSON object (a body, or a part of one such as a v1
-// payload) into v.
-func decodeJSON(data []byte, v any, mode strictness) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if mode == strict {
-		dec.DisallowUnknownFields()
+// requireJSONMediaType refuses a body that its Content-Type does not say
+// is JSON (application/json or application/*+json, in UTF-8): 415. A
+// request without a body needs no Content-Type.
+func requireJSONMediaType(r *http.Request) error {
+	header := r.Header.Get("Content-Type")
+	mediaType, params, err := mime.ParseMediaType(header)
+	isJSON := err == nil && (mediaType == "application/json" || strings.HasPrefix(mediaType, "application/") && strings.HasSuffix(mediaType, "+json"))
+	if charset, ok := params["charset"]; isJSON && ok && !strings.EqualFold(charset, "utf-8") {
+		return errs.New(errs.UnsupportedMedia, "the request body is declared as %q; send it as JSON in UTF-8 with Content-Type: application/json", header)
 	}
-	if err := dec.Decode(v); err != nil {
-		return jsonError(err)
-	}
-	if dec.More() {
-		return errs.New(errs.InvalidArguments, "the request body has data after the JSON object; send exactly one object")
+	if !isJSON {
+		if header == "" {
+			return errs.New(errs.UnsupportedMedia, "the request body has no Content-Type; send it as JSON with Content-Type: application/json")
+		}
+		return errs.New(errs.UnsupportedMedia, "the request body is declared as %q, not JSON; send it as JSON with Content-Type: application/json", header)
 	}
 	return nil
 }
 
-// jsonError turns an encoding/json error into a message that names the
-// field or the byte at fault.
-func jsonError(err error) error {
-	var (
-		syntax    *json.SyntaxError
-		typeError *json.UnmarshalTypeError
-	)
-	switch {
-	case errors.As(err, &syntax):
-		return errs.Invalid("", "the request body is not valid JSON (at byte %d): %s", syntax.Offset, syntax.Error())
-	case errors.As(err, &typeError):
-		field := typeError.Field
-		if field == "" {
-			return errs.Invalid("", "the request body must be a JSON object, not a %s", typeError.Value)
-		}
-		return errs.Invalid(field, "field %q must be %s, not %s", field, jsonKindName(typeError.Type), typeError.Value)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return errs.Invalid("", "the request body ends in the middle of the JSON object")
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		// encoding/json has no typed error for unknown fields.
-		name := strings.TrimPrefix(err.Error(), "json: unknown field ")
-		return errs.Invalid(strings.Trim(name, `"`), "unknown field %s in the request body; check the spelling against openapi.yaml", name)
-	default:
+// decodeJSON decodes one JSON object (a body, or a part of one such as a v1
+// payload) into v, after the raw pass of checkJSON.
+func decodeJSON(data []byte, v any, mode strictness) error {
+	data, err := checkJSON(data, reflect.TypeOf(v).Elem(), mode)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		// checkJSON has read every value against v's type already.
 		return errs.Wrap(err, errs.InvalidArguments, "the request body could not be decoded: %s", err.Error())
 	}
-}
-
-// jsonKindName names the JSON value a Go type is read from.
-func jsonKindName(t reflect.Type) string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "an integer"
-	case reflect.Float32, reflect.Float64:
-		return "a number"
-	case reflect.Bool:
-		return "a boolean"
-	case reflect.Slice, reflect.Array:
-		return "an array"
-	default:
-		return "an object"
-	}
+	return nil
 }
 
 // pathID returns the URL parameter name as an id, or a 400 that says the

@@ -27,6 +27,7 @@ const (
 	QuotaExceeded       Code = "QUOTA_EXCEEDED_ERROR"
 	OperationNotAllowed Code = "OPERATION_NOT_ALLOWED"
 	PayloadTooLarge     Code = "PAYLOAD_TOO_LARGE_ERROR"
+	UnsupportedMedia    Code = "UNSUPPORTED_MEDIA_TYPE_ERROR"
 	MethodNotAllowed    Code = "METHOD_NOT_ALLOWED_ERROR"
 	NotImplemented      Code = "NOT_IMPLEMENTED_ERROR"
 	ServiceUnavailable  Code = "SERVICE_UNAVAILABLE_ERROR"
@@ -48,6 +49,8 @@ func (c Code) HTTPStatus() int {
 		return http.StatusConflict
 	case PayloadTooLarge:
 		return http.StatusRequestEntityTooLarge
+	case UnsupportedMedia:
+		return http.StatusUnsupportedMediaType
 	case MethodNotAllowed:
 		return http.StatusMethodNotAllowed
 	case NotImplemented:
