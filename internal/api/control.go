@@ -102,7 +102,7 @@ func (c control) createWorkspace(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, createdWorkspaceView{Workspace: viewWorkspace(out.Workspace), Admin: viewMember(out.Admin), Session: viewToken(out.Session)})
+	writeCredential(w, http.StatusCreated, createdWorkspaceView{Workspace: viewWorkspace(out.Workspace), Admin: viewMember(out.Admin), Session: viewToken(out.Session)})
 	return nil
 }
 

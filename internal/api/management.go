@@ -94,7 +94,7 @@ func (m management) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, loginResponse{Token: issued.Token, ExpiresAt: issued.Stored.ExpiresAt, User: viewMember(member)})
+	writeCredential(w, http.StatusCreated, loginResponse{Token: issued.Token, ExpiresAt: issued.Stored.ExpiresAt, User: viewMember(member)})
 	return nil
 }
 

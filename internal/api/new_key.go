@@ -36,8 +36,7 @@ func writeNewKey(w http.ResponseWriter, r *http.Request, nk accounts.NewKey) {
 		_, _ = w.Write(nk.PrivateKey)
 		return
 	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusCreated, generatedKeyView{Key: viewKey(nk.Key), PrivateKey: string(nk.PrivateKey)})
+	writeCredential(w, http.StatusCreated, generatedKeyView{Key: viewKey(nk.Key), PrivateKey: string(nk.PrivateKey)})
 }
 
 func acceptsPEM(r *http.Request) bool {

@@ -19,6 +19,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v) // the client went away: nothing left to tell it
 }
 
+// writeCredential is writeJSON for an answer that carries a credential: a
+// session or bearer token, or a private key. No cache may keep it.
+func writeCredential(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, status, v)
+}
+
 // writeNoContent answers 204, or returns err for the plane to render.
 func writeNoContent(w http.ResponseWriter, err error) error {
 	if err != nil {

@@ -63,14 +63,13 @@ func NewHandler(cfg Config) http.Handler {
 		log:      cfg.Logger,
 	}
 
+	routes := &routeTable{}
 	r := chi.NewRouter()
-	r.Use(recoverer(ew), requestLog(cfg.Logger), limitBody(cfg.MaxBodyBytes), collapseV1Slash)
+	r.Use(recoverer(ew), requestLog(cfg.Logger), limitBody(cfg.MaxBodyBytes), collapseV1Slash, routes.headAsGet)
 	r.NotFound(ew.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return errs.New(errs.NotFound, "no route %s %s; the routes are listed in GET /openapi.yaml", r.Method, r.URL.Path)
 	}))
-	r.MethodNotAllowed(ew.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return errs.New(errs.MethodNotAllowed, "%s is not allowed on %s; see GET /openapi.yaml for the methods of this path", r.Method, r.URL.Path)
-	}))
+	r.MethodNotAllowed(routes.methodNotAllowed(ew))
 
 	r.Get("/openapi.yaml", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml")
@@ -78,6 +77,9 @@ func NewHandler(cfg Config) http.Handler {
 	})
 	r.Route("/api/v1", management{accounts: cfg.Accounts, errorWriter: ew}.routes)
 	r.Route("/_emulator", control{accounts: cfg.Accounts, adminToken: cfg.AdminToken, reseed: cfg.Reseed, ready: cfg.Ready, sdk: sdk, errorWriter: ew}.routes)
-	r.Group(newSDKPlane(cfg.Accounts, sdk, cfg.Logger).routes)
+	r.Group(newSDKPlane(cfg.Accounts, sdk, cfg.Logger, routes).routes)
+	if err := routes.fill(r); err != nil {
+		panic("api: walk the routes: " + err.Error()) // chi.Walk fails only on a router it cannot walk
+	}
 	return r
 }

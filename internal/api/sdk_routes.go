@@ -18,10 +18,12 @@ type sdkPlane struct {
 	v1Errors errorWriter
 	v2Errors errorWriter
 	v1       map[v1Route]v1Handler // built once by newSDKPlane
+	// allRoutes are every route of the router, which a 405 lists.
+	allRoutes *routeTable
 }
 
-func newSDKPlane(a *accounts.Service, auth sdkAuth, log *slog.Logger) sdkPlane {
-	p := sdkPlane{accounts: a, auth: auth, v1Errors: errorWriter{log: log, dialect: v1Dialect{}}, v2Errors: errorWriter{log: log, dialect: v2Dialect{}}}
+func newSDKPlane(a *accounts.Service, auth sdkAuth, log *slog.Logger, routes *routeTable) sdkPlane {
+	p := sdkPlane{accounts: a, auth: auth, v1Errors: errorWriter{log: log, dialect: v1Dialect{}}, v2Errors: errorWriter{log: log, dialect: v2Dialect{}}, allRoutes: routes}
 	p.v1 = p.v1Handlers()
 	return p
 }
@@ -58,9 +60,7 @@ func (p sdkPlane) routes(r chi.Router) {
 		r.NotFound(p.v2(func(w http.ResponseWriter, r *http.Request) error {
 			return errs.New(errs.NotFound, "%s %s is not an endpoint of the Encord SDK 0.1.190", r.Method, r.URL.Path)
 		}))
-		r.MethodNotAllowed(p.v2(func(w http.ResponseWriter, r *http.Request) error {
-			return errs.New(errs.MethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path)
-		}))
+		r.MethodNotAllowed(p.allRoutes.methodNotAllowed(p.v2Errors))
 	})
 	for _, path := range []string{"/public", "/public/user"} {
 		scoped := path == "/public"

@@ -18,7 +18,7 @@ func (p sdkPlane) bearerToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, bearerTokenResponse{Token: issued.Token})
+	writeCredential(w, http.StatusOK, bearerTokenResponse{Token: issued.Token})
 	return nil
 }
 
