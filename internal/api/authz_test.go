@@ -83,7 +83,7 @@ const (
 var authzMatrix = map[string]string{
 	"GET /openapi.yaml": everyone200,
 
-	// Management plane: sessions only; admins only where design.md 3.2
+	// Management plane: sessions only; admins only where docs/rules.md
 	// says so; another workspace's objects are 404, never 403.
 	//                                                                ano mem adm oth rmv exp saK saB rvk unk ctl bad
 	"POST /api/v1/sessions":                                         "401 201 201 201 401 201 401 401 201 401 401 401",
@@ -163,7 +163,8 @@ var authzMatrix = map[string]string{
 	"POST /v2/public/storage/folders":                    "401 200 200 200 401 401 200 200 401 401 401 401",
 	"GET /v2/public/storage/folders/{folderUuid}":        "401 403 200 404 401 401 403 403 401 401 401 401",
 
-	// SDK plane, v2, not emulated (protocol Appendix A).
+	// SDK plane, v2, not emulated (docs/sdk-protocol.md lists the SDK's
+	// endpoints).
 	"POST /v2/public/active/{projectHash}/import":                                                      sdkNotEmulated,
 	"POST /v2/public/active/{projectHash}/sync":                                                        sdkNotEmulated,
 	"GET /v2/public/active/{projectUuid}/collections":                                                  sdkNotEmulated,

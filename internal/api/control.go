@@ -15,7 +15,8 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/store"
 )
 
-// control serves /_emulator: what only an emulator has (design.md 3.3).
+// control serves /_emulator: what only an emulator has (docs/architecture.md,
+// the three planes).
 type control struct {
 	accounts   *accounts.Service
 	adminToken string

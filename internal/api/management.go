@@ -10,7 +10,8 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 )
 
-// management serves /api/v1: what Encord's web UI does (design.md 3.2).
+// management serves /api/v1: what Encord's web UI does (docs/architecture.md,
+// the three planes).
 type management struct {
 	accounts *accounts.Service
 	errorWriter

@@ -15,8 +15,9 @@ import (
 
 // collapseV1Slash routes "//public..." as "/public...": the SDK builds v1
 // URLs by concatenation, so a domain given with a trailing slash yields a
-// double slash (protocol 4.2). The v1 signature does not cover the path, and
-// r.RequestURI, which v2 signatures cover, is left untouched.
+// double slash (docs/sdk-protocol.md, v1 requests). The v1 signature does
+// not cover the path, and r.RequestURI, which v2 signatures cover, is left
+// untouched.
 func collapseV1Slash(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "//public") {

@@ -13,8 +13,8 @@ import (
 // per release). Every one is routed: those the emulator does not emulate
 // answer 501 and name themselves, never an empty success.
 
-// sdkV2Endpoints are the v2 endpoints of Encord SDK 0.1.190 (protocol
-// Appendix A). Those not emulated answer 501.
+// sdkV2Endpoints are the v2 endpoints of Encord SDK 0.1.190. Those not
+// emulated answer 501.
 var sdkV2Endpoints = []struct{ method, path string }{
 	{"POST", "/active/{projectHash}/import"},
 	{"POST", "/active/{projectHash}/sync"},

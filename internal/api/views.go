@@ -7,9 +7,9 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/store"
 )
 
-// The JSON objects of the management and control planes (design.md 3.2).
-// They are written out field by field so that the API never leaks a store
-// field by accident and optional times are explicit nulls.
+// The JSON objects of the management and control planes, written out field
+// by field so that the API never leaks a domain field by accident and
+// optional times are explicit nulls.
 
 type memberView struct {
 	ID        string     `json:"id"`
