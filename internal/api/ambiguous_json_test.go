@@ -122,6 +122,10 @@ func TestSDKPlaneReadsWhatTheSDKSends(t *testing.T) {
 		}
 		wantV1(t, c.sdk(admin, v1(payload(`{"title": "P", "title": "Q", "dataset_hashes": []}`))), 400, "INVALID_ARGUMENTS_ERROR", `"values.payload.title" appears twice`)
 		wantV1(t, c.sdk(admin, v1(`{"query_type": "project", "query_type": "projectwithuserrole", "query_method": "GET"}`)), 400, "INVALID_ARGUMENTS_ERROR", `"query_type" appears twice`)
+		// uid may be any JSON value: a list of strings is still the call.
+		wantV1(t, c.sdk(admin, v1(`{"query_type": "labelrow", "query_method": "GET", "values": {"uid": ["a", "b"], "payload": null}}`)), 501, "NOT_IMPLEMENTED_ERROR", "labelrow")
+		wantV1(t, c.sdk(admin, v1(payload(`["P"]`))), 400, "INVALID_ARGUMENTS_ERROR", "values.payload must be a JSON object, not an array")
+		wantV1(t, c.sdk(admin, v1(payload(`{"title": null}`))), 400, "INVALID_ARGUMENTS_ERROR", "values.payload.title is null")
 		req := v1(v1GetProjects)
 		req.tamper = textPlain
 		wantV1(t, c.sdk(admin, req), 415, "UNSUPPORTED_MEDIA_TYPE_ERROR", "text/plain")

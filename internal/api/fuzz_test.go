@@ -274,6 +274,7 @@ func FuzzV1Call(f *testing.F) {
 	f.Add(false, "", "", []byte(`{"query_type": "project", "query_method": "POST", "values": {"uid": null, "payload": {"title": "p", "description": "", "dataset_hashes": ["DATASET"]}}}`))
 	f.Add(false, "", "", []byte(`{"query_type": "project", "query_method": "POST", "values": {"uid": null, "payload": null}}`))
 	f.Add(false, "", "", []byte(`{"query_type": "labelrow", "query_method": "GET", "values": {"uid": "x", "payload": null}}`))
+	f.Add(false, "", "", []byte(`{"query_type": "labelrow", "query_method": "GET", "values": {"uid": ["x", 1, {"y": null}], "payload": [true]}}`))
 	f.Add(false, "", "", []byte(`{"query_type": "nonsense", "query_method": "GET"}`))
 	f.Add(true, "dataset", "DATASET", []byte(`{"query_type": "dataset", "query_method": "GET", "values": {"uid": "DATASET", "payload": null}}`))
 	f.Add(true, "project", "not-a-uuid", []byte(`{"query_type": "dataset", "query_method": "GET", "values": {"uid": null, "payload": null}}`))

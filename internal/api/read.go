@@ -62,7 +62,7 @@ func decodeBody(r *http.Request, v any, mode strictness) error {
 	if err := requireJSONMediaType(r); err != nil {
 		return err
 	}
-	return decodeJSON(body, v, mode)
+	return decodeJSON(body, v, mode, "")
 }
 
 // requireJSONMediaType refuses a body that its Content-Type does not say
@@ -84,10 +84,11 @@ func requireJSONMediaType(r *http.Request) error {
 	return nil
 }
 
-// decodeJSON decodes one JSON object (a body, or a part of one such as a v1
-// payload) into v, after the raw pass of checkJSON.
-func decodeJSON(data []byte, v any, mode strictness) error {
-	data, err := checkJSON(data, reflect.TypeOf(v).Elem(), mode)
+// decodeJSON decodes one JSON object into v, after the raw pass of
+// checkJSON: a body, or the object at path in one (a v1 call's
+// values.payload), which errors then name.
+func decodeJSON(data []byte, v any, mode strictness, path string) error {
+	data, err := checkJSON(data, reflect.TypeOf(v).Elem(), mode, path)
 	if err != nil {
 		return err
 	}

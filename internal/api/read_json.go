@@ -30,9 +30,10 @@ import (
 //   - a value of the wrong JSON type, a number out of the field's range.
 // Lists and raw JSON may be null on both planes.
 
-// checkJSON checks data against t and returns it without the fields
-// lenient mode drops. Every error names the field at fault.
-func checkJSON(data []byte, t reflect.Type, mode strictness) ([]byte, error) {
+// checkJSON checks data, the object at path in the body ("" for the body
+// itself), against t and returns it without the fields lenient mode
+// drops. Every error names the field at fault by its path in the body.
+func checkJSON(data []byte, t reflect.Type, mode strictness, path string) ([]byte, error) {
 	c := &jsonChecker{data: data, dec: json.NewDecoder(bytes.NewReader(data)), mode: mode}
 	c.dec.UseNumber()
 	tok, err := c.next()
@@ -40,9 +41,12 @@ func checkJSON(data []byte, t reflect.Type, mode strictness) ([]byte, error) {
 		return nil, err
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		if path != "" {
+			return nil, errs.Invalid(path, "%s must be a JSON object, not %s", path, jsonValueName(tok))
+		}
 		return nil, errs.Invalid("", "the request body must be a JSON object, not %s", jsonValueName(tok))
 	}
-	if err := c.object(t, ""); err != nil {
+	if err := c.object(t, path); err != nil {
 		return nil, err
 	}
 	if _, err := c.dec.Token(); err != io.EOF {
@@ -273,8 +277,8 @@ func (c *jsonChecker) anyObject(elemType reflect.Type, path string, keep bool) e
 // array checks an array of t's elements (any JSON when t is nil), its '['
 // just read.
 func (c *jsonChecker) array(t reflect.Type, path string, keep bool) error {
-	var elemType reflect.Type
-	if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+	var elemType reflect.Type // nil: any JSON, as in raw JSON
+	if t = elem(t); t != nil && t != rawMessageType && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
 		elemType = t.Elem()
 	}
 	c.write(keep, []byte{'['})

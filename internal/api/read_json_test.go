@@ -45,8 +45,9 @@ func TestCheckJSONAccepts(t *testing.T) {
 		{`{"name": "\ud83d\ude00 \u00e9 é"}`, strict, `{"name":"\ud83d\ude00 \u00e9 é"}`},                                          // a surrogate pair is one character
 		{`{"at": "2025-01-02T03:04:05.123456Z"}`, strict, `{"at":"2025-01-02T03:04:05.123456Z"}`},
 		{`{"small": -128}`, strict, `{"small":-128}`},
+		{`{"raw": ["a", {"b": [true, null]}, 1.5]}`, strict, `{"raw":["a", {"b": [true, null]}, 1.5]}`}, // raw JSON holds any value
 	} {
-		got, err := checkJSON([]byte(tc.body), reflect.TypeFor[readerProbe](), tc.mode)
+		got, err := checkJSON([]byte(tc.body), reflect.TypeFor[readerProbe](), tc.mode, "")
 		if err != nil || string(got) != tc.want {
 			t.Errorf("%s: got %s, %v; want %s", tc.body, got, err, tc.want)
 		}
@@ -94,7 +95,7 @@ func TestCheckJSONRefuses(t *testing.T) {
 		{`{"name": "a"`, strict, "", "ends in the middle"},
 		{`{"name": x}`, strict, "", "not valid JSON"},
 	} {
-		_, err := checkJSON([]byte(tc.body), reflect.TypeFor[readerProbe](), tc.mode)
+		_, err := checkJSON([]byte(tc.body), reflect.TypeFor[readerProbe](), tc.mode, "")
 		var e *errs.Error
 		if !errors.As(err, &e) || e.Code != errs.InvalidArguments || !strings.Contains(e.Message, tc.mentions) {
 			t.Errorf("%q: got %v, want INVALID_ARGUMENTS_ERROR mentioning %q", tc.body, err, tc.mentions)
@@ -110,11 +111,11 @@ func TestCheckJSONRefuses(t *testing.T) {
 // name differs in case does not reach the field, on either plane.
 func TestDecodeJSONExactNames(t *testing.T) {
 	var m addMemberRequest
-	if err := decodeJSON([]byte(`{"email": "x@y.test", "role": "member", "ROLE": "admin"}`), &m, strict); err == nil {
+	if err := decodeJSON([]byte(`{"email": "x@y.test", "role": "member", "ROLE": "admin"}`), &m, strict, ""); err == nil {
 		t.Fatalf("strict: decoded %+v, want an error", m)
 	}
 	var d createDatasetRequest
-	if err := decodeJSON([]byte(`{"title": "t", "TITLE": "u", "Description": "d"}`), &d, lenient); err != nil || d.Title != "t" || d.Description != "" {
+	if err := decodeJSON([]byte(`{"title": "t", "TITLE": "u", "Description": "d"}`), &d, lenient, ""); err != nil || d.Title != "t" || d.Description != "" {
 		t.Fatalf("lenient: %+v, %v; want title t and no description", d, err)
 	}
 }
@@ -127,7 +128,7 @@ func FuzzCheckJSON(f *testing.F) {
 		`{"name": "a", "count": 3, "flag": true, "list": ["x"], "nested": {"email": "e"}, "raw": {"k": [1]}, "at": "2025-01-02T03:04:05Z"}`,
 		`{"name": "\ud83d\ude00", "optional": "o", "small": 127}`,
 		`{"NAME": "a", "name": "b"}`, `{"name": "a", "name": "b"}`, `{"name": null}`, "{\"name\": \"\xff\"}",
-		`{"name": "\ud800"}`, `{"colour": {"x": [1, {"y": null}]}}`, `[]`, `{} {}`,
+		`{"name": "\ud800"}`, `{"colour": {"x": [1, {"y": null}]}}`, `[]`, `{} {}`, `{"raw": ["a", 1, {"b": null}]}`,
 	} {
 		f.Add([]byte(s), false)
 		f.Add([]byte(s), true)
@@ -137,7 +138,7 @@ func FuzzCheckJSON(f *testing.F) {
 		if sdk {
 			mode = lenient
 		}
-		passed, err := checkJSON(body, reflect.TypeFor[readerProbe](), mode)
+		passed, err := checkJSON(body, reflect.TypeFor[readerProbe](), mode, "")
 		if err != nil {
 			var e *errs.Error
 			if !errors.As(err, &e) || e.Code != errs.InvalidArguments || e.Message == "" {

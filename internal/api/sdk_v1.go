@@ -62,7 +62,7 @@ func writeV1(w http.ResponseWriter, response any) {
 func (p sdkPlane) v1GetProjects(w http.ResponseWriter, r *http.Request, call v1Call) error {
 	var payload v1ProjectFilter
 	if len(call.Values.Payload) > 0 && string(call.Values.Payload) != "null" {
-		if err := decodeJSON(call.Values.Payload, &payload, lenient); err != nil {
+		if err := decodeJSON(call.Values.Payload, &payload, lenient, "values.payload"); err != nil {
 			return err
 		}
 	}
@@ -101,10 +101,10 @@ func (p sdkPlane) v1GetProjects(w http.ResponseWriter, r *http.Request, call v1C
 // the response is the new project's hash.
 func (p sdkPlane) v1CreateProject(w http.ResponseWriter, r *http.Request, call v1Call) error {
 	if len(call.Values.Payload) == 0 || string(call.Values.Payload) == "null" {
-		return errs.Invalid("payload", "payload must be an object with title, description and dataset_hashes")
+		return errs.Invalid("values.payload", "values.payload must be an object with title, description and dataset_hashes")
 	}
 	var payload v1CreateProjectPayload
-	if err := decodeJSON(call.Values.Payload, &payload, lenient); err != nil {
+	if err := decodeJSON(call.Values.Payload, &payload, lenient, "values.payload"); err != nil {
 		return err
 	}
 	project, err := p.accounts.CreateProject(r.Context(), principal(r), payload.input())
