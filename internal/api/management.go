@@ -8,6 +8,7 @@ import (
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
+	"github.com/encord-emulator/encord-emulator/internal/store"
 )
 
 // management serves /api/v1: what Encord's web UI does (docs/architecture.md,
@@ -123,8 +124,9 @@ func (m management) me(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (m management) listOwnKeys(w http.ResponseWriter, r *http.Request) error {
-	keys, err := m.accounts.ListOwnKeys(r.Context(), caller(r))
-	return writeList(w, r, keys, err, keyCursor, viewKey)
+	return listPage(w, r, func(pr accounts.PageRequest) (accounts.Page[store.Key], error) {
+		return m.accounts.ListOwnKeys(r.Context(), caller(r), pr)
+	}, viewKey)
 }
 
 func (m management) addOwnKey(w http.ResponseWriter, r *http.Request) error {
@@ -158,8 +160,9 @@ func (m management) workspace(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (m management) listMembers(w http.ResponseWriter, r *http.Request) error {
-	members, err := m.accounts.ListMembers(r.Context(), caller(r))
-	return writeList(w, r, members, err, memberCursor, viewMember)
+	return listPage(w, r, func(pr accounts.PageRequest) (accounts.Page[store.Member], error) {
+		return m.accounts.ListMembers(r.Context(), caller(r), pr)
+	}, viewMember)
 }
 
 func (m management) addMember(w http.ResponseWriter, r *http.Request) error {
@@ -205,8 +208,9 @@ func (m management) listMemberKeys(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	keys, err := m.accounts.ListMemberKeys(r.Context(), caller(r), id)
-	return writeList(w, r, keys, err, keyCursor, viewKey)
+	return listPage(w, r, func(pr accounts.PageRequest) (accounts.Page[store.Key], error) {
+		return m.accounts.ListMemberKeys(r.Context(), caller(r), id, pr)
+	}, viewKey)
 }
 
 func (m management) revokeMemberKey(w http.ResponseWriter, r *http.Request) error {
@@ -222,8 +226,9 @@ func (m management) revokeMemberKey(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (m management) listServiceAccounts(w http.ResponseWriter, r *http.Request) error {
-	sas, err := m.accounts.ListServiceAccounts(r.Context(), caller(r))
-	return writeList(w, r, sas, err, serviceAccountCursor, viewServiceAccount)
+	return listPage(w, r, func(pr accounts.PageRequest) (accounts.Page[store.ServiceAccount], error) {
+		return m.accounts.ListServiceAccounts(r.Context(), caller(r), pr)
+	}, viewServiceAccount)
 }
 
 func (m management) createServiceAccount(w http.ResponseWriter, r *http.Request) error {
@@ -282,8 +287,9 @@ func (m management) listServiceAccountKeys(w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return err
 	}
-	keys, err := m.accounts.ListServiceAccountKeys(r.Context(), caller(r), id)
-	return writeList(w, r, keys, err, keyCursor, viewKey)
+	return listPage(w, r, func(pr accounts.PageRequest) (accounts.Page[store.Key], error) {
+		return m.accounts.ListServiceAccountKeys(r.Context(), caller(r), id, pr)
+	}, viewKey)
 }
 
 func (m management) addServiceAccountKey(w http.ResponseWriter, r *http.Request) error {

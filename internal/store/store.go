@@ -282,6 +282,8 @@ type Tx interface {
 	// PageMembers lists the workspace's members by creation time, then
 	// id, removed ones only when includeRemoved: the page p asks for.
 	PageMembers(ctx context.Context, workspaceID string, includeRemoved bool, p Page) ([]Member, error)
+	// CountMembers counts the workspace's members that are not removed.
+	CountMembers(ctx context.Context, workspaceID string) (int, error)
 	UpdateMemberRole(ctx context.Context, id string, role Role) error
 	// MarkMemberRemoved sets RemovedAt; ErrNotFound if already removed.
 	MarkMemberRemoved(ctx context.Context, id string, at time.Time) error
@@ -296,6 +298,9 @@ type Tx interface {
 	// PageServiceAccounts lists the workspace's accounts by creation time,
 	// then id, deleted ones only when includeDeleted: the page p asks for.
 	PageServiceAccounts(ctx context.Context, workspaceID string, includeDeleted bool, p Page) ([]ServiceAccount, error)
+	// CountServiceAccounts counts the workspace's accounts that are not
+	// deleted.
+	CountServiceAccounts(ctx context.Context, workspaceID string) (int, error)
 	// UpdateServiceAccount stores Role and Description of sa (other fields
 	// are ignored).
 	UpdateServiceAccount(ctx context.Context, sa ServiceAccount) error

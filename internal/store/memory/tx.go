@@ -253,6 +253,14 @@ func (tx *txn) PageMembers(ctx context.Context, workspaceID string, includeRemov
 	return page(t.membersOf(includeRemoved), workspaceID, p, memberOf), nil
 }
 
+func (tx *txn) CountMembers(ctx context.Context, workspaceID string) (int, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return t.liveMembersByWorkspace.count(workspaceID), nil
+}
+
 func (t *tables) membersOf(includeRemoved bool) *orderedIndex[store.Member, string] {
 	if includeRemoved {
 		return t.membersByWorkspace
@@ -341,6 +349,14 @@ func (tx *txn) PageServiceAccounts(ctx context.Context, workspaceID string, incl
 		return nil, err
 	}
 	return page(t.accountsOf(includeDeleted), workspaceID, p, accountOf), nil
+}
+
+func (tx *txn) CountServiceAccounts(ctx context.Context, workspaceID string) (int, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return t.liveAccountsByWorkspace.count(workspaceID), nil
 }
 
 func (t *tables) accountsOf(includeDeleted bool) *orderedIndex[store.ServiceAccount, string] {

@@ -69,6 +69,20 @@ func (t *tx) PageMembers(ctx context.Context, workspaceID string, includeRemoved
 	return ms, wrap("page members of workspace "+workspaceID, err)
 }
 
+// CountMembers reads members_live_workspace_idx alone.
+func (t *tx) CountMembers(ctx context.Context, workspaceID string) (int, error) {
+	var n int
+	err := t.tx.QueryRow(ctx, `SELECT count(*) FROM members WHERE workspace_id = $1 AND removed_at IS NULL`, workspaceID).Scan(&n)
+	return n, wrap("count members of workspace "+workspaceID, err)
+}
+
+// CountServiceAccounts reads service_accounts_live_workspace_idx alone.
+func (t *tx) CountServiceAccounts(ctx context.Context, workspaceID string) (int, error) {
+	var n int
+	err := t.tx.QueryRow(ctx, `SELECT count(*) FROM service_accounts WHERE workspace_id = $1 AND deleted_at IS NULL`, workspaceID).Scan(&n)
+	return n, wrap("count service accounts of workspace "+workspaceID, err)
+}
+
 func (t *tx) PageServiceAccounts(ctx context.Context, workspaceID string, includeDeleted bool, p store.Page) ([]store.ServiceAccount, error) {
 	first, after := pageLiveAccountsFirst, pageLiveAccountsAfter
 	if includeDeleted {

@@ -74,7 +74,7 @@ func pagingTests() []conformanceTest {
 			sameIDs(t, "page of limit 0", page(nil, 0), nil)
 			sameIDs(t, "page of a negative limit", page(nil, -1), nil)
 		}},
-		{"Paging/MembersLiveOrAll", func(t *testing.T, s store.Store) {
+		{"Paging/MembersLiveOrAllAndCounted", func(t *testing.T, s store.Store) {
 			ws, other := newWorkspace(), newWorkspace()
 			create(t, s, ws, other)
 			var all, live []store.Member
@@ -99,8 +99,13 @@ func pagingTests() []conformanceTest {
 				})
 				equal(t, fmt.Sprintf("members paged, includeRemoved %t", includeRemoved), got, want)
 			}
+			for id, want := range map[string]int{ws.ID: len(live), other.ID: 12, newID(): 0} {
+				if got := readView(t, s, func(ctx context.Context, tx store.Tx) (int, error) { return tx.CountMembers(ctx, id) }); got != want {
+					t.Errorf("CountMembers(%s) = %d, want %d", id, got, want)
+				}
+			}
 		}},
-		{"Paging/ServiceAccountsLiveOrAll", func(t *testing.T, s store.Store) {
+		{"Paging/ServiceAccountsLiveOrAllAndCounted", func(t *testing.T, s store.Store) {
 			ws, other := newWorkspace(), newWorkspace()
 			create(t, s, ws, other)
 			var all, live []store.ServiceAccount
@@ -126,6 +131,11 @@ func pagingTests() []conformanceTest {
 					return tx.PageServiceAccounts(ctx, ws.ID, includeDeleted, p)
 				})
 				equal(t, fmt.Sprintf("service accounts paged, includeDeleted %t", includeDeleted), got, want)
+			}
+			for id, want := range map[string]int{ws.ID: len(live), other.ID: 12, newID(): 0} {
+				if got := readView(t, s, func(ctx context.Context, tx store.Tx) (int, error) { return tx.CountServiceAccounts(ctx, id) }); got != want {
+					t.Errorf("CountServiceAccounts(%s) = %d, want %d", id, got, want)
+				}
 			}
 		}},
 		{"Paging/Workspaces", func(t *testing.T, s store.Store) {
