@@ -312,8 +312,6 @@ type Tx interface {
 	// Revoked keys never block a create.
 	CreateKey(ctx context.Context, k Key) error
 	GetKey(ctx context.Context, id string) (Key, error)
-	// ListKeys lists an owner's keys, active and revoked, oldest first.
-	ListKeys(ctx context.Context, owner Owner) ([]Key, error)
 	// PageKeys lists an owner's keys, active and revoked, by creation
 	// time, then id: the page p asks for.
 	PageKeys(ctx context.Context, owner Owner, p Page) ([]Key, error)

@@ -437,14 +437,6 @@ func (tx *txn) GetKey(ctx context.Context, id string) (store.Key, error) {
 	return row.toKey(), nil
 }
 
-func (tx *txn) ListKeys(ctx context.Context, owner store.Owner) ([]store.Key, error) {
-	t, err := tx.begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return all(t.keysByOwner, owner, (*keyRow).toKey), nil
-}
-
 func (tx *txn) PageKeys(ctx context.Context, owner store.Owner, p store.Page) ([]store.Key, error) {
 	t, err := tx.begin(ctx)
 	if err != nil {

@@ -205,15 +205,6 @@ func (t *tx) GetKey(ctx context.Context, id string) (store.Key, error) {
 	return k, wrap("get key "+id, err)
 }
 
-func (t *tx) ListKeys(ctx context.Context, owner store.Owner) ([]store.Key, error) {
-	rows, err := t.tx.Query(ctx, `
-SELECT `+keyColumns+` FROM keys
-WHERE owner_type = $1 AND owner_id = $2
-ORDER BY created_at, id`, string(owner.Type), owner.ID)
-	ks, err := collect(rows, err, scanKey)
-	return ks, wrap(fmt.Sprintf("list keys of %s %s", owner.Type, owner.ID), err)
-}
-
 func (t *tx) ListWorkspaceKeys(ctx context.Context, workspaceID string) ([]store.Key, error) {
 	rows, err := t.tx.Query(ctx, `SELECT `+keyColumns+` FROM keys WHERE workspace_id = $1 ORDER BY created_at, id`, workspaceID)
 	ks, err := collect(rows, err, scanKey)
