@@ -65,11 +65,9 @@ func (s *Service) ListResources(ctx context.Context, p Principal, kind store.Res
 	if order != OrderCreated && order != OrderName {
 		return Page[ResourceView]{}, errs.Invalid("order", "order must be %q or %q, got %q", OrderName, OrderCreated, string(order))
 	}
-	cursorOf := func(r store.Resource) Cursor {
-		if order == OrderName {
-			return Cursor{Key: nameKey(r.Title), ID: r.ID}
-		}
-		return CreatedCursor(r.CreatedAt, r.ID)
+	cursorOf := createdResourceCursor
+	if order == OrderName {
+		cursorOf = namedResourceCursor
 	}
 	var page Page[ResourceView]
 	err := s.store.View(ctx, func(tx store.Tx) error {
@@ -105,6 +103,10 @@ func (s *Service) ListResources(ctx context.Context, p Principal, kind store.Res
 	})
 	return page, err
 }
+
+func createdResourceCursor(r store.Resource) Cursor { return CreatedCursor(r.CreatedAt, r.ID) }
+
+func namedResourceCursor(r store.Resource) Cursor { return Cursor{Key: nameKey(r.Title), ID: r.ID} }
 
 // resourceQuery is the store's query of a listing: the visibility rule
 // (visibility.go), then the filters. Those on columns (titles and

@@ -37,7 +37,7 @@ type viewer struct {
 }
 
 func newViewer(ctx context.Context, tx store.Tx, p Principal) *viewer {
-	return &viewer{ctx: ctx, tx: tx, p: p, emails: map[store.Owner]string{}, folders: map[string]*store.Resource{}}
+	return &viewer{ctx: ctx, tx: tx, p: p}
 }
 
 // folder returns the workspace's storage folder of that id; ok is false
@@ -51,6 +51,9 @@ func (v *viewer) folder(id string) (store.Resource, bool, error) {
 			f = &r
 		case !errors.Is(err, store.ErrNotFound):
 			return store.Resource{}, false, err
+		}
+		if v.folders == nil {
+			v.folders = map[string]*store.Resource{}
 		}
 		v.folders[id] = f
 	}
@@ -80,6 +83,9 @@ func (v *viewer) email(owner store.Owner) (string, error) {
 			return "", err
 		}
 		email = sa.Email
+	}
+	if v.emails == nil {
+		v.emails = map[store.Owner]string{}
 	}
 	v.emails[owner] = email
 	return email, nil

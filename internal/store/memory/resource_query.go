@@ -28,7 +28,7 @@ func (tx *txn) PageResources(ctx context.Context, workspaceID string, kind store
 	match := resourceFilter(q)
 	var out []store.Resource
 	take := func(r *store.Resource) bool {
-		if match(r) {
+		if match == nil || match(r) {
 			out = append(out, cloneResource(*r))
 		}
 		return len(out) < q.Page.Limit
@@ -83,10 +83,14 @@ func (tx *txn) PageResources(ctx context.Context, workspaceID string, kind store
 	return out, nil
 }
 
-// resourceFilter returns q's filters as one predicate. Time bounds are
-// truncated to microseconds first, as stored times are (and as Postgres
-// truncates its parameters).
+// resourceFilter returns q's filters as one predicate, nil when there are
+// none. Time bounds are truncated to microseconds first, as stored times
+// are (and as Postgres truncates its parameters).
 func resourceFilter(q store.ResourceQuery) func(*store.Resource) bool {
+	if q.TitleEq == nil && q.DescriptionEq == nil && q.IDs == nil && q.Titles == nil && q.CreatedAfter == nil &&
+		q.CreatedBefore == nil && q.UpdatedAfter == nil && q.UpdatedBefore == nil && q.Match == nil {
+		return nil
+	}
 	bound := func(t *time.Time) *time.Time {
 		if t == nil {
 			return nil
