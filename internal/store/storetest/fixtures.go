@@ -134,6 +134,13 @@ func newToken(workspaceID string, owner store.Owner, kind store.TokenKind) store
 	}
 }
 
+// newBearer returns a bearer token minted by key k, owned by k's owner.
+func newBearer(k store.Key) store.Token {
+	tok := newToken(k.WorkspaceID, k.Owner, store.TokenBearer)
+	tok.KeyID = k.ID
+	return tok
+}
+
 func newResource(workspaceID string, kind store.ResourceKind, createdBy store.Owner) store.Resource {
 	id := newID()
 	created := now()

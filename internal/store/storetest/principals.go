@@ -108,6 +108,10 @@ func testNotFound(t *testing.T, s store.Store) {
 				_, err := tx.GetServiceAccount(ctx, missing)
 				return err
 			}},
+			{"GetServiceAccountByEmail", func(ctx context.Context, tx store.Tx) error {
+				_, err := tx.GetServiceAccountByEmail(ctx, missing+"@example.com")
+				return err
+			}},
 			{"UpdateServiceAccount", func(ctx context.Context, tx store.Tx) error {
 				sa := newServiceAccount(ws.ID, "")
 				sa.ID = missing
