@@ -3,6 +3,7 @@ module github.com/encord-emulator/encord-emulator
 go 1.26.8
 
 require (
+	filippo.io/edwards25519 v1.2.0
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/go-chi/chi/v5 v5.5.0
 	github.com/golang-migrate/migrate/v4 v4.20.1
