@@ -105,7 +105,7 @@ func TestMigration2KeepsExistingData(t *testing.T) {
 	if err := tryCreate(func(tx store.Tx) error { return tx.CreateMember(ctx, newMember("m-4", "robot@example.com")) }); !errors.Is(err, store.ErrAlreadyExists) {
 		t.Errorf("member with the service account's email: %v, want ErrAlreadyExists", err)
 	}
-	sa := store.ServiceAccount{ID: "sa-2", WorkspaceID: "ws-1", Name: "r2", Email: "ADA@example.com", Role: store.RoleMember, CreatedAt: now(), CreatedBy: "m-2"}
+	sa := store.ServiceAccount{ID: "sa-2", WorkspaceID: "ws-1", Name: "r2", Email: "ADA@example.com", Role: store.RoleMember, CreatedAt: now(), CreatedByMemberID: "m-2"}
 	if err := tryCreate(func(tx store.Tx) error { return tx.CreateServiceAccount(ctx, sa) }); !errors.Is(err, store.ErrAlreadyExists) {
 		t.Errorf("service account with a live member's email: %v, want ErrAlreadyExists", err)
 	}
