@@ -45,7 +45,7 @@ func (s *Service) Login(ctx context.Context, email string) (IssuedToken, store.M
 		if err != nil {
 			return err
 		}
-		issued, err = s.issueToken(ctx, tx, store.TokenSession, store.Owner{Type: store.OwnerUser, ID: member.ID}, member.WorkspaceID)
+		issued, err = s.issueToken(ctx, tx, store.TokenSession, store.Owner{Type: store.OwnerUser, ID: member.ID}, member.WorkspaceID, "")
 		return err
 	})
 	return issued, member, err
@@ -97,14 +97,15 @@ func (s *Service) AuthenticateSession(ctx context.Context, token string) (Caller
 }
 
 // issueToken stores a new token of the given kind and returns its text once.
-func (s *Service) issueToken(ctx context.Context, tx store.Tx, kind store.TokenKind, owner store.Owner, workspaceID string) (IssuedToken, error) {
+// keyID is the key that minted a bearer token, "" for a session.
+func (s *Service) issueToken(ctx context.Context, tx store.Tx, kind store.TokenKind, owner store.Owner, workspaceID, keyID string) (IssuedToken, error) {
 	ttl, prefix := s.sessionTTL, "emus-"
 	if kind == store.TokenBearer {
 		ttl, prefix = s.bearerTTL, "emu-"
 	}
 	text, hash := newToken(prefix)
 	now := s.clock()
-	t := store.Token{ID: newID(), Hash: hash, Kind: kind, Owner: owner, WorkspaceID: workspaceID, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	t := store.Token{ID: newID(), Hash: hash, Kind: kind, Owner: owner, WorkspaceID: workspaceID, KeyID: keyID, CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	if err := tx.CreateToken(ctx, t); err != nil {
 		return IssuedToken{}, err
 	}

@@ -62,7 +62,7 @@ func (s *Service) CreateWorkspace(ctx context.Context, in CreateWorkspaceInput) 
 		if err := tx.CreateResource(ctx, everyone); err != nil {
 			return err
 		}
-		issued, err := s.issueToken(ctx, tx, store.TokenSession, store.Owner{Type: store.OwnerUser, ID: admin.ID}, ws.ID)
+		issued, err := s.issueToken(ctx, tx, store.TokenSession, store.Owner{Type: store.OwnerUser, ID: admin.ID}, ws.ID, "")
 		if err != nil {
 			return err
 		}
