@@ -7,6 +7,7 @@ import (
 
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 	"github.com/encord-emulator/encord-emulator/internal/store"
+	"github.com/encord-emulator/encord-emulator/internal/textpolicy"
 )
 
 // Caller is an authenticated management-plane caller: a member and the hash
@@ -29,7 +30,7 @@ func ActingAs(m store.Member) Caller {
 // Login opens a session for a live member (an emulator needs no password).
 // Unknown emails, removed members and service accounts get 401.
 func (s *Service) Login(ctx context.Context, email string) (IssuedToken, store.Member, error) {
-	if err := validateEmail("email", &email); err != nil {
+	if err := checkText(textpolicy.Email, "email", &email); err != nil {
 		return IssuedToken{}, store.Member{}, err
 	}
 	var (

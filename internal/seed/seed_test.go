@@ -421,10 +421,10 @@ func TestLoadRejectsBrokenFilesNamingTheEntry(t *testing.T) {
 		yaml: `workspaces:
   - name: Acme
     admin: {email: admin@acme.test, name: Ada}
-    members: [{email: "Bob <bob@acme.test>", name: Bob}]
+    members: [{email: "<bob@acme.test>", name: Bob}]
 `,
 		code:  errs.InvalidArguments,
-		entry: `workspaces[0] "Acme": members[0] "Bob <bob@acme.test>"`,
+		entry: `workspaces[0] "Acme": members[0] "<bob@acme.test>"`,
 		inMsg: "is not an email address",
 	}, {
 		name: "a key with both publicKey and privateKeyFile",
