@@ -3,7 +3,6 @@ package accounts
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 	"github.com/encord-emulator/encord-emulator/internal/store"
@@ -163,28 +162,6 @@ func checkCaller(ctx context.Context, tx store.Tx, c Caller, adminOnly bool) (st
 func callerGone(err error) error {
 	if errors.Is(err, store.ErrNotFound) {
 		return errs.Wrap(err, errs.Authentication, "the session's member is no longer in the workspace; log in again")
-	}
-	return err
-}
-
-// ensureEmailFree reports, as a 409 that names the workspace, an email that
-// is already a live member somewhere. The store's unique constraint still
-// decides races; this only makes the common case's message precise.
-func ensureEmailFree(ctx context.Context, tx store.Tx, field, email string) error {
-	other, err := tx.GetMemberByEmail(ctx, email)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return nil
-	case err != nil:
-		return err
-	}
-	msg := fmt.Sprintf("%s %q is already a member of workspace %s; a user belongs to one workspace at a time, so remove it there first", field, email, other.WorkspaceID)
-	return errs.New(errs.ResourceExists, "%s", msg).WithDetail("field", field)
-}
-
-func memberExists(err error, field, email string) error {
-	if errors.Is(err, store.ErrAlreadyExists) {
-		return errs.Wrap(err, errs.ResourceExists, "%s %q is already a member of a workspace; a user belongs to one workspace at a time", field, email).WithDetail("field", field)
 	}
 	return err
 }

@@ -55,7 +55,7 @@ func (s *Service) CreateWorkspace(ctx context.Context, in CreateWorkspaceInput) 
 			return err
 		}
 		if err := tx.CreateMember(ctx, admin); err != nil {
-			return memberExists(err, "admin.email", admin.Email)
+			return memberEmailTaken(err, "admin.email", admin.Email)
 		}
 		// Every Encord organisation has a group of all its members.
 		everyone := s.newResource(ws.ID, store.KindGroup, DefaultGroupName, "All members of the workspace", userOwner(admin), nil, now)

@@ -260,6 +260,18 @@ func TestRuleBreachesFailApplyNamingTheEntryAndLeaveNothing(t *testing.T) {
 		code:   errs.ResourceExists,
 		entry:  `workspaces[1] "Beta"`,
 		lineOf: "- name: Beta",
+	}, {
+		name: "a member email in the service accounts' domain",
+		yaml: `workspaces:
+  - name: Acme
+    admin: {email: admin@acme.test, name: Ada}
+    members:
+      - {email: bob@service-accounts.encord-emulator.local, name: Bob}
+`,
+		code:      errs.ResourceExists,
+		entry:     `workspaces[0] "Acme": members[0] "bob@service-accounts.encord-emulator.local"`,
+		lineOf:    "- {email: bob@service-accounts",
+		inMessage: "reserved for the emails of service accounts",
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
