@@ -88,8 +88,12 @@ func (s *Service) CreateResource(ctx context.Context, workspaceID string, in Cre
 	now := s.clock()
 	r := s.newResource(workspaceID, in.Kind, in.Title, in.Description, store.Owner{}, in.SharedWith, now)
 	var out ResourceView
+	creates := 1
+	if in.Kind == store.KindProject {
+		creates = 2 // and its ontology
+	}
 	err := s.store.Tx(ctx, func(tx store.Tx) error {
-		if _, err := tx.GetWorkspace(ctx, workspaceID); err != nil {
+		if err := reserveResources(ctx, tx, workspaceID, creates); err != nil {
 			return workspaceNotFound(err, workspaceID)
 		}
 		if in.CreatedBy != nil {

@@ -31,6 +31,7 @@ type QuotasPatch struct {
 	ServiceAccounts       *int `yaml:"serviceAccounts,omitempty"`
 	KeysPerServiceAccount *int `yaml:"keysPerServiceAccount,omitempty"`
 	KeysPerUser           *int `yaml:"keysPerUser,omitempty"`
+	Resources             *int `yaml:"resources,omitempty"`
 }
 
 // Validate checks each given quota is within 0..MaxQuota.
@@ -38,7 +39,7 @@ func (p QuotasPatch) Validate() error {
 	for _, f := range []struct {
 		name string
 		v    *int
-	}{{"serviceAccounts", p.ServiceAccounts}, {"keysPerServiceAccount", p.KeysPerServiceAccount}, {"keysPerUser", p.KeysPerUser}} {
+	}{{"serviceAccounts", p.ServiceAccounts}, {"keysPerServiceAccount", p.KeysPerServiceAccount}, {"keysPerUser", p.KeysPerUser}, {"resources", p.Resources}} {
 		if f.v != nil && (*f.v < 0 || *f.v > MaxQuota) {
 			return errs.Invalid("quotas."+f.name, "quotas.%s must be between 0 and %d, got %d", f.name, MaxQuota, *f.v)
 		}
@@ -56,6 +57,9 @@ func (p QuotasPatch) apply(q store.Quotas) store.Quotas {
 	if p.KeysPerUser != nil {
 		q.KeysPerUser = *p.KeysPerUser
 	}
+	if p.Resources != nil {
+		q.Resources = *p.Resources
+	}
 	return q
 }
 
@@ -69,6 +73,9 @@ func fillQuotas(q, d store.Quotas) store.Quotas {
 	}
 	if q.KeysPerUser == 0 {
 		q.KeysPerUser = d.KeysPerUser
+	}
+	if q.Resources == 0 {
+		q.Resources = d.Resources
 	}
 	return q
 }

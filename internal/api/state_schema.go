@@ -72,14 +72,28 @@ type quotasJSON struct {
 	ServiceAccounts       int `json:"serviceAccounts"`
 	KeysPerServiceAccount int `json:"keysPerServiceAccount"`
 	KeysPerUser           int `json:"keysPerUser"`
+	Resources             int `json:"resources"`
 }
 
 func quotasJSONOf(q store.Quotas) quotasJSON {
-	return quotasJSON{ServiceAccounts: q.ServiceAccounts, KeysPerServiceAccount: q.KeysPerServiceAccount, KeysPerUser: q.KeysPerUser}
+	return quotasJSON{ServiceAccounts: q.ServiceAccounts, KeysPerServiceAccount: q.KeysPerServiceAccount, KeysPerUser: q.KeysPerUser, Resources: q.Resources}
 }
 
 func (q quotasJSON) quotas() store.Quotas {
-	return store.Quotas{ServiceAccounts: q.ServiceAccounts, KeysPerServiceAccount: q.KeysPerServiceAccount, KeysPerUser: q.KeysPerUser}
+	return store.Quotas{ServiceAccounts: q.ServiceAccounts, KeysPerServiceAccount: q.KeysPerServiceAccount, KeysPerUser: q.KeysPerUser, Resources: q.Resources}
+}
+
+// UnmarshalJSON reads quotas; a state exported before the resources quota
+// existed has none, and its workspaces get the default, as they did from
+// the schema migration that introduced it.
+func (q *quotasJSON) UnmarshalJSON(data []byte) error {
+	type plain quotasJSON
+	p := plain{Resources: accounts.DefaultQuotas.Resources}
+	if err := json.Unmarshal(data, &p); err != nil {
+		return err
+	}
+	*q = quotasJSON(p)
+	return nil
 }
 
 type stateWorkspace struct {

@@ -62,7 +62,7 @@ func TestApplyCreatesEverythingTheSeedDescribes(t *testing.T) {
 		t.Fatalf("workspaces = %+v, want Acme then Beta", st.Workspaces)
 	}
 	acme, beta := st.Workspaces[0], st.Workspaces[1]
-	wantQuotas := store.Quotas{ServiceAccounts: 2, KeysPerServiceAccount: 3, KeysPerUser: accounts.DefaultQuotas.KeysPerUser}
+	wantQuotas := store.Quotas{ServiceAccounts: 2, KeysPerServiceAccount: 3, KeysPerUser: accounts.DefaultQuotas.KeysPerUser, Resources: accounts.DefaultQuotas.Resources}
 	if acme.Quotas != wantQuotas {
 		t.Errorf("Acme quotas = %+v, want %+v", acme.Quotas, wantQuotas)
 	}

@@ -65,6 +65,9 @@ type Quotas struct {
 	ServiceAccounts       int
 	KeysPerServiceAccount int
 	KeysPerUser           int
+	// Resources bounds the SDK-plane resources of the workspace, every
+	// kind together.
+	Resources int
 }
 
 // Workspace is an Encord organisation.

@@ -82,13 +82,16 @@ func TestMigration2KeepsExistingData(t *testing.T) {
 	s := db.Open(t)
 	ctx := context.Background()
 
-	var resourceQuota int
-	if err := db.schemaConn(t).QueryRow(ctx, `SELECT quota_resources FROM workspaces WHERE id = 'ws-1'`).Scan(&resourceQuota); err != nil {
-		t.Fatal(err)
-	}
-	if resourceQuota != 10000 {
-		t.Errorf("resource quota of an existing workspace = %d, want the default 10000", resourceQuota)
-	}
+	mustTx(t, s, func(tx store.Tx) error {
+		ws, err := tx.GetWorkspace(ctx, "ws-1")
+		if err != nil {
+			return err
+		}
+		if ws.Quotas.Resources != 10000 {
+			t.Errorf("resource quota of an existing workspace = %d, want the default 10000", ws.Quotas.Resources)
+		}
+		return nil
+	})
 	if _, err := s.ResolveToken(ctx, "aa"); err != nil {
 		t.Errorf("session after the migration: %v", err)
 	}

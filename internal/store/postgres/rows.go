@@ -14,7 +14,7 @@ import (
 // variants are qualified by the alias of ResolveKey's and ResolveToken's
 // joins (ownerNowJoins).
 const (
-	workspaceColumns      = `id, name, created_at, quota_service_accounts, quota_keys_per_service_account, quota_keys_per_user`
+	workspaceColumns      = `id, name, created_at, quota_service_accounts, quota_keys_per_service_account, quota_keys_per_user, quota_resources`
 	memberColumns         = `id, workspace_id, email, name, role, created_at, removed_at`
 	serviceAccountColumns = `id, workspace_id, name, description, email, role, created_at, created_by, deleted_at`
 	keyColumns            = `id, workspace_id, owner_type, owner_id, title, public_key, public_key_hex, fingerprint, origin, created_at, last_used_at, revoked_at, revoke_reason`
@@ -26,7 +26,7 @@ const (
 
 func scanWorkspace(row pgx.Row) (store.Workspace, error) {
 	var w store.Workspace
-	err := row.Scan(&w.ID, &w.Name, &w.CreatedAt, &w.Quotas.ServiceAccounts, &w.Quotas.KeysPerServiceAccount, &w.Quotas.KeysPerUser)
+	err := row.Scan(&w.ID, &w.Name, &w.CreatedAt, &w.Quotas.ServiceAccounts, &w.Quotas.KeysPerServiceAccount, &w.Quotas.KeysPerUser, &w.Quotas.Resources)
 	w.CreatedAt = w.CreatedAt.UTC()
 	return w, err
 }

@@ -93,8 +93,8 @@ func (t *tx) LockWorkspace(ctx context.Context, id string) (store.Workspace, err
 }
 
 func (t *tx) CreateWorkspace(ctx context.Context, w store.Workspace) error {
-	err := t.insert(ctx, `INSERT INTO workspaces (`+workspaceColumns+`) VALUES ($1, $2, $3, $4, $5, $6)`,
-		w.ID, w.Name, w.CreatedAt, w.Quotas.ServiceAccounts, w.Quotas.KeysPerServiceAccount, w.Quotas.KeysPerUser)
+	err := t.insert(ctx, `INSERT INTO workspaces (`+workspaceColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		w.ID, w.Name, w.CreatedAt, w.Quotas.ServiceAccounts, w.Quotas.KeysPerServiceAccount, w.Quotas.KeysPerUser, w.Quotas.Resources)
 	return wrap("create workspace "+w.ID, err)
 }
 
@@ -112,8 +112,8 @@ func (t *tx) ListWorkspaces(ctx context.Context) ([]store.Workspace, error) {
 func (t *tx) UpdateWorkspaceQuotas(ctx context.Context, id string, q store.Quotas) error {
 	return t.execOne(ctx, "update quotas of workspace "+id, `
 UPDATE workspaces
-SET quota_service_accounts = $2, quota_keys_per_service_account = $3, quota_keys_per_user = $4
-WHERE id = $1`, id, q.ServiceAccounts, q.KeysPerServiceAccount, q.KeysPerUser)
+SET quota_service_accounts = $2, quota_keys_per_service_account = $3, quota_keys_per_user = $4, quota_resources = $5
+WHERE id = $1`, id, q.ServiceAccounts, q.KeysPerServiceAccount, q.KeysPerUser, q.Resources)
 }
 
 // DeleteWorkspace removes the workspace; the foreign keys cascade to every

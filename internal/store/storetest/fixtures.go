@@ -41,7 +41,7 @@ func newWorkspace() store.Workspace {
 		ID:        id,
 		Name:      "workspace " + id[:8],
 		CreatedAt: now(),
-		Quotas:    store.Quotas{ServiceAccounts: 5, KeysPerServiceAccount: 5, KeysPerUser: 10},
+		Quotas:    store.Quotas{ServiceAccounts: 5, KeysPerServiceAccount: 5, KeysPerUser: 10, Resources: 50},
 	}
 }
 

@@ -53,7 +53,7 @@ func workspaceTests() []conformanceTest {
 		{"Workspace/UpdateQuotas", func(t *testing.T, s store.Store) {
 			ws, other := newWorkspace(), newWorkspace()
 			create(t, s, ws, other)
-			quotas := store.Quotas{ServiceAccounts: 7, KeysPerServiceAccount: 3, KeysPerUser: 1}
+			quotas := store.Quotas{ServiceAccounts: 7, KeysPerServiceAccount: 3, KeysPerUser: 1, Resources: 10001}
 			mustTx(t, s, func(ctx context.Context, tx store.Tx) error {
 				return tx.UpdateWorkspaceQuotas(ctx, ws.ID, quotas)
 			})
