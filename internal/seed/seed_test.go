@@ -338,6 +338,21 @@ func TestLoadRejectsBrokenFilesNamingTheEntry(t *testing.T) {
 		lineOf: "- title: old laptop",
 		inMsg:  "ssh-rsa, which is not supported",
 	}, {
+		name: "the identity point, a key anyone can sign for",
+		yaml: `workspaces:
+  - name: Acme
+    admin:
+      email: admin@acme.test
+      name: Ada
+      keys:
+        - title: forged
+          publicKey: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+`,
+		is:     sshkey.KindSmallOrder,
+		entry:  `workspaces[0] "Acme": admin "admin@acme.test": keys[0] "forged"`,
+		lineOf: "- title: forged",
+		inMsg:  "small-order point (the identity)",
+	}, {
 		name: "an unknown field (typo)",
 		yaml: `workspaces:
   - name: Acme
