@@ -109,6 +109,9 @@ func must[T any](v T, err error) func(t *testing.T) T {
 	}
 }
 
+// errOf is the error of a call whose value does not matter.
+func errOf[T any](_ T, err error) error { return err }
+
 // ok fails the test on err.
 func ok(t *testing.T, err error) {
 	t.Helper()

@@ -38,50 +38,37 @@ type operation struct {
 func adminOnlyOperations() []operation {
 	role := store.RoleAdmin
 	return []operation{
-		{"ListServiceAccounts", func(e *env, c accounts.Caller, _ targets) error {
-			_, err := e.svc.ListServiceAccounts(e.ctx, c)
-			return err
-		}},
+		{"ListServiceAccounts", func(e *env, c accounts.Caller, _ targets) error { return errOf(e.svc.ListServiceAccounts(e.ctx, c)) }},
 		{"CreateServiceAccount", func(e *env, c accounts.Caller, _ targets) error {
-			_, err := e.svc.CreateServiceAccount(e.ctx, c, accounts.CreateServiceAccountInput{Name: "another"})
-			return err
+			return errOf(e.svc.CreateServiceAccount(e.ctx, c, accounts.CreateServiceAccountInput{Name: "another"}))
 		}},
 		{"GetServiceAccount", func(e *env, c accounts.Caller, tg targets) error {
-			_, err := e.svc.GetServiceAccount(e.ctx, c, tg.sa.ID)
-			return err
+			return errOf(e.svc.GetServiceAccount(e.ctx, c, tg.sa.ID))
 		}},
 		{"UpdateServiceAccount", func(e *env, c accounts.Caller, tg targets) error {
-			_, err := e.svc.UpdateServiceAccount(e.ctx, c, tg.sa.ID, accounts.UpdateServiceAccountInput{Role: &role})
-			return err
+			return errOf(e.svc.UpdateServiceAccount(e.ctx, c, tg.sa.ID, accounts.UpdateServiceAccountInput{Role: &role}))
 		}},
 		{"DeleteServiceAccount", func(e *env, c accounts.Caller, tg targets) error {
 			return e.svc.DeleteServiceAccount(e.ctx, c, tg.sa.ID)
 		}},
 		{"ListServiceAccountKeys", func(e *env, c accounts.Caller, tg targets) error {
-			_, err := e.svc.ListServiceAccountKeys(e.ctx, c, tg.sa.ID)
-			return err
+			return errOf(e.svc.ListServiceAccountKeys(e.ctx, c, tg.sa.ID))
 		}},
 		{"AddServiceAccountKey", func(e *env, c accounts.Caller, tg targets) error {
-			_, err := e.svc.AddServiceAccountKey(e.ctx, c, tg.sa.ID, accounts.AddKeyInput{Title: "more"})
-			return err
+			return errOf(e.svc.AddServiceAccountKey(e.ctx, c, tg.sa.ID, accounts.AddKeyInput{Title: "more"}))
 		}},
 		{"RevokeServiceAccountKey", func(e *env, c accounts.Caller, tg targets) error {
 			return e.svc.RevokeServiceAccountKey(e.ctx, c, tg.sa.ID, tg.saKey.ID)
 		}},
 		{"AddMember", func(e *env, c accounts.Caller, _ targets) error {
-			_, err := e.svc.AddMember(e.ctx, c, accounts.AddMemberInput{Email: "new@" + c.WorkspaceID + ".test", Name: "New"})
-			return err
+			return errOf(e.svc.AddMember(e.ctx, c, accounts.AddMemberInput{Email: "new@" + c.WorkspaceID + ".test", Name: "New"}))
 		}},
 		{"SetMemberRole", func(e *env, c accounts.Caller, tg targets) error {
-			_, err := e.svc.SetMemberRole(e.ctx, c, tg.member.ID, accounts.RoleInput{Role: store.RoleAdmin})
-			return err
+			return errOf(e.svc.SetMemberRole(e.ctx, c, tg.member.ID, accounts.RoleInput{Role: store.RoleAdmin}))
 		}},
-		{"RemoveMember", func(e *env, c accounts.Caller, tg targets) error {
-			return e.svc.RemoveMember(e.ctx, c, tg.member.ID)
-		}},
+		{"RemoveMember", func(e *env, c accounts.Caller, tg targets) error { return e.svc.RemoveMember(e.ctx, c, tg.member.ID) }},
 		{"ListMemberKeys", func(e *env, c accounts.Caller, tg targets) error {
-			_, err := e.svc.ListMemberKeys(e.ctx, c, tg.member.ID)
-			return err
+			return errOf(e.svc.ListMemberKeys(e.ctx, c, tg.member.ID))
 		}},
 		{"RevokeMemberKey", func(e *env, c accounts.Caller, tg targets) error {
 			return e.svc.RevokeMemberKey(e.ctx, c, tg.member.ID, tg.memberKey.ID)
@@ -92,29 +79,14 @@ func adminOnlyOperations() []operation {
 // everyMemberOperations are the operations any live member may make.
 func everyMemberOperations() []operation {
 	return []operation{
-		{"Me", func(e *env, c accounts.Caller, _ targets) error {
-			_, _, err := e.svc.Me(e.ctx, c)
-			return err
-		}},
-		{"GetOwnWorkspace", func(e *env, c accounts.Caller, _ targets) error {
-			_, err := e.svc.GetOwnWorkspace(e.ctx, c)
-			return err
-		}},
-		{"ListMembers", func(e *env, c accounts.Caller, _ targets) error {
-			_, err := e.svc.ListMembers(e.ctx, c)
-			return err
-		}},
-		{"ListOwnKeys", func(e *env, c accounts.Caller, _ targets) error {
-			_, err := e.svc.ListOwnKeys(e.ctx, c)
-			return err
-		}},
+		{"Me", func(e *env, c accounts.Caller, _ targets) error { _, _, err := e.svc.Me(e.ctx, c); return err }},
+		{"GetOwnWorkspace", func(e *env, c accounts.Caller, _ targets) error { return errOf(e.svc.GetOwnWorkspace(e.ctx, c)) }},
+		{"ListMembers", func(e *env, c accounts.Caller, _ targets) error { return errOf(e.svc.ListMembers(e.ctx, c)) }},
+		{"ListOwnKeys", func(e *env, c accounts.Caller, _ targets) error { return errOf(e.svc.ListOwnKeys(e.ctx, c)) }},
 		{"AddOwnKey", func(e *env, c accounts.Caller, _ targets) error {
-			_, err := e.svc.AddOwnKey(e.ctx, c, accounts.AddKeyInput{Title: "phone"})
-			return err
+			return errOf(e.svc.AddOwnKey(e.ctx, c, accounts.AddKeyInput{Title: "phone"}))
 		}},
-		{"RevokeOwnKey", func(e *env, c accounts.Caller, tg targets) error {
-			return e.svc.RevokeOwnKey(e.ctx, c, tg.ownKey.ID)
-		}},
+		{"RevokeOwnKey", func(e *env, c accounts.Caller, tg targets) error { return e.svc.RevokeOwnKey(e.ctx, c, tg.ownKey.ID) }},
 	}
 }
 
@@ -164,8 +136,7 @@ func TestRolesAreReadInEveryCall(t *testing.T) {
 			caller accounts.Caller
 		}{{"session", session}, {"ActingAs", accounts.ActingAs(bob)}} {
 			create := func() error {
-				_, err := e.svc.CreateServiceAccount(e.ctx, c.caller, accounts.CreateServiceAccountInput{Name: "by " + c.name})
-				return err
+				return errOf(e.svc.CreateServiceAccount(e.ctx, c.caller, accounts.CreateServiceAccountInput{Name: "by " + c.name}))
 			}
 			wantCode(t, c.name+" as a member", create(), errs.Authorisation)
 			must(e.svc.SetMemberRole(e.ctx, ws.admin, bob.ID, accounts.RoleInput{Role: store.RoleAdmin}))(t)
@@ -198,6 +169,60 @@ func TestServiceAccountRole(t *testing.T) {
 		must(e.svc.UpdateServiceAccount(e.ctx, ws.admin, sa.ID, accounts.UpdateServiceAccountInput{Role: &admin}))(t)
 		if p := e.principal(t, key); p.Role != store.RoleAdmin || !p.IsAdmin() {
 			t.Errorf("after the update the principal has role %q, want admin", p.Role)
+		}
+	})
+}
+
+// TestLastAdmin: a workspace always keeps a member who is admin. Removing
+// or demoting its last one is an OPERATION_NOT_ALLOWED that changes
+// nothing; an admin service account or a removed admin does not count; with
+// another admin member both are allowed.
+func TestLastAdmin(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *env) {
+		demote := func(ws workspace, id string) error {
+			return errOf(e.svc.SetMemberRole(e.ctx, ws.admin, id, accounts.RoleInput{Role: store.RoleMember}))
+		}
+		remove := func(ws workspace, id string) error { return e.svc.RemoveMember(e.ctx, ws.admin, id) }
+		for _, tc := range []struct {
+			name string
+			// others gives the workspace its other principals.
+			others  func(t *testing.T, ws workspace)
+			allowed bool
+		}{
+			{name: "alone", others: func(*testing.T, workspace) {}},
+			{name: "with members", others: func(t *testing.T, ws workspace) {
+				e.member(t, ws, "bob", store.RoleMember)
+			}},
+			{name: "with an admin service account", others: func(t *testing.T, ws workspace) {
+				sa := e.serviceAccount(t, ws, "ops")
+				admin := store.RoleAdmin
+				must(e.svc.UpdateServiceAccount(e.ctx, ws.admin, sa.ID, accounts.UpdateServiceAccountInput{Role: &admin}))(t)
+			}},
+			{name: "with a removed admin", others: func(t *testing.T, ws workspace) {
+				ok(t, e.svc.RemoveMember(e.ctx, ws.admin, e.member(t, ws, "gone", store.RoleAdmin).ID))
+			}},
+			{name: "with another admin", allowed: true, others: func(t *testing.T, ws workspace) {
+				e.member(t, ws, "second", store.RoleAdmin)
+			}},
+		} {
+			for verb, change := range map[string]func(workspace, string) error{"demoted": demote, "removed": remove} {
+				t.Run(tc.name+"/"+verb, func(t *testing.T) {
+					ws := e.workspace(t, accounts.QuotasPatch{})
+					tc.others(t, ws)
+					before := must(e.svc.ExportState(e.ctx))(t)
+					err := change(ws, ws.Admin.ID)
+					if tc.allowed {
+						if err != nil {
+							t.Errorf("another admin remains, yet: %v", err)
+						}
+						return
+					}
+					wantCode(t, "the last admin "+verb, err, errs.OperationNotAllowed)
+					if after := must(e.svc.ExportState(e.ctx))(t); !sameState(before, after) {
+						t.Errorf("the refused change changed the state")
+					}
+				})
+			}
 		}
 	})
 }
