@@ -33,7 +33,11 @@ func (u sdkUser) send(method, target, body string, headers ...string) response {
 	for i := 0; i+1 < len(headers); i += 2 {
 		header.Set(headers[i], headers[i+1])
 	}
-	return u.c.sdk(u.signer, sdkRequest{method: method, target: target, body: body, header: header})
+	r := u.c.sdk(u.signer, sdkRequest{method: method, target: target, body: body, header: header})
+	if r.JSON == nil {
+		u.c.t.Fatalf("%s %s: answer is not a JSON object: %s", method, target, r)
+	}
+	return r
 }
 
 // get is a v2 GET that must answer want.
