@@ -144,7 +144,7 @@ var authzMatrix = map[string]string{
 
 	// SDK plane, v2, emulated.
 	//                                                     ano mem adm oth rmv exp saK saB rvk unk ctl bad
-	"GET /v2/public/user/bearer-token":                   "401 200 200 200 401 401 200 200 401 401 401 401",
+	"GET /v2/public/user/bearer-token":                   "401 200 200 200 401 401 200 401 401 401 401 401", // a bearer never mints a bearer
 	"GET /v2/public/user/current-organisation/groups":    "401 200 200 200 401 401 200 200 401 401 401 401",
 	"GET /v2/public/cloud-integrations":                  "401 200 200 200 401 401 200 200 401 401 401 401",
 	"GET /v2/public/cloud-integrations includeOrgAccess": "401 403 200 200 401 401 403 403 401 401 401 401",

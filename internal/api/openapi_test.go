@@ -26,6 +26,7 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/journal"
 	"github.com/encord-emulator/encord-emulator/internal/store/memory"
 	"github.com/encord-emulator/encord-emulator/internal/testclient"
+	"github.com/encord-emulator/encord-emulator/internal/textpolicy"
 	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
 )
 
@@ -505,26 +506,26 @@ func TestOpenAPILimitsMatchRules(t *testing.T) {
 		schema, property string
 		want             int
 	}{
-		{"LoginRequest", "email", accounts.MaxEmailLength},
-		{"AddMemberRequest", "email", accounts.MaxEmailLength},
-		{"AddMemberRequest", "name", accounts.MaxNameLength},
-		{"WorkspaceAdmin", "email", accounts.MaxEmailLength},
-		{"WorkspaceAdmin", "name", accounts.MaxNameLength},
-		{"CreateWorkspaceRequest", "name", accounts.MaxNameLength},
-		{"CreateServiceAccountRequest", "name", accounts.MaxNameLength},
-		{"CreateServiceAccountRequest", "description", accounts.MaxDescriptionLength},
-		{"UpdateServiceAccountRequest", "description", accounts.MaxDescriptionLength},
-		{"AddKeyRequest", "title", accounts.MaxNameLength},
-		{"CreateResourceRequest", "title", accounts.MaxNameLength},
-		{"CreateResourceRequest", "description", accounts.MaxDescriptionLength},
-		{"CreateOntologyRequest", "title", accounts.MaxNameLength},
-		{"CreateOntologyRequest", "description", accounts.MaxDescriptionLength},
-		{"CreateDatasetRequest", "title", accounts.MaxNameLength},
-		{"CreateDatasetRequest", "description", accounts.MaxDescriptionLength},
-		{"CreateStorageFolderRequest", "name", accounts.MaxNameLength},
-		{"CreateStorageFolderRequest", "description", accounts.MaxDescriptionLength},
-		{"V1CreateProjectPayload", "title", accounts.MaxNameLength},
-		{"V1CreateProjectPayload", "description", accounts.MaxDescriptionLength},
+		{"LoginRequest", "email", textpolicy.MaxEmailLength},
+		{"AddMemberRequest", "email", textpolicy.MaxEmailLength},
+		{"AddMemberRequest", "name", textpolicy.MaxNameLength},
+		{"WorkspaceAdmin", "email", textpolicy.MaxEmailLength},
+		{"WorkspaceAdmin", "name", textpolicy.MaxNameLength},
+		{"CreateWorkspaceRequest", "name", textpolicy.MaxNameLength},
+		{"CreateServiceAccountRequest", "name", textpolicy.MaxNameLength},
+		{"CreateServiceAccountRequest", "description", textpolicy.MaxDescriptionLength},
+		{"UpdateServiceAccountRequest", "description", textpolicy.MaxDescriptionLength},
+		{"AddKeyRequest", "title", textpolicy.MaxTitleLength},
+		{"CreateResourceRequest", "title", textpolicy.MaxTitleLength},
+		{"CreateResourceRequest", "description", textpolicy.MaxDescriptionLength},
+		{"CreateOntologyRequest", "title", textpolicy.MaxTitleLength},
+		{"CreateOntologyRequest", "description", textpolicy.MaxDescriptionLength},
+		{"CreateDatasetRequest", "title", textpolicy.MaxTitleLength},
+		{"CreateDatasetRequest", "description", textpolicy.MaxDescriptionLength},
+		{"CreateStorageFolderRequest", "name", textpolicy.MaxNameLength},
+		{"CreateStorageFolderRequest", "description", textpolicy.MaxDescriptionLength},
+		{"V1CreateProjectPayload", "title", textpolicy.MaxTitleLength},
+		{"V1CreateProjectPayload", "description", textpolicy.MaxDescriptionLength},
 	}
 	for _, tc := range maxLength {
 		p := doc.schema(t, tc.schema).Properties[tc.property]

@@ -50,6 +50,9 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// LastUsedFlushInterval is how often key uses are written to the store.
 	LastUsedFlushInterval time.Duration
+	// TokenPurgeInterval is how often expired sessions and bearer tokens
+	// are deleted from the store.
+	TokenPurgeInterval time.Duration
 	// Console, when set, is the web console mounted at /console/ (and /
 	// redirects there); nil leaves both to the 404 of unknown routes.
 	Console http.Handler
@@ -66,10 +69,11 @@ type Server struct {
 	listener net.Listener
 	done     chan error
 
-	closeOnce   sync.Once
-	closeErr    error
-	stopFlusher context.CancelFunc
-	flusherDone chan struct{}
+	closeOnce sync.Once
+	closeErr  error
+	// The background loops: the key-use flusher and the token purger.
+	stopBackground context.CancelFunc
+	background     sync.WaitGroup
 }
 
 // New applies the seed (to an empty store) and builds the router over
@@ -84,6 +88,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	if cfg.LastUsedFlushInterval <= 0 {
 		cfg.LastUsedFlushInterval = defaults.LastUsedFlushInterval
+	}
+	if cfg.TokenPurgeInterval <= 0 {
+		cfg.TokenPurgeInterval = defaults.TokenPurgeInterval
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -108,12 +115,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		SignatureWindow: auth.Window{Past: cfg.SignatureMaxAge, Future: cfg.SignatureMaxFuture},
 		Console:         cfg.Console,
 	}))
-	flusherCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	s.stopFlusher, s.flusherDone = stop, make(chan struct{})
-	go func() {
-		defer close(s.flusherDone)
-		svc.RunKeyUseFlusher(flusherCtx, cfg.LastUsedFlushInterval)
-	}()
+	background, stop := context.WithCancel(context.WithoutCancel(ctx))
+	s.stopBackground = stop
+	s.background.Go(func() { svc.RunKeyUseFlusher(background, cfg.LastUsedFlushInterval) })
+	s.background.Go(func() { svc.RunTokenPurger(background, cfg.TokenPurgeInterval) })
 	return s, nil
 }
 
@@ -205,8 +210,8 @@ func (s *Server) Close() error {
 				err = errors.Join(err, serveErr)
 			}
 		}
-		s.stopFlusher() // flushes the last key uses before the store closes
-		<-s.flusherDone
+		s.stopBackground() // the flusher writes the last key uses before the store closes
+		s.background.Wait()
 		s.closeErr = errors.Join(err, s.cfg.Store.Close())
 	})
 	return s.closeErr
