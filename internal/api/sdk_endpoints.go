@@ -10,10 +10,11 @@ import (
 )
 
 // The calls the Encord SDK releases 0.1.84 to 0.1.190 can make, taken from
-// the source of every release in that range (docs/sdk-protocol.md, SDK
-// releases). Every one is routed: those the emulator does not emulate answer
-// 501 and name themselves, never an empty success; a call no release of
-// the range makes is a 404 (v2) or a 400 (v1).
+// the source of every release in that range
+// (docs/sdk-protocol.md, SDK releases 0.1.84 to 0.1.190). Every one is
+// routed: those the emulator does not emulate answer 501 and name
+// themselves, never an empty success; a call no release of the range makes
+// is a 404 (v2) or a 400 (v1).
 
 // sdkReleases is a range of Encord SDK releases, both ends included.
 type sdkReleases struct{ first, last string }

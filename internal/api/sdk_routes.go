@@ -81,7 +81,7 @@ type v1Route struct {
 // v1Handlers lists the emulated v1 calls; every other call of the SDK
 // answers 501 (sdkV1QueryTypes). The calls every supported release makes
 // come first, then those of the releases before 0.1.153, which later
-// releases make over v2 (docs/sdk-protocol.md, per-call matrix).
+// releases make over v2 (docs/sdk-protocol.md, Per-call matrix).
 func (p sdkPlane) v1Handlers() map[v1Route]v1Handler {
 	return map[v1Route]v1Handler{
 		{path: "/public/user", queryType: "projectwithuserrole", method: "GET"}: p.v1GetProjects,

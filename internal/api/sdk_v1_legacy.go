@@ -13,7 +13,7 @@ import (
 // The v1 calls of the SDK releases before 0.1.153, which later releases make
 // over v2: the listings of cloud integrations, datasets and ontologies, the
 // creates of datasets and ontologies, get_ontology, and the project and
-// ontology reads of get_project (docs/sdk-protocol.md, per-call matrix).
+// ontology reads of get_project (docs/sdk-protocol.md, Per-call matrix).
 // They read and write the same resources as the v2 endpoints, under the
 // same visibility rule, so what one release creates every other release
 // reads. Their answers carry exactly the keys the oldest parsers accept,

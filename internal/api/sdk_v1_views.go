@@ -11,8 +11,8 @@ import (
 // datetimes of legacyTime, inside the v1 envelope (writeV1). Several
 // parsers of the releases before 0.1.153 build dataclasses from these
 // objects, so a missing or an extra key raises there: each type below has
-// exactly the keys its oldest parser takes (docs/sdk-protocol.md, per-call
-// matrix), and no key is ever added for a newer release.
+// exactly the keys its oldest parser takes, and no key is ever added for a
+// newer release (docs/sdk-protocol.md, Per-call matrix).
 
 // v1ListOf is a listing as a v1 answer: an empty one is [], which the SDK
 // reads as no results (a null response is "not found" to it).
