@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -26,22 +25,14 @@ func testJournalRecordsSDKRelease(t *testing.T, newStore func(t *testing.T) stor
 	signer := c.sdkKey("/api/v1/me/keys", ws.AdminToken)
 	send := func(userAgent, target, signedTarget string) map[string]any {
 		t.Helper()
-		req, err := http.NewRequestWithContext(context.Background(), "GET", c.base+target, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
 		trace := newTraceID()
-		req.Header.Set("X-Cloud-Trace-Context", trace+"/1;o=1")
+		header := http.Header{}
+		header.Set("X-Cloud-Trace-Context", trace+"/1;o=1")
 		if userAgent != "" {
-			req.Header.Set("User-Agent", userAgent)
+			header.Set("User-Agent", userAgent)
 		}
-		signer.SignV2("GET", signedTarget, nil, time.Now().Unix()).Apply(req.Header)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		if r := decodeResponse(t, resp); r.Status != http.StatusOK {
+		signer.SignV2("GET", signedTarget, nil, time.Now().Unix()).Apply(header)
+		if r := c.sdk(nil, sdkRequest{target: target, header: header}); r.Status != http.StatusOK {
 			t.Fatalf("GET %s: %s", target, r)
 		}
 		entries := c.must(200, "GET", "/_emulator/requests?traceId="+trace, "", nil).items()

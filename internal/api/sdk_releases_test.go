@@ -1,13 +1,11 @@
 package api_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -192,32 +190,17 @@ func (f releaseFamily) userAgent() string {
 
 // sendAs sends one request as a release of family f does, signed with u's
 // key (v1 for /public paths, v2 for /v2/public), with its User-Agent and
-// trace header and the given headers, and checks the answer against
+// trace header and the given headers; the answer is checked against
 // openapi.yaml.
 func (u sdkUser) sendAs(f releaseFamily, traceID, method, target, body string, headers ...string) response {
-	t := u.c.t
-	t.Helper()
-	req, err := http.NewRequestWithContext(context.Background(), method, u.c.base+target, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("User-Agent", f.userAgent())
-	req.Header.Set("X-Cloud-Trace-Context", traceID+"/"+f.traceSpan+";o=1")
+	u.c.t.Helper()
+	header := http.Header{}
+	header.Set("User-Agent", f.userAgent())
+	header.Set("X-Cloud-Trace-Context", traceID+"/"+f.traceSpan+";o=1")
 	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
+		header.Set(headers[i], headers[i+1])
 	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if err := u.signer.SignRequest(req, []byte(body), time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, target, err)
-	}
-	defer resp.Body.Close()
-	return decodeResponse(t, resp)
+	return u.c.sdk(u.signer, sdkRequest{method: method, target: target, body: body, header: header})
 }
 
 // userCall is a v1 call to /public/user as f sends it.
