@@ -70,6 +70,8 @@ type journalEntryView struct {
 	Message       string                `json:"message,omitempty"`
 	Principal     *journalPrincipalView `json:"principal,omitempty"`
 	SignatureBase string                `json:"signatureBase,omitempty"`
+	SDKRelease    string                `json:"sdkRelease,omitempty"`
+	DecodedTarget bool                  `json:"decodedTarget,omitempty"`
 }
 
 type journalPrincipalView struct {
@@ -82,7 +84,8 @@ type journalPrincipalView struct {
 
 func viewJournalEntry(e journal.Entry) journalEntryView {
 	v := journalEntryView{Seq: e.Seq, Time: e.Time, TraceID: e.TraceID, Method: e.Method, Target: e.Target, Scheme: e.Scheme,
-		KeyID: e.KeyID, Outcome: e.Outcome, Status: e.Status, Reason: e.Reason, Message: e.Message, SignatureBase: e.SignatureBase}
+		KeyID: e.KeyID, Outcome: e.Outcome, Status: e.Status, Reason: e.Reason, Message: e.Message, SignatureBase: e.SignatureBase,
+		SDKRelease: e.SDKRelease, DecodedTarget: e.DecodedTarget}
 	if p := e.Who; p != nil {
 		v.Principal = &journalPrincipalView{Type: p.Type, ID: p.ID, Email: p.Email, WorkspaceID: p.WorkspaceID, Role: p.Role}
 	}

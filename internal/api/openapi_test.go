@@ -448,12 +448,22 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		// SDK plane, v1.
 		{"V1Envelope", v1Envelope{}, true, false},
 		{"V1Call", v1Call{}, false, false},
-		{"V1ProjectFilter", v1ProjectFilter{}, false, false},
-		{"V1ProjectFilterKeys", v1ProjectFilterKeys{}, false, false},
+		{"V1ListingPayload", v1ListingPayload{}, false, false},
+		{"V1ListingFilter", v1ListingFilter{}, false, false},
+		{"V1CreateDatasetPayload", v1CreateDatasetPayload{}, false, false},
+		{"V1CreateOntologyPayload", v1CreateOntologyPayload{}, false, false},
 		{"V1CreateProjectPayload", v1CreateProjectPayload{}, false, false},
 		{"V1Project", v1ProjectJSON{}, true, false},
 		{"V1ProjectWithUserRole", v1ProjectWithRoleJSON{}, true, false},
 		{"V1Dataset", v1DatasetJSON{}, true, false},
+		{"V1CloudIntegration", v1CloudIntegrationJSON{}, true, false},
+		{"V1DatasetInfo", v1DatasetInfoJSON{}, true, false},
+		{"V1DatasetWithUserRole", v1DatasetWithRoleJSON{}, true, false},
+		{"V1CreatedDataset", v1CreatedDatasetJSON{}, true, false},
+		{"V1Ontology", v1OntologyJSON{}, true, false},
+		{"V1OntologyWithUserRole", v1OntologyWithRoleJSON{}, true, false},
+		{"V1ProjectDetail", v1ProjectDetailJSON{}, true, false},
+		{"V1ProjectDataset", v1ProjectDatasetJSON{}, true, false},
 	} {
 		t.Run(tc.schema, func(t *testing.T) {
 			s := doc.schema(t, tc.schema)

@@ -82,6 +82,9 @@ func (a sdkAuth) record(r *http.Request, dec decision) {
 		KeyID:   dec.result.KeyID,
 		Outcome: journal.Allowed,
 		Status:  http.StatusOK,
+
+		SDKRelease:    sdkRelease(r.Header.Get("User-Agent")),
+		DecodedTarget: dec.result.DecodedTarget,
 	}
 	if dec.err != nil {
 		e.Outcome, e.Status, e.Message = journal.Denied, dec.err.Status(), dec.err.Message
@@ -103,7 +106,7 @@ func (a sdkAuth) record(r *http.Request, dec decision) {
 	// request even when the line is discarded, as it is by default.
 	if a.log.Enabled(r.Context(), level) {
 		a.log.LogAttrs(r.Context(), level, "sdk auth", slog.String("traceId", e.TraceID), slog.String("method", e.Method), slog.String("target", e.Target),
-			slog.String("scheme", e.Scheme), slog.String("keyId", e.KeyID), slog.String("outcome", e.Outcome), slog.String("reason", e.Reason), slog.String("message", e.Message))
+			slog.String("scheme", e.Scheme), slog.String("keyId", e.KeyID), slog.String("sdkRelease", e.SDKRelease), slog.String("outcome", e.Outcome), slog.String("reason", e.Reason), slog.String("message", e.Message))
 	}
 }
 

@@ -37,6 +37,12 @@ type Entry struct {
 	// SignatureBase is the v2 signature base the server computed, set when
 	// the signature did not verify, to compare with the client's.
 	SignatureBase string
+	// SDKRelease is the Encord SDK release the request's User-Agent names
+	// ("0.1.84"); empty for another client.
+	SDKRelease string
+	// DecodedTarget is set when the v2 signature verified over the
+	// percent-decoded request target, as SDK release 0.1.127 signs.
+	DecodedTarget bool
 }
 
 // Outcomes.
