@@ -36,6 +36,8 @@ func RunConcurrent(t *testing.T, newStores func(t *testing.T) (store.Store, stor
 		{"SameMemberEmailInManyWorkspaces", raceSameMemberEmail},
 		{"TouchKeysKeepsLatest", raceTouchKeys},
 		{"RevocationVisibleToOtherStore", revocationVisibleToOtherStore},
+		{"ControlsSharedBetweenStores", controlsSharedBetweenStores},
+		{"FaultRuleLimitIsExact", raceFaultRuleLimit},
 	}
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {
