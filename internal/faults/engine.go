@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -68,14 +67,6 @@ func NewEngine(st Store, now func() time.Time) *Engine {
 	return e
 }
 
-// definition is what the store keeps of a rule besides its id, creation
-// time and counters.
-type definition struct {
-	Match  Match  `json:"match"`
-	Action Action `json:"action"`
-	Fire   Fire   `json:"fire"`
-}
-
 // Create validates r, completes it (id, seed, creation time) and stores
 // it, for every replica. It returns the rule as stored.
 func (e *Engine) Create(ctx context.Context, r Rule) (Rule, error) {
@@ -91,11 +82,11 @@ func (e *Engine) Create(ctx context.Context, r Rule) (Rule, error) {
 		r.Fire.Seed = &seed
 	}
 	r.CreatedAt = e.now().UTC().Truncate(time.Microsecond)
-	def, err := json.Marshal(definition{Match: r.Match, Action: r.Action, Fire: r.Fire})
+	row, err := encode(r)
 	if err != nil {
-		return Rule{}, fmt.Errorf("encoding fault rule %s: %w", r.ID, err)
+		return Rule{}, err
 	}
-	err = e.store.CreateFaultRule(ctx, store.FaultRule{ID: r.ID, CreatedAt: r.CreatedAt, Definition: def, Limit: r.Fire.limit()})
+	err = e.store.CreateFaultRule(ctx, row)
 	if errors.Is(err, store.ErrAlreadyExists) {
 		return Rule{}, errs.Wrap(err, errs.ResourceExists, "a fault rule with the id %q already exists: delete it first, or choose another id", r.ID)
 	}
@@ -184,14 +175,6 @@ func (e *Engine) Reload(ctx context.Context) error {
 	}
 	e.rules.Store(&rules)
 	return nil
-}
-
-func decode(row store.FaultRule) (Rule, error) {
-	var def definition
-	if err := json.Unmarshal(row.Definition, &def); err != nil {
-		return Rule{}, fmt.Errorf("decoding fault rule %s: %w", row.ID, err)
-	}
-	return Rule{ID: row.ID, CreatedAt: row.CreatedAt, Match: def.Match, Action: def.Action, Fire: def.Fire}, nil
 }
 
 // Active reports whether some rule may still fire. When it does not, no

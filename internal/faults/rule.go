@@ -32,34 +32,34 @@ const (
 type Rule struct {
 	// ID names the rule in listings and in the journal: chosen by its
 	// author (letters, digits, '.', '_', '-'; at most 64) or generated.
-	ID        string    `json:"id"`
-	CreatedAt time.Time `json:"createdAt"`
-	Match     Match     `json:"match"`
-	Action    Action    `json:"action"`
-	Fire      Fire      `json:"fire"`
+	ID        string
+	CreatedAt time.Time
+	Match     Match
+	Action    Action
+	Fire      Fire
 }
 
 // Match selects requests. Zero fields match everything; the others must
 // all match.
 type Match struct {
 	// Plane defaults to the plane of Path, else to PlaneSDK.
-	Plane Plane `json:"plane"`
+	Plane Plane
 	// Method is an HTTP method in upper case.
-	Method string `json:"method,omitempty"`
+	Method string
 	// Path is a path pattern (pattern.go): "/v2/public/projects/{projectHash}"
 	// as openapi.yaml writes it, a concrete path, or "/v2/public/**".
-	Path string `json:"path,omitempty"`
+	Path string
 	// QueryType and QueryMethod select a v1 call by the query_type and
 	// query_method of its body ("projectwithuserrole", "GET"); v2
 	// requests never match them.
-	QueryType   string `json:"queryType,omitempty"`
-	QueryMethod string `json:"queryMethod,omitempty"`
+	QueryType   string
+	QueryMethod string
 	// Principal is an email (any case), an SDK key id (the 64 hex digits
 	// of an Ed25519 public key), or the id of a key, a member or a service
 	// account. Only authenticated requests have a principal.
-	Principal string `json:"principal,omitempty"`
+	Principal string
 	// Workspace is the id of the workspace of the request's principal.
-	Workspace string `json:"workspace,omitempty"`
+	Workspace string
 }
 
 // Action is what a firing rule does. At least one of Status, Drop and
@@ -67,19 +67,19 @@ type Match struct {
 type Action struct {
 	// Status (400 to 599) is answered instead of the request, in the
 	// path's error dialect, with Code and Message.
-	Status int `json:"status,omitempty"`
+	Status int
 	// Code is the error code of the v1 envelope and of the management
 	// plane's error; empty means the code of Status (DefaultCode).
-	Code string `json:"code,omitempty"`
+	Code string
 	// Message is the error's message; empty means one naming the rule.
-	Message string `json:"message,omitempty"`
+	Message string
 	// RetryAfter, when set, is sent as Retry-After in whole seconds.
-	RetryAfter *int `json:"retryAfter,omitempty"`
+	RetryAfter *int
 	// Delay is waited before answering; alone, the request is then served
 	// as usual (a slow Encord).
-	Delay time.Duration `json:"delay,omitempty"`
+	Delay time.Duration
 	// Drop closes the connection without an answer.
-	Drop bool `json:"drop,omitempty"`
+	Drop bool
 }
 
 // Fire says on which matches a rule fires: each match draws with
@@ -87,12 +87,12 @@ type Action struct {
 // neither fires on every match.
 type Fire struct {
 	// Times, when set, is at least 1.
-	Times *int64 `json:"times,omitempty"`
+	Times *int64
 	// Probability, when set, lies in (0, 1).
-	Probability *float64 `json:"probability,omitempty"`
+	Probability *float64
 	// Seed makes the draws reproducible. Set (generated when not given)
 	// exactly when Probability is.
-	Seed *int64 `json:"seed,omitempty"`
+	Seed *int64
 }
 
 // draws reports whether the rule fires on a fraction of its matches only.

@@ -126,6 +126,7 @@ func prepareAction(a Action) (Action, error) {
 	case a.RetryAfter != nil && (*a.RetryAfter < 0 || *a.RetryAfter > MaxRetryAfter):
 		return a, errs.Invalid("action.retryAfter", "retryAfter %d is out of range: it is whole seconds from 0 to %d", *a.RetryAfter, MaxRetryAfter)
 	}
+	a.Delay = a.Delay.Truncate(time.Microsecond) // as the store keeps it
 	if a.Message != "" {
 		msg, err := textpolicy.Check(textpolicy.Description, "action.message", a.Message)
 		if err != nil {

@@ -15,17 +15,17 @@ import (
 // a rule means and encodes it in Definition, which the store keeps verbatim;
 // the store owns the counters, which must be exact across replicas.
 type FaultRule struct {
-	ID         string          `json:"id"`
-	CreatedAt  time.Time       `json:"createdAt"`
-	Definition json.RawMessage `json:"definition"`
+	ID         string
+	CreatedAt  time.Time
+	Definition json.RawMessage
 	// Limit is how many times the rule may fire in all; 0 means no limit.
 	// FireFaultRule never lets Fired exceed it.
-	Limit int64 `json:"limit"`
+	Limit int64
 	// Matched counts the matches the rule considered while it could still
 	// fire; Fired how many of them it fired on. Both start at zero whatever
 	// a create passes.
-	Matched int64 `json:"matched"`
-	Fired   int64 `json:"fired"`
+	Matched int64
+	Fired   int64
 }
 
 // FaultFiring is the outcome of one FireFaultRule.
@@ -46,8 +46,8 @@ type FaultFiring struct {
 // At most one of Offset and FrozenAt is set. Stores keep FrozenAt with
 // microsecond precision and Offset in whole microseconds.
 type ClockSetting struct {
-	Offset   time.Duration `json:"offset"`
-	FrozenAt *time.Time    `json:"frozenAt,omitempty"`
+	Offset   time.Duration
+	FrozenAt *time.Time
 }
 
 // ControlTopic names one kind of control state, for watchers.
