@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -312,4 +313,44 @@ func TestMatchesCalls(t *testing.T) {
 
 func memoryStore(t *testing.T) store.Store {
 	return testenv.Backends()[0].New(t)
+}
+
+// Two engines on one store (two replicas) racing on one rule limited to 5,
+// while rules are reloaded: exactly 5 requests are faulted.
+func TestRaceAcrossEngines(t *testing.T) {
+	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		st := newStore(t)
+		a, _ := newEngine(t, st)
+		b, _ := newEngine(t, st)
+		mustCreate(t, a, Rule{Action: answer503, Fire: Fire{Times: ptr[int64](5)}})
+		if err := b.Reload(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		var fired atomic.Int64
+		var wg sync.WaitGroup
+		for i := range 40 {
+			wg.Go(func() {
+				e := a
+				if i%2 == 1 {
+					e = b
+				}
+				if i%10 == 0 {
+					if err := e.Reload(t.Context()); err != nil {
+						t.Error(err)
+					}
+				}
+				_, ok, err := e.Decide(t.Context(), sdkRequest("/public"))
+				if err != nil {
+					t.Error(err)
+				}
+				if ok {
+					fired.Add(1)
+				}
+			})
+		}
+		wg.Wait()
+		if n := fired.Load(); n != 5 {
+			t.Errorf("%d requests faulted, want exactly 5", n)
+		}
+	})
 }
