@@ -9,7 +9,7 @@ GO       ?= go
 PKGS     ?= ./...
 TESTFLAGS ?= -race -count=1 -timeout 20m
 
-.PHONY: help build run test test-go fuzz vet fmt clean bench
+.PHONY: help build run test test-go fuzz vet fmt clean bench screenshots
 
 help:
 	@echo "make run    serve on 127.0.0.1:8080 with the memory store"
@@ -26,12 +26,17 @@ run: build
 # test runs every package against the memory store and a real Postgres.
 # With DATABASE_URL set it uses that database; otherwise it starts a
 # throwaway cluster with pg_virtualenv (Debian's postgresql-common).
-# EMULATOR_REQUIRE_POSTGRES turns a missing database into a failure.
+# EMULATOR_REQUIRE_POSTGRES turns a missing database into a failure, and
+# EMULATOR_REQUIRE_BROWSER a missing Chromium (the web console's tests).
 test: vet
 	@scripts/with-postgres.sh $(MAKE) --no-print-directory test-go
 
 test-go:
-	EMULATOR_REQUIRE_POSTGRES=1 $(GO) test $(TESTFLAGS) $(PKGS)
+	EMULATOR_REQUIRE_POSTGRES=1 EMULATOR_REQUIRE_BROWSER=1 $(GO) test $(TESTFLAGS) $(PKGS)
+
+# screenshots regenerates docs/console/*.png from the browser tests.
+screenshots:
+	$(GO) test -count=1 -run TestConsoleInBrowser ./internal/console -args -screenshots
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt would change:"; gofmt -l .; exit 1; }

@@ -87,8 +87,15 @@ func (s *keyStream) Next() (k store.Key, ok bool, err error) {
 	if i < len(s.f.signers) {
 		pub = s.f.signers[i].public
 	} else {
-		for j := range pub {
-			pub[j] = byte(s.random.Uint32())
+		// Random bytes until they are a valid key: about one try in two,
+		// since half of all y coordinates are on the curve.
+		for {
+			for j := range pub {
+				pub[j] = byte(s.random.Uint32())
+			}
+			if sshkey.ValidatePublicKey(pub) == nil {
+				break
+			}
 		}
 	}
 	ssh, err := sshkey.FromEd25519(pub)

@@ -32,6 +32,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	databaseFlags(f, &opts)
 	f.bool(&migrate, "migrate", "EMULATOR_MIGRATE", !opts.SkipMigrations, "apply the embedded Postgres migrations at startup (safe with several replicas: migrations take a lock)")
 	f.string(&opts.SeedFile, "seed", "EMULATOR_SEED", "", "YAML seed file applied at startup and by POST /_emulator/reset")
+	f.bool(&opts.Console, "console", "EMULATOR_CONSOLE", defaultConsole, "serve the web console at /console/ (and redirect / there); --console=false answers 404 on both")
 	f.string(&opts.AdminToken, "admin-token", "EMULATOR_ADMIN_TOKEN", "", "when set, every /_emulator route but healthz and readyz needs Authorization: Bearer <token>")
 	f.duration(&opts.SessionTTL, "session-ttl", "EMULATOR_SESSION_TTL", server.DefaultSessionTTL, "lifetime of a management-plane session")
 	f.duration(&opts.BearerTTL, "bearer-ttl", "EMULATOR_BEARER_TTL", server.DefaultBearerTTL, "lifetime of an SDK bearer token")

@@ -105,11 +105,14 @@ func databaseFlags(f *envFlags, o *server.Options) {
 	f.duration(&o.DBStatementTimeout, "db-statement-timeout", "EMULATOR_DB_STATEMENT_TIMEOUT", server.DefaultDBStatementTimeout, "longest a Postgres statement may run (lock waits included) before the request answers 503")
 }
 
-// Defaults of the logging flags, which only the binary has (Options take a
+// Defaults of the flags only the binary has (Options take a
 // *slog.Logger).
 const (
 	defaultLogLevel  = "info"
 	defaultLogFormat = "text"
+	// defaultConsole: the binary serves the web console unless told not
+	// to; pkg/server's Options leave it off unless asked (Options.Console).
+	defaultConsole = true
 )
 
 // logFlags defines the logging flags and returns a constructor for the

@@ -34,6 +34,7 @@ func codeDefaults() map[string]string {
 		"request-timeout":          server.DefaultRequestTimeout.String(),
 		"shutdown-timeout":         server.DefaultShutdownTimeout.String(),
 		"last-used-flush-interval": server.DefaultLastUsedFlushInterval.String(),
+		"console":                  strconv.FormatBool(defaultConsole),
 		"log-level":                defaultLogLevel,
 		"log-format":               defaultLogFormat,
 	}

@@ -21,6 +21,7 @@ import (
 
 	emulator "github.com/encord-emulator/encord-emulator"
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
+	"github.com/encord-emulator/encord-emulator/internal/console"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 	"github.com/encord-emulator/encord-emulator/internal/journal"
 	"github.com/encord-emulator/encord-emulator/internal/store"
@@ -164,7 +165,7 @@ func (d *openAPIDocument) flatten(t *testing.T, s openAPISchema) openAPISchema {
 }
 
 func newOpenAPITestHandler() http.Handler {
-	return NewHandler(Config{Accounts: accounts.New(memory.New(), accounts.Config{}), OpenAPI: emulator.OpenAPI})
+	return NewHandler(Config{Accounts: accounts.New(memory.New(), accounts.Config{}), OpenAPI: emulator.OpenAPI, Console: console.Handler()})
 }
 
 // chiParamPattern matches a chi parameter with a regular expression,

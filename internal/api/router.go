@@ -46,6 +46,9 @@ type Config struct {
 	// JournalCapacity is how many SDK auth decisions GET
 	// /_emulator/requests keeps (default 1000).
 	JournalCapacity int
+	// Console, when set, is the web console mounted at /console, and / then
+	// redirects there; nil leaves both to the 404 of unknown routes.
+	Console http.Handler
 }
 
 // NewHandler returns the router of all three planes.
@@ -83,6 +86,10 @@ func NewHandler(cfg Config) http.Handler {
 	r.Route("/api/v1", management{accounts: cfg.Accounts, errorWriter: ew}.routes)
 	r.Route("/_emulator", control{accounts: cfg.Accounts, adminToken: cfg.AdminToken, reseed: cfg.Reseed, ready: cfg.Ready, sdk: sdk, errorWriter: ew}.routes)
 	r.Group(newSDKPlane(cfg.Accounts, sdk, cfg.Logger).routes)
+	if cfg.Console != nil {
+		r.Mount("/console", cfg.Console)
+		r.Method(http.MethodGet, "/", http.RedirectHandler("/console/", http.StatusFound))
+	}
 	return r
 }
 

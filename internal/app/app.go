@@ -50,6 +50,9 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// LastUsedFlushInterval is how often key uses are written to the store.
 	LastUsedFlushInterval time.Duration
+	// Console, when set, is the web console mounted at /console/ (and /
+	// redirects there); nil leaves both to the 404 of unknown routes.
+	Console http.Handler
 	// Logger receives structured logs (default: discard).
 	Logger *slog.Logger
 }
@@ -103,6 +106,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		OpenAPI:         emulator.OpenAPI,
 		Reseed:          reseed,
 		SignatureWindow: auth.Window{Past: cfg.SignatureMaxAge, Future: cfg.SignatureMaxFuture},
+		Console:         cfg.Console,
 	}))
 	flusherCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	s.stopFlusher, s.flusherDone = stop, make(chan struct{})

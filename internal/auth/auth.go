@@ -90,6 +90,10 @@ type Result struct {
 	// SignatureBase is set when a v2 signature does not verify: the exact
 	// bytes the server expected to be signed, to compare with the client's.
 	SignatureBase string `json:"signatureBase,omitempty"`
+	// DecodedTarget reports that a v2 signature verified over the
+	// percent-decoded request target, as SDK release 0.1.127 signs it, and
+	// not over the target as sent, which every other release signs.
+	DecodedTarget bool `json:"decodedTarget,omitempty"`
 }
 
 // OK reports whether the credentials are valid.

@@ -208,7 +208,10 @@ func TestGoldenVectorMutations(t *testing.T) {
 		{"body last byte", flipBody(-1 + len(g.Vectors[0].Body)), ReasonBadSignature, SchemeV1},
 		{"body appended byte", func(r *request) { r.body = append(r.body, ' ') }, ReasonBadSignature, SchemeV1},
 		{"body empty", func(r *request) { r.body = nil }, ReasonBadSignature, SchemeV1},
-		{"authorization key id", flipHex("Authorization", 10), ReasonBadSignature, SchemeV1},
+		// Changing digit 12 of the golden key id gives another curve point,
+		// digit 10 bytes that are no point at all.
+		{"authorization key id", flipHex("Authorization", 12), ReasonBadSignature, SchemeV1},
+		{"authorization key id off the curve", flipHex("Authorization", 10), ReasonWeakKey, SchemeV1},
 		{"authorization signature first", flipHex("Authorization", 65), ReasonBadSignature, SchemeV1},
 		{"authorization signature last", flipHex("Authorization", 192), ReasonBadSignature, SchemeV1},
 		{"authorization upper case", func(r *request) {
@@ -241,7 +244,21 @@ func TestGoldenVectorMutations(t *testing.T) {
 		{"label", editHeader("Signature-Input", "encord-sig=", "encord-sih="), ReasonMalformedHeader, SchemeV2},
 		{"parameter order", editHeader("Signature-Input", `;alg="ed25519"`, `;alg="ed25519";nonce="x"`), ReasonMalformedHeader, SchemeV2},
 		{"signature first char", flipBase64("Signature", "encord-sig=:", 0), ReasonBadSignature, SchemeV2},
-		{"signature last data char", flipBase64("Signature", "encord-sig=:", 84), ReasonBadSignature, SchemeV2},
+		// Position 84 holds the 6 high bits of the last byte of S: they stay
+		// below the group order with 'A' and 'B', not with '/'.
+		{"signature last data char", func(r *request) {
+			v := r.header.Get("Signature")
+			j := len("encord-sig=:") + 84
+			c := byte('A')
+			if v[j] == 'A' {
+				c = 'B'
+			}
+			r.header.Set("Signature", replaceAt(v, j, c))
+		}, ReasonBadSignature, SchemeV2},
+		{"signature S not reduced", func(r *request) {
+			v := r.header.Get("Signature")
+			r.header.Set("Signature", replaceAt(v, len("encord-sig=:")+84, '/'))
+		}, ReasonNonCanonicalSignature, SchemeV2},
 		{"signature padding bits", func(r *request) {
 			// Position 85 holds 2 data bits and 4 padding bits, which must be 0.
 			v := r.header.Get("Signature")
@@ -576,7 +593,7 @@ func TestResultJSONAndErr(t *testing.T) {
 
 func TestReasonAndSchemeNames(t *testing.T) {
 	seen := map[string]bool{}
-	for r := ReasonNone; r <= ReasonCreatedInFuture; r++ {
+	for r := ReasonNone; r <= ReasonNonCanonicalSignature; r++ {
 		code := r.String()
 		if seen[code] || strings.HasPrefix(code, "Reason(") || r.Message() == "" {
 			t.Errorf("Reason %d: code %q message %q", r, code, r.Message())

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/encord-emulator/encord-emulator/internal/golden"
+	"github.com/encord-emulator/encord-emulator/internal/sshkey"
 	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
 )
 
@@ -76,6 +77,9 @@ func FuzzVerifyV1Header(f *testing.F) {
 			digest := encordsignDigest(body)
 			if !ed25519.Verify(pub, digest, sig) {
 				t.Fatalf("accepted a v1 signature the reference rejects: %q", authz)
+			}
+			if err := sshkey.ValidatePublicKey(pub); err != nil {
+				t.Fatalf("accepted a v1 signature by an invalid key: %v", err)
 			}
 		default:
 			t.Fatalf("accepted with scheme %s", res.Scheme)
@@ -160,7 +164,17 @@ func FuzzVerifyV2Headers(f *testing.F) {
 			t.Fatalf("accepted Signature %q: %v", sig, err)
 		}
 		pub, _ := hex.DecodeString(res.KeyID)
-		base := encordsign.SignatureBase(method, target, digest, strings.TrimPrefix(input, "encord-sig="))
+		if err := sshkey.ValidatePublicKey(pub); err != nil {
+			t.Fatalf("accepted a signature by an invalid key: %v", err)
+		}
+		signed := target
+		if res.DecodedTarget {
+			if !strings.Contains(target, "%") {
+				t.Fatalf("verified over the decoded form of %q, which has no escape", target)
+			}
+			signed, _ = decodeTargetAsSDK0127(target) // checked against Python in target_test.go
+		}
+		base := encordsign.SignatureBase(method, signed, digest, strings.TrimPrefix(input, "encord-sig="))
 		if !ed25519.Verify(pub, []byte(base), sigBytes) {
 			t.Fatal("accepted a signature the reference rejects")
 		}

@@ -64,6 +64,15 @@ const (
 	// ReasonCreatedInFuture: a valid v2 signature whose created parameter lies
 	// further in the future than the window allows.
 	ReasonCreatedInFuture
+	// ReasonWeakKey: the key id (v1 or v2) is no public key a key generator
+	// makes: bytes that are no curve point, a small-order point such as the
+	// identity (for which anyone can forge signatures), or a non-canonical
+	// encoding. No signature by it is accepted, even when stored as a key.
+	ReasonWeakKey
+	// ReasonNonCanonicalSignature: the signature is not in the one canonical
+	// form Ed25519 signers write: its S half is not reduced modulo the group
+	// order, or its R half is a non-canonical point encoding.
+	ReasonNonCanonicalSignature
 )
 
 var reasonInfo = [...]struct{ code, summary string }{
@@ -77,6 +86,8 @@ var reasonInfo = [...]struct{ code, summary string }{
 	ReasonBadSignature:          {"bad_signature", "the signature does not verify"},
 	ReasonCreatedTooOld:         {"created_too_old", "the v2 signature was created too long ago"},
 	ReasonCreatedInFuture:       {"created_in_future", "the v2 signature was created in the future"},
+	ReasonWeakKey:               {"weak_key", "the key id is not a usable Ed25519 public key"},
+	ReasonNonCanonicalSignature: {"non_canonical_signature", "the signature is not canonically encoded"},
 }
 
 // String returns a stable snake_case code such as "bad_signature", suitable

@@ -30,6 +30,9 @@ func parseV1Authorization(value string) (key [ed25519.PublicKeySize]byte, sig [e
 // verifyV1 checks an Ed25519 signature over the 32 raw bytes of SHA-256(body).
 func verifyV1(keyID string, key *[ed25519.PublicKeySize]byte, sig *[ed25519.SignatureSize]byte, body []byte) Result {
 	res := Result{Scheme: SchemeV1, KeyID: keyID}
+	if err := checkKeyAndSignature(keyID, key, sig); err != nil {
+		return res.fail(err)
+	}
 	digest := sha256.Sum256(body)
 	if !ed25519.Verify(key[:], digest[:], sig[:]) {
 		return res.fail(errorf(ReasonBadSignature,

@@ -69,13 +69,26 @@ func (v *Verifier) verifyV2(method, target string, sigInputs []string, header ht
 
 	var key [ed25519.PublicKeySize]byte
 	decodeLowerHex(key[:], in.keyID) // validated by parseSignatureInput
+	if err := checkKeyAndSignature(in.keyID, &key, &sig); err != nil {
+		return res.fail(err)
+	}
 	baseBuf := make([]byte, 0, signatureBaseBuffer)
 	base := appendSignatureBase(baseBuf, method, target, digestHeader, in.params)
 	if !ed25519.Verify(key[:], base, sig[:]) {
-		res.SignatureBase = string(base)
-		return res.fail(errorf(ReasonBadSignature,
-			"the v2 signature does not verify for keyid %s; signatureBase holds the exact bytes the server verified: compare them with what the client signed (@request-target must be the raw path and query as sent)",
-			in.keyID))
+		// The second chance of SDK 0.1.127, which signed the target
+		// percent-decoded (see decodeTargetAsSDK0127).
+		decoded, differs := decodeTargetAsSDK0127(target)
+		if !differs || !ed25519.Verify(key[:], appendSignatureBase(nil, method, decoded, digestHeader, in.params), sig[:]) {
+			res.SignatureBase = string(base)
+			also := ""
+			if differs {
+				also = "; the percent-decoded target, which SDK 0.1.127 alone signs, does not verify either"
+			}
+			return res.fail(errorf(ReasonBadSignature,
+				"the v2 signature does not verify for keyid %s; signatureBase holds the exact bytes the server verified: compare them with what the client signed (@request-target must be the raw path and query as sent)%s",
+				in.keyID, also))
+		}
+		res.DecodedTarget = true
 	}
 
 	past, future := v.window()

@@ -50,6 +50,19 @@ const (
 
 	// KindPassphraseProtected: a private key encrypted with a passphrase.
 	KindPassphraseProtected
+
+	// KindNotOnCurve: a well-formed ssh-ed25519 key whose 32 bytes encode no
+	// point of the Ed25519 curve (see ValidatePublicKey).
+	KindNotOnCurve
+
+	// KindSmallOrder: a key that is one of the 8 small-order points, such as
+	// the identity, in any encoding; anyone can forge signatures for it.
+	// Error.Point names the point.
+	KindSmallOrder
+
+	// KindNonCanonical: a key that encodes a valid point in a non-canonical
+	// way (y not reduced modulo 2^255-19), a second spelling of a real key.
+	KindNonCanonical
 )
 
 // String returns a short, stable description of the kind, for logs and
@@ -74,6 +87,12 @@ func (k Kind) String() string {
 		return "authorized_keys options not allowed"
 	case KindPassphraseProtected:
 		return "passphrase-protected private key"
+	case KindNotOnCurve:
+		return "not a point of the Ed25519 curve"
+	case KindSmallOrder:
+		return "small-order point"
+	case KindNonCanonical:
+		return "non-canonical point encoding"
 	}
 	return fmt.Sprintf("sshkey.Kind(%d)", uint8(k))
 }
@@ -82,7 +101,8 @@ func (k Kind) String() string {
 func (k Kind) Error() string { return "sshkey: " + k.String() }
 
 // Error is the error type of every rejected input: Parse, ParsePrivateKey,
-// FromHex and FromEd25519 return no other. (Generate fails only when
+// FromHex, FromEd25519, ValidatePublicKey and ValidatePublicKeyHex return no
+// other. (Generate fails only when
 // crypto/rand does, with a plain wrapped error.)
 //
 // Error() is a complete sentence or two written for the person who supplied
@@ -101,6 +121,11 @@ type Error struct {
 	// appears in OpenSSH ("ssh-rsa", "ecdsa-sha2-nistp256", ...). It may be
 	// empty when the type could not be named safely. Empty for other kinds.
 	KeyType string
+
+	// Point names the rejected point for KindSmallOrder: "the identity",
+	// "the point of order 2", "a point of order 4" or "a point of order 8".
+	// Empty for other kinds.
+	Point string
 
 	msg   string
 	cause error

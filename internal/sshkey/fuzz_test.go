@@ -26,6 +26,9 @@ func addTestdataSeeds(f *testing.F) {
 		f.Fatal(err)
 	}
 	for _, name := range files {
+		if info, err := os.Stat(name); err == nil && info.IsDir() {
+			continue // testdata/fuzz, the committed fuzz corpus
+		}
 		b, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)

@@ -230,7 +230,7 @@ func notPrivateKeyError(text []byte) error {
 	s := string(text)
 	if _, err := Parse(s); err == nil || errors.Is(err, KindUnsupportedType) ||
 		errors.Is(err, KindOptions) || errors.Is(err, KindMultipleKeys) ||
-		errors.Is(err, KindUnsupportedFormat) {
+		errors.Is(err, KindUnsupportedFormat) || isInvalidPoint(err) {
 		return newError(KindNotPrivateKey, nil,
 			"This is a public key, not a private key. Give the private key file: the one without .pub "+
 				"(for example ~/.ssh/id_ed25519), which starts with -----BEGIN OPENSSH PRIVATE KEY-----.")

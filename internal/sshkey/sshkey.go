@@ -11,6 +11,13 @@
 // ParsePrivateKey reads a private key file; Generate makes a new pair;
 // FromEd25519 and FromHex rebuild a PublicKey from raw bytes or a key id.
 //
+// Every key is checked to be a canonical encoding of an Ed25519 point of large
+// order (ValidatePublicKey): bytes that are no point, small-order points such
+// as the identity (for which anyone can forge signatures) and second
+// spellings of a real key are refused wherever a key enters. Callers that
+// hold only raw bytes or a key id use ValidatePublicKey or
+// ValidatePublicKeyHex.
+//
 // Inputs may contain private key material: callers must not log them, and
 // this package's error messages never repeat them.
 package sshkey
@@ -102,8 +109,9 @@ func Parse(text string) (PublicKey, error) {
 }
 
 // FromEd25519 builds the PublicKey of a raw Ed25519 public key, for example
-// the public half of a private key. The result has no comment. It fails only
-// when key is not 32 bytes long.
+// the public half of a private key. The result has no comment. It fails when
+// key is not 32 bytes long or is not a valid public key (see
+// ValidatePublicKey).
 func FromEd25519(key ed25519.PublicKey) (PublicKey, error) {
 	if len(key) != ed25519.PublicKeySize {
 		return PublicKey{}, newError(KindMalformed, nil,
@@ -120,20 +128,16 @@ func FromEd25519(key ed25519.PublicKey) (PublicKey, error) {
 // raw key bytes, as the Encord SDK sends them. Upper-case digits are accepted;
 // the result's Hex is always lower case.
 func FromHex(keyID string) (PublicKey, error) {
-	if len(keyID) != 2*ed25519.PublicKeySize {
-		return PublicKey{}, newError(KindMalformed, nil,
-			"This is not an Ed25519 key id: a key id is %d hexadecimal digits.", 2*ed25519.PublicKeySize)
-	}
-	raw, err := hex.DecodeString(keyID)
+	raw, err := decodeKeyID(keyID)
 	if err != nil {
-		return PublicKey{}, newError(KindMalformed, err,
-			"This is not an Ed25519 key id: a key id is %d hexadecimal digits (0-9, a-f).", 2*ed25519.PublicKeySize)
+		return PublicKey{}, err
 	}
 	return FromEd25519(raw)
 }
 
 // newPublicKey converts an ssh-ed25519 ssh.PublicKey. The caller has checked
-// the type.
+// the type. Every PublicKey of this package is made here, after
+// ValidatePublicKey.
 func newPublicKey(sshKey ssh.PublicKey, comment string) (PublicKey, error) {
 	var raw ed25519.PublicKey
 	if cryptoKey, ok := sshKey.(ssh.CryptoPublicKey); ok {
@@ -141,6 +145,9 @@ func newPublicKey(sshKey ssh.PublicKey, comment string) (PublicKey, error) {
 	}
 	if len(raw) != ed25519.PublicKeySize {
 		return PublicKey{}, unsupportedTypeError(sshKey.Type(), "public key")
+	}
+	if err := ValidatePublicKey(raw); err != nil {
+		return PublicKey{}, err
 	}
 	return PublicKey{
 		Key:         bytes.Clone(raw),

@@ -85,6 +85,9 @@ type Options struct {
 	// the store (DefaultLastUsedFlushInterval); the SDK's requests
 	// themselves never write.
 	LastUsedFlushInterval time.Duration
+	// Console serves the web console at /console/ and redirects / there
+	// (cmd/server turns it on unless --console=false).
+	Console bool
 	// Logger receives structured logs; nil discards them.
 	Logger *slog.Logger
 }

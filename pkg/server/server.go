@@ -19,6 +19,7 @@ import (
 	"net/http"
 
 	"github.com/encord-emulator/encord-emulator/internal/app"
+	"github.com/encord-emulator/encord-emulator/internal/console"
 	"github.com/encord-emulator/encord-emulator/internal/seed"
 	"github.com/encord-emulator/encord-emulator/internal/store"
 	"github.com/encord-emulator/encord-emulator/internal/store/memory"
@@ -66,6 +67,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		RequestTimeout:        opts.RequestTimeout,
 		ShutdownTimeout:       opts.ShutdownTimeout,
 		LastUsedFlushInterval: opts.LastUsedFlushInterval,
+		Console:               consoleHandler(opts.Console),
 		Logger:                opts.Logger,
 	})
 	if err != nil {
@@ -131,3 +133,11 @@ func (s *Server) URL() string { return "http://" + s.Addr() }
 // waits up to ShutdownTimeout for in-flight requests, then closes the store.
 // Calling it again returns the first result.
 func (s *Server) Close() error { return s.app.Close() }
+
+// consoleHandler is the web console when it is on, nil when it is off.
+func consoleHandler(on bool) http.Handler {
+	if !on {
+		return nil
+	}
+	return console.Handler()
+}
