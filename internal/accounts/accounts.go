@@ -1,4 +1,4 @@
-// Package accounts implements the rules of the product (design.md section 2)
+// Package accounts implements the rules of the product (docs/rules.md)
 // once, over store transactions: who may do what, quotas, uniqueness of
 // public keys, revocation on removal, last-admin protection, workspace
 // isolation. The HTTP planes and the seed loader call it; nothing else

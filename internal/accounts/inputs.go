@@ -19,22 +19,23 @@ const (
 	MaxQuota             = 1_000_000
 )
 
-// The inputs below are the request bodies of the management and control
-// planes and the entries of the seed file. Each validates itself; methods of
-// Service call Validate before touching the store. Pointer fields are
-// optional: nil means "not given".
+// The inputs below are what the management and control planes and the seed
+// file ask for. Each validates itself; methods of Service call Validate
+// before touching the store. Pointer fields are optional: nil means "not
+// given". Errors name the fields as the API and the seed file spell them.
 
 // AdminInput names the first admin of a new workspace.
 type AdminInput struct {
-	Email string `json:"email" yaml:"email"`
-	Name  string `json:"name" yaml:"name"`
+	Email string
+	Name  string
 }
 
-// QuotasPatch changes some quotas of a workspace.
+// QuotasPatch changes some quotas of a workspace. The seed file holds one
+// per workspace, read by its YAML keys.
 type QuotasPatch struct {
-	ServiceAccounts       *int `json:"serviceAccounts,omitempty" yaml:"serviceAccounts,omitempty"`
-	KeysPerServiceAccount *int `json:"keysPerServiceAccount,omitempty" yaml:"keysPerServiceAccount,omitempty"`
-	KeysPerUser           *int `json:"keysPerUser,omitempty" yaml:"keysPerUser,omitempty"`
+	ServiceAccounts       *int `yaml:"serviceAccounts,omitempty"`
+	KeysPerServiceAccount *int `yaml:"keysPerServiceAccount,omitempty"`
+	KeysPerUser           *int `yaml:"keysPerUser,omitempty"`
 }
 
 // Validate checks each given quota is within 0..MaxQuota.
@@ -79,9 +80,9 @@ func fillQuotas(q, d store.Quotas) store.Quotas {
 
 // CreateWorkspaceInput is the control plane's one call a test needs to start.
 type CreateWorkspaceInput struct {
-	Name   string      `json:"name" yaml:"name"`
-	Admin  AdminInput  `json:"admin" yaml:"admin"`
-	Quotas QuotasPatch `json:"quotas" yaml:"quotas"`
+	Name   string
+	Admin  AdminInput
+	Quotas QuotasPatch
 }
 
 // Validate checks the name, the admin and the quotas.
@@ -100,9 +101,9 @@ func (in *CreateWorkspaceInput) Validate() error {
 
 // AddMemberInput adds a member to the caller's workspace.
 type AddMemberInput struct {
-	Email string     `json:"email" yaml:"email"`
-	Name  string     `json:"name" yaml:"name"`
-	Role  store.Role `json:"role" yaml:"role"`
+	Email string
+	Name  string
+	Role  store.Role
 }
 
 // Validate checks the email, the name and the role (default member).
@@ -118,7 +119,7 @@ func (in *AddMemberInput) Validate() error {
 
 // RoleInput changes a member's role.
 type RoleInput struct {
-	Role store.Role `json:"role"`
+	Role store.Role
 }
 
 // Validate requires a role.
@@ -131,8 +132,8 @@ func (in *RoleInput) Validate() error {
 
 // CreateServiceAccountInput creates a service account.
 type CreateServiceAccountInput struct {
-	Name        string `json:"name" yaml:"name"`
-	Description string `json:"description" yaml:"description"`
+	Name        string
+	Description string
 }
 
 // Validate checks the name and the description.
@@ -145,8 +146,8 @@ func (in *CreateServiceAccountInput) Validate() error {
 
 // UpdateServiceAccountInput changes a service account's role or description.
 type UpdateServiceAccountInput struct {
-	Role        *store.Role `json:"role,omitempty"`
-	Description *string     `json:"description,omitempty"`
+	Role        *store.Role
+	Description *string
 }
 
 // Validate requires at least one field and checks each given one.
@@ -171,8 +172,8 @@ func (in *UpdateServiceAccountInput) Validate() error {
 // AddKeyInput registers a key: PublicKey given uploads it, PublicKey nil
 // generates a pair and returns the private key once.
 type AddKeyInput struct {
-	Title     string  `json:"title" yaml:"title"`
-	PublicKey *string `json:"publicKey,omitempty" yaml:"publicKey,omitempty"`
+	Title     string
+	PublicKey *string
 }
 
 // Validate checks the title; the key itself is checked by package sshkey.

@@ -128,8 +128,8 @@ func (s *Service) insertKey(ctx context.Context, tx store.Tx, ws store.Workspace
 		return err
 	}
 	if n >= o.quota {
-		return errs.New(errs.QuotaExceeded, "%s already has %d of %d keys; revoke one, or raise %s with PATCH /_emulator/workspaces/%s/quotas (on Encord: contact support)", o.label, n, o.quota, o.quotaName, ws.ID).
-			WithDetail("limit", o.quota).WithDetail("count", n)
+		return errs.New(errs.QuotaExceeded, "%s already has %d of %d keys; revoke one, or raise the workspace's %s quota", o.label, n, o.quota, o.quotaName).
+			WithDetail("limit", o.quota).WithDetail("count", n).WithRemedy(errs.Remedy{Action: errs.RaiseQuota, WorkspaceID: ws.ID})
 	}
 	nk.Key.WorkspaceID = ws.ID
 	nk.Key.Owner = o.owner

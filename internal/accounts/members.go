@@ -134,7 +134,7 @@ func liveMember(ctx context.Context, tx store.Tx, ws store.Workspace, id string)
 func anyMember(ctx context.Context, tx store.Tx, ws store.Workspace, id string) (store.Member, error) {
 	m, err := tx.GetMember(ctx, id)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && m.WorkspaceID != ws.ID) {
-		return store.Member{}, errs.New(errs.NotFound, "no member %q in this workspace; list members with GET /api/v1/workspace/members", id)
+		return store.Member{}, errs.New(errs.NotFound, "no member %q in this workspace", id).WithRemedy(errs.Remedy{Action: errs.ListMembers})
 	}
 	return m, err
 }

@@ -3,37 +3,40 @@ package accounts
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"time"
 
+	"github.com/encord-emulator/encord-emulator/internal/errs"
 	"github.com/encord-emulator/encord-emulator/internal/store"
 )
 
 // Principal is who an SDK-plane request acts as: a user or a service
 // account, in one workspace, with its role as it is now.
 type Principal struct {
-	Owner       store.Owner `json:"owner"`
-	WorkspaceID string      `json:"workspaceId"`
-	Role        store.Role  `json:"role"`
-	Email       string      `json:"email"`
-	Name        string      `json:"name"`
+	Owner       store.Owner
+	WorkspaceID string
+	Role        store.Role
+	Email       string
+	Name        string
 	// KeyID and PublicKeyHex name the key that authenticated the request;
 	// empty for a bearer token.
-	KeyID        string `json:"keyId,omitempty"`
-	PublicKeyHex string `json:"publicKeyHex,omitempty"`
+	KeyID        string
+	PublicKeyHex string
 }
 
 // IsAdmin reports whether the principal is a workspace admin.
 func (p Principal) IsAdmin() bool { return p.Role == store.RoleAdmin }
 
 // CredentialFailure says why credentials with a valid signature (or a
-// well-formed bearer token) do not resolve to a principal.
+// well-formed bearer token) do not resolve to a principal. ResolveKey and
+// ResolveBearer return it wrapped in an AUTHENTICATION_ERROR (401, never a
+// server error); errors.Is and errors.As find it there.
 type CredentialFailure string
 
 const (
 	// UnknownKey: no key with this public key was ever registered (or its
-	// workspace was deleted). v1 answers SSH_KEY_NOT_FOUND_ERROR.
+	// workspace was deleted). The v1 dialect answers it as
+	// SSH_KEY_NOT_FOUND_ERROR.
 	UnknownKey CredentialFailure = "unknown_key"
 	// RevokedKey: the key was revoked (by its owner or an admin).
 	RevokedKey CredentialFailure = "key_revoked"
@@ -51,18 +54,10 @@ const (
 	WrongTokenKind CredentialFailure = "wrong_token_kind"
 )
 
-// CredentialError is the error of ResolveKey and ResolveBearer for
-// credentials that name no live principal. It is an authentication failure
-// (401), never a server error.
-type CredentialError struct {
-	Failure CredentialFailure
-	Message string
-}
+func (f CredentialFailure) Error() string { return string(f) }
 
-func (e *CredentialError) Error() string { return string(e.Failure) + ": " + e.Message }
-
-func credentialError(f CredentialFailure, format string, args ...any) error {
-	return &CredentialError{Failure: f, Message: fmt.Sprintf(format, args...)}
+func credentialError(f CredentialFailure, format string, args ...any) *errs.Error {
+	return errs.Wrap(f, errs.Authentication, format, args...)
 }
 
 // ResolveKey resolves the public key (lowercase hex, the SDK's key id) of a
@@ -72,7 +67,7 @@ func credentialError(f CredentialFailure, format string, args ...any) error {
 func (s *Service) ResolveKey(ctx context.Context, publicKeyHex string) (Principal, error) {
 	res, err := s.store.ResolveKey(ctx, publicKeyHex)
 	if errors.Is(err, store.ErrNotFound) {
-		return Principal{}, credentialError(UnknownKey, "The used SSH key does not exist on the Encord platform. Register its public half (key id %s) with POST /api/v1/me/keys or on a service account.", publicKeyHex)
+		return Principal{}, credentialError(UnknownKey, "The used SSH key does not exist on the Encord platform. Its key id is %s.", publicKeyHex).WithRemedy(errs.Remedy{Action: errs.RegisterKey})
 	}
 	if err != nil {
 		return Principal{}, err
@@ -106,7 +101,7 @@ func (s *Service) ResolveBearer(ctx context.Context, token string) (Principal, e
 	case err != nil:
 		return Principal{}, err
 	case res.Token.Kind != store.TokenBearer:
-		return Principal{}, credentialError(WrongTokenKind, "this is a management-plane session token; the SDK plane takes bearer tokens from GET /v2/public/user/bearer-token")
+		return Principal{}, credentialError(WrongTokenKind, "this is a management-plane session token; the SDK plane takes bearer tokens").WithRemedy(errs.Remedy{Action: errs.GetBearerToken})
 	case !s.clock().Before(res.Token.ExpiresAt):
 		return Principal{}, credentialError(ExpiredToken, "the bearer token expired at %s; get a new one with EncordUserClient.get_bearer_token()", res.Token.ExpiresAt.Format(time.RFC3339))
 	case res.OwnerGone:

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
+	"github.com/encord-emulator/encord-emulator/internal/accounts/attributes"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 	"github.com/encord-emulator/encord-emulator/internal/store"
 	"github.com/encord-emulator/encord-emulator/internal/store/memory"
@@ -61,19 +62,19 @@ func TestResourcePagingIsPositional(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, ds.Dataset.ID)
+		ids = append(ids, ds.ID)
 	}
 	first, err := svc.ListResources(ctx, p, store.KindDataset, accounts.ResourceFilter{Order: accounts.OrderName}, accounts.PageRequest{Size: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(first.Items) != 2 || first.Items[0].Title != "d0" || first.NextPageToken == nil {
+	if len(first.Items) != 2 || first.Items[0].Title != "d0" || first.Next == nil {
 		t.Fatalf("first page = %+v", first)
 	}
 	if err := st.Tx(ctx, func(tx store.Tx) error { return tx.DeleteResource(ctx, p.WorkspaceID, store.KindDataset, ids[0]) }); err != nil {
 		t.Fatal(err)
 	}
-	second, err := svc.ListResources(ctx, p, store.KindDataset, accounts.ResourceFilter{Order: accounts.OrderName}, accounts.PageRequest{Size: 2, Token: *first.NextPageToken})
+	second, err := svc.ListResources(ctx, p, store.KindDataset, accounts.ResourceFilter{Order: accounts.OrderName}, accounts.PageRequest{Size: 2, After: first.Next})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,10 +82,12 @@ func TestResourcePagingIsPositional(t *testing.T) {
 		t.Fatalf("second page = %+v, want d2, d3", second.Items)
 	}
 
-	_, err = svc.ListResources(ctx, p, store.KindDataset, accounts.ResourceFilter{}, accounts.PageRequest{Size: 2, Token: "!!"})
+	// A cursor of the listing by name does not resume the listing by
+	// creation time.
+	_, err = svc.ListResources(ctx, p, store.KindDataset, accounts.ResourceFilter{}, accounts.PageRequest{Size: 2, After: first.Next})
 	var e *errs.Error
 	if !errors.As(err, &e) || e.Code != errs.InvalidArguments || e.Details["field"] != "pageToken" {
-		t.Fatalf("bad token: %v, want INVALID_ARGUMENTS_ERROR on pageToken", err)
+		t.Fatalf("cursor of another order: %v, want INVALID_ARGUMENTS_ERROR on pageToken", err)
 	}
 }
 
@@ -108,7 +111,7 @@ func TestCreateOntologyEditor(t *testing.T) {
 		if err != nil {
 			t.Fatalf("editor %s: %v", tc.editor, err)
 		}
-		if got := string(accounts.AttributesOf[accounts.OntologyAttributes](v.Resource).Editor); got != tc.want {
+		if got := string(attributes.Of[attributes.Ontology](v.Resource).Editor); got != tc.want {
 			t.Errorf("editor %s stored as %s, want %s", tc.editor, got, tc.want)
 		}
 	}

@@ -73,13 +73,13 @@ func (s *Service) CreateServiceAccount(ctx context.Context, c Caller, in CreateS
 			return err
 		}
 		if n, limit := len(live), ws.Quotas.ServiceAccounts; n >= limit {
-			return errs.New(errs.QuotaExceeded, "workspace %q already has %d of %d service accounts; delete one, or raise serviceAccounts with PATCH /_emulator/workspaces/%s/quotas (on Encord: contact support)", ws.Name, n, limit, ws.ID).
-				WithDetail("limit", limit).WithDetail("count", n)
+			return errs.New(errs.QuotaExceeded, "workspace %q already has %d of %d service accounts; delete one, or raise the workspace's serviceAccounts quota", ws.Name, n, limit).
+				WithDetail("limit", limit).WithDetail("count", n).WithRemedy(errs.Remedy{Action: errs.RaiseQuota, WorkspaceID: ws.ID})
 		}
 		sa = store.ServiceAccount{
 			ID: newID(), WorkspaceID: ws.ID, Name: in.Name, Description: in.Description,
 			Email: ServiceAccountEmail(in.Name, ws.ID), Role: store.RoleMember,
-			CreatedAt: s.clock(), CreatedBy: me.ID,
+			CreatedAt: s.clock(), CreatedByMemberID: me.ID,
 		}
 		err = tx.CreateServiceAccount(ctx, sa)
 		if errors.Is(err, store.ErrAlreadyExists) {
@@ -198,7 +198,7 @@ func (s *Service) RevokeServiceAccountKey(ctx context.Context, c Caller, id, key
 func liveServiceAccount(ctx context.Context, tx store.Tx, ws store.Workspace, id string) (store.ServiceAccount, error) {
 	sa, err := tx.GetServiceAccount(ctx, id)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (sa.WorkspaceID != ws.ID || sa.DeletedAt != nil)) {
-		return store.ServiceAccount{}, errs.New(errs.NotFound, "no service account %q in this workspace; list them with GET /api/v1/workspace/service-accounts", id)
+		return store.ServiceAccount{}, errs.New(errs.NotFound, "no service account %q in this workspace", id).WithRemedy(errs.Remedy{Action: errs.ListServiceAccounts})
 	}
 	return sa, err
 }

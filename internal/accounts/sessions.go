@@ -15,7 +15,15 @@ import (
 type Caller struct {
 	MemberID    string
 	WorkspaceID string
-	TokenHash   string
+	TokenHash   string // "" for a caller acting without a session (ActingAs)
+}
+
+// ActingAs returns a caller that acts as member m without a session, for
+// code inside the process that acts on a member's behalf (the seed loader).
+// Like any caller, its rights are re-read in every transaction: it can do
+// what m can do now, no more.
+func ActingAs(m store.Member) Caller {
+	return Caller{MemberID: m.ID, WorkspaceID: m.WorkspaceID}
 }
 
 // Login opens a session for a live member (an emulator needs no password).
@@ -32,7 +40,7 @@ func (s *Service) Login(ctx context.Context, email string) (IssuedToken, store.M
 		var err error
 		member, err = tx.GetMemberByEmail(ctx, email)
 		if errors.Is(err, store.ErrNotFound) {
-			return errs.New(errs.Authentication, "no workspace member has the email %q: add it with POST /api/v1/workspace/members (removed members must be added again; service accounts can never log in, they only use the SDK)", email)
+			return errs.New(errs.Authentication, "no workspace member has the email %q (removed members must be added again; service accounts can never log in, they only use the SDK)", email).WithRemedy(errs.Remedy{Action: errs.AddMember})
 		}
 		if err != nil {
 			return err
@@ -45,8 +53,20 @@ func (s *Service) Login(ctx context.Context, email string) (IssuedToken, store.M
 
 // Logout ends the caller's session.
 func (s *Service) Logout(ctx context.Context, c Caller) error {
+	return s.endSession(ctx, c.TokenHash)
+}
+
+// EndSession ends a session Login or CreateWorkspace issued.
+func (s *Service) EndSession(ctx context.Context, session IssuedToken) error {
+	return s.endSession(ctx, session.Stored.Hash)
+}
+
+func (s *Service) endSession(ctx context.Context, hash string) error {
+	if hash == "" {
+		return nil // a caller acting without a session
+	}
 	return s.store.Tx(ctx, func(tx store.Tx) error {
-		err := tx.DeleteToken(ctx, c.TokenHash)
+		err := tx.DeleteToken(ctx, hash)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil // already gone: logging out twice is not an error
 		}
@@ -58,18 +78,18 @@ func (s *Service) Logout(ctx context.Context, c Caller) error {
 // says why not.
 func (s *Service) AuthenticateSession(ctx context.Context, token string) (Caller, error) {
 	if token == "" {
-		return Caller{}, errs.New(errs.Authentication, "missing session: send Authorization: Bearer <token> with a token from POST /api/v1/sessions")
+		return Caller{}, errs.New(errs.Authentication, "missing session token").WithRemedy(errs.Remedy{Action: errs.LogIn})
 	}
 	res, err := s.store.ResolveToken(ctx, HashToken(token))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return Caller{}, errs.New(errs.Authentication, "the session token is unknown or was ended (logout, member removal, reset); log in again with POST /api/v1/sessions")
+		return Caller{}, errs.New(errs.Authentication, "the session token is unknown or was ended (logout, member removal, reset)").WithRemedy(errs.Remedy{Action: errs.LogIn})
 	case err != nil:
 		return Caller{}, err
 	case res.Token.Kind != store.TokenSession:
-		return Caller{}, errs.New(errs.Authentication, "this is an SDK bearer token; the management plane needs a session token from POST /api/v1/sessions")
+		return Caller{}, errs.New(errs.Authentication, "this is an SDK bearer token; the management plane needs a session token").WithRemedy(errs.Remedy{Action: errs.LogIn})
 	case !s.clock().Before(res.Token.ExpiresAt):
-		return Caller{}, errs.New(errs.Authentication, "the session expired at %s; log in again with POST /api/v1/sessions", res.Token.ExpiresAt.Format("2006-01-02T15:04:05Z"))
+		return Caller{}, errs.New(errs.Authentication, "the session expired at %s", res.Token.ExpiresAt.Format("2006-01-02T15:04:05Z")).WithRemedy(errs.Remedy{Action: errs.LogIn})
 	case res.OwnerGone || res.Token.Owner.Type != store.OwnerUser:
 		return Caller{}, errs.New(errs.Authentication, "the session's member was removed from the workspace; an admin must add it again")
 	}

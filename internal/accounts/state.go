@@ -10,20 +10,17 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/store"
 )
 
-// StateVersion is the version of the State document this build writes and
-// reads.
-const StateVersion = 1
-
-// State is the whole state of the emulator as one JSON document. It holds
-// public keys and token hashes only: nothing in it is a secret.
+// State is the whole state of the emulator: every row of every table,
+// removed members and deleted service accounts included. It holds public
+// keys and token hashes only: nothing in it is a secret. The control plane
+// exports and imports it as a versioned document of its own.
 type State struct {
-	Version         int                    `json:"version"`
-	Workspaces      []store.Workspace      `json:"workspaces"`
-	Members         []store.Member         `json:"members"`
-	ServiceAccounts []store.ServiceAccount `json:"serviceAccounts"`
-	Keys            []store.Key            `json:"keys"`
-	Tokens          []store.Token          `json:"tokens"`
-	Resources       []store.Resource       `json:"resources"`
+	Workspaces      []store.Workspace
+	Members         []store.Member
+	ServiceAccounts []store.ServiceAccount
+	Keys            []store.Key
+	Tokens          []store.Token
+	Resources       []store.Resource
 }
 
 var resourceKinds = []store.ResourceKind{
@@ -33,7 +30,7 @@ var resourceKinds = []store.ResourceKind{
 
 // ExportState reads the whole state in one transaction.
 func (s *Service) ExportState(ctx context.Context) (State, error) {
-	st := State{Version: StateVersion}
+	var st State
 	err := s.store.Tx(ctx, func(tx store.Tx) error {
 		all, err := tx.ListWorkspaces(ctx)
 		if err != nil {
@@ -140,12 +137,9 @@ func importErr(list string, i int, err error) error {
 	return err
 }
 
-// validate checks what the store does not: versions, references between
-// entries, enum values, and that every key is the ed25519 key it claims.
+// validate checks what the store does not: references between entries,
+// enum values, and that every key is the ed25519 key it claims.
 func (st *State) validate() error {
-	if st.Version != StateVersion {
-		return errs.Invalid("version", "state version %d is not supported; this emulator reads version %d (export a fresh state with GET /_emulator/state)", st.Version, StateVersion)
-	}
 	bad := func(list string, i int, format string, args ...any) error {
 		return errs.Invalid(fmt.Sprintf("%s[%d]", list, i), "%s[%d]: %s", list, i, fmt.Sprintf(format, args...))
 	}

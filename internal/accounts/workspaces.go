@@ -10,14 +10,14 @@ import (
 
 // Usage counts what a workspace holds now.
 type Usage struct {
-	ServiceAccounts int `json:"serviceAccounts"`
-	Members         int `json:"members"`
+	ServiceAccounts int
+	Members         int
 }
 
 // WorkspaceView is a workspace with its usage.
 type WorkspaceView struct {
 	store.Workspace
-	Usage Usage `json:"usage"`
+	Usage Usage
 }
 
 // IssuedToken is a token text shown once, with its expiry.
@@ -97,8 +97,9 @@ func (s *Service) ListWorkspaces(ctx context.Context) ([]WorkspaceView, error) {
 	return out, err
 }
 
-// GetWorkspaceByID returns one workspace with its usage (control plane).
-func (s *Service) GetWorkspaceByID(ctx context.Context, id string) (WorkspaceView, error) {
+// GetWorkspace returns any workspace by id, with its usage: the control
+// plane's read. A caller reads its own with GetOwnWorkspace.
+func (s *Service) GetWorkspace(ctx context.Context, id string) (WorkspaceView, error) {
 	var out WorkspaceView
 	err := s.store.View(ctx, func(tx store.Tx) error {
 		ws, err := tx.GetWorkspace(ctx, id)
@@ -151,8 +152,8 @@ func (s *Service) SetQuotas(ctx context.Context, id string, patch QuotasPatch) (
 	return out, err
 }
 
-// GetWorkspace returns the caller's workspace with quotas and usage.
-func (s *Service) GetWorkspace(ctx context.Context, c Caller) (WorkspaceView, error) {
+// GetOwnWorkspace returns the caller's workspace with quotas and usage.
+func (s *Service) GetOwnWorkspace(ctx context.Context, c Caller) (WorkspaceView, error) {
 	var out WorkspaceView
 	err := s.read(ctx, c, false, func(tx store.Tx, ws store.Workspace, _ store.Member) error {
 		var err error
@@ -176,7 +177,7 @@ func workspaceView(ctx context.Context, tx store.Tx, ws store.Workspace) (Worksp
 
 func workspaceNotFound(err error, id string) error {
 	if errors.Is(err, store.ErrNotFound) {
-		return errs.Wrap(err, errs.NotFound, "workspace %q does not exist; list workspaces with GET /_emulator/workspaces", id)
+		return errs.Wrap(err, errs.NotFound, "workspace %q does not exist", id).WithRemedy(errs.Remedy{Action: errs.ListWorkspaces})
 	}
 	return err
 }

@@ -83,7 +83,7 @@ const (
 var authzMatrix = map[string]string{
 	"GET /openapi.yaml": everyone200,
 
-	// Management plane: sessions only; admins only where design.md 3.2
+	// Management plane: sessions only; admins only where docs/rules.md
 	// says so; another workspace's objects are 404, never 403.
 	//                                                                ano mem adm oth rmv exp saK saB rvk unk ctl bad
 	"POST /api/v1/sessions":                                         "401 201 201 201 401 201 401 401 201 401 401 401",
@@ -95,10 +95,10 @@ var authzMatrix = map[string]string{
 	"GET /api/v1/workspace/":                                        "401 200 200 200 401 401 401 401 401 401 401 401",
 	"GET /api/v1/workspace/members/":                                "401 200 200 200 401 401 401 401 401 401 401 401",
 	"POST /api/v1/workspace/members/":                               "401 403 201 201 401 401 401 401 401 401 401 401",
-	"PATCH /api/v1/workspace/members/{userId}":                      "401 403 200 404 401 401 401 401 401 401 401 401",
-	"DELETE /api/v1/workspace/members/{userId}":                     "401 403 204 404 401 401 401 401 401 401 401 401",
-	"GET /api/v1/workspace/members/{userId}/keys":                   "401 403 200 404 401 401 401 401 401 401 401 401",
-	"DELETE /api/v1/workspace/members/{userId}/keys/{keyId}":        "401 403 204 404 401 401 401 401 401 401 401 401",
+	"PATCH /api/v1/workspace/members/{memberId}":                    "401 403 200 404 401 401 401 401 401 401 401 401",
+	"DELETE /api/v1/workspace/members/{memberId}":                   "401 403 204 404 401 401 401 401 401 401 401 401",
+	"GET /api/v1/workspace/members/{memberId}/keys":                 "401 403 200 404 401 401 401 401 401 401 401 401",
+	"DELETE /api/v1/workspace/members/{memberId}/keys/{keyId}":      "401 403 204 404 401 401 401 401 401 401 401 401",
 	"GET /api/v1/workspace/service-accounts/":                       "401 403 200 200 401 401 401 401 401 401 401 401",
 	"POST /api/v1/workspace/service-accounts/":                      "401 403 201 201 401 401 401 401 401 401 401 401",
 	"GET /api/v1/workspace/service-accounts/{saId}":                 "401 403 200 404 401 401 401 401 401 401 401 401",
@@ -163,7 +163,8 @@ var authzMatrix = map[string]string{
 	"POST /v2/public/storage/folders":                    "401 200 200 200 401 401 200 200 401 401 401 401",
 	"GET /v2/public/storage/folders/{folderUuid}":        "401 403 200 404 401 401 403 403 401 401 401 401",
 
-	// SDK plane, v2, not emulated (protocol Appendix A).
+	// SDK plane, v2, not emulated (docs/sdk-protocol.md lists the SDK's
+	// endpoints).
 	"POST /v2/public/active/{projectHash}/import":                                                      sdkNotEmulated,
 	"POST /v2/public/active/{projectHash}/sync":                                                        sdkNotEmulated,
 	"GET /v2/public/active/{projectUuid}/collections":                                                  sdkNotEmulated,
@@ -252,13 +253,13 @@ var authzRequests = map[string]func(w *authzWorld, k callerKind) authzRequest{
 	"POST /api/v1/workspace/members/": func(w *authzWorld, _ callerKind) authzRequest {
 		return authzRequest{body: fmt.Sprintf(`{"email": "new-%d@acme.test", "name": "New", "role": "member"}`, w.next())}
 	},
-	"PATCH /api/v1/workspace/members/{userId}": func(w *authzWorld, _ callerKind) authzRequest {
-		return authzRequest{params: map[string]string{"userId": w.freshMember()}, body: `{"role": "admin"}`}
+	"PATCH /api/v1/workspace/members/{memberId}": func(w *authzWorld, _ callerKind) authzRequest {
+		return authzRequest{params: map[string]string{"memberId": w.freshMember()}, body: `{"role": "admin"}`}
 	},
-	"DELETE /api/v1/workspace/members/{userId}": func(w *authzWorld, _ callerKind) authzRequest {
-		return authzRequest{params: map[string]string{"userId": w.freshMember()}}
+	"DELETE /api/v1/workspace/members/{memberId}": func(w *authzWorld, _ callerKind) authzRequest {
+		return authzRequest{params: map[string]string{"memberId": w.freshMember()}}
 	},
-	"DELETE /api/v1/workspace/members/{userId}/keys/{keyId}": func(w *authzWorld, _ callerKind) authzRequest {
+	"DELETE /api/v1/workspace/members/{memberId}/keys/{keyId}": func(w *authzWorld, _ callerKind) authzRequest {
 		return authzRequest{params: map[string]string{"keyId": w.freshKey(w.memberToken, "/api/v1/me/keys")}}
 	},
 	"POST /api/v1/workspace/service-accounts/": func(w *authzWorld, _ callerKind) authzRequest {
@@ -617,7 +618,7 @@ func (w *authzWorld) email(k callerKind) string {
 // defaultParam names the world's object for a path parameter.
 func (w *authzWorld) defaultParam(name string) string {
 	switch name {
-	case "userId":
+	case "memberId":
 		return w.memberID
 	case "saId":
 		return w.saID

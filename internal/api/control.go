@@ -5,17 +5,16 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
-	"github.com/encord-emulator/encord-emulator/internal/journal"
 )
 
-// control serves /_emulator: what only an emulator has (design.md 3.3).
+// control serves /_emulator: what only an emulator has (docs/architecture.md,
+// the three planes).
 type control struct {
 	accounts   *accounts.Service
 	adminToken string
@@ -94,21 +93,21 @@ type createdWorkspaceView struct {
 }
 
 func (c control) createWorkspace(w http.ResponseWriter, r *http.Request) error {
-	var in accounts.CreateWorkspaceInput
-	if err := decodeJSON(r, &in); err != nil {
+	var body createWorkspaceRequest
+	if err := decodeBody(r, &body, strict); err != nil {
 		return err
 	}
-	out, err := c.accounts.CreateWorkspace(r.Context(), in)
+	out, err := c.accounts.CreateWorkspace(r.Context(), body.input())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, createdWorkspaceView{Workspace: viewWorkspace(out.Workspace), Admin: viewMember(out.Admin), Session: viewToken(out.Session)})
+	writeCredential(w, http.StatusCreated, createdWorkspaceView{Workspace: viewWorkspace(out.Workspace), Admin: viewMember(out.Admin), Session: viewToken(out.Session)})
 	return nil
 }
 
 func (c control) listWorkspaces(w http.ResponseWriter, r *http.Request) error {
 	all, err := c.accounts.ListWorkspaces(r.Context())
-	return writePage(w, r, all, err, viewWorkspace)
+	return writeList(w, r, all, err, workspaceCursor, viewWorkspace)
 }
 
 func (c control) getWorkspace(w http.ResponseWriter, r *http.Request) error {
@@ -116,7 +115,7 @@ func (c control) getWorkspace(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ws, err := c.accounts.GetWorkspaceByID(r.Context(), id)
+	ws, err := c.accounts.GetWorkspace(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -129,7 +128,7 @@ func (c control) deleteWorkspace(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return noContent(w, c.accounts.DeleteWorkspace(r.Context(), id))
+	return writeNoContent(w, c.accounts.DeleteWorkspace(r.Context(), id))
 }
 
 func (c control) setQuotas(w http.ResponseWriter, r *http.Request) error {
@@ -137,11 +136,11 @@ func (c control) setQuotas(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var patch accounts.QuotasPatch
-	if err := decodeJSON(r, &patch); err != nil {
+	var body quotasPatchRequest
+	if err := decodeBody(r, &body, strict); err != nil {
 		return err
 	}
-	ws, err := c.accounts.SetQuotas(r.Context(), id, patch)
+	ws, err := c.accounts.SetQuotas(r.Context(), id, body.input())
 	if err != nil {
 		return err
 	}
@@ -161,73 +160,5 @@ func (c control) reset(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-func (c control) exportState(w http.ResponseWriter, r *http.Request) error {
-	st, err := c.accounts.ExportState(r.Context())
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, st)
-	return nil
-}
-
-func (c control) importState(w http.ResponseWriter, r *http.Request) error {
-	var st accounts.State
-	if err := decodeJSON(r, &st); err != nil {
-		return err
-	}
-	if err := c.accounts.ImportState(r.Context(), st); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-type whoamiView struct {
-	Authenticated bool                `json:"authenticated"`
-	Scheme        string              `json:"scheme"`
-	Principal     *accounts.Principal `json:"principal,omitempty"`
-	Reason        string              `json:"reason,omitempty"`
-	Message       string              `json:"message,omitempty"`
-	SignatureBase string              `json:"signatureBase,omitempty"`
-}
-
-// whoami authenticates the request exactly as the SDK plane does (sign it
-// for its own method and target) and says who the credentials are, or
-// exactly why they fail.
-func (c control) whoami(w http.ResponseWriter, r *http.Request) {
-	dec := c.sdk.authenticate(r, dialectV2)
-	c.sdk.record(r, dec)
-	if dec.err != nil {
-		status := dec.err.status
-		writeJSON(w, status, whoamiView{Scheme: dec.result.Scheme.String(), Reason: dec.reason, Message: dec.err.message, SignatureBase: dec.result.SignatureBase})
-		return
-	}
-	p := dec.principal
-	writeJSON(w, http.StatusOK, whoamiView{Authenticated: true, Scheme: dec.result.Scheme.String(), Principal: &p})
-}
-
-type requestsView struct {
-	Items []journal.Entry `json:"items"`
-}
-
-// requests lists recent SDK-plane auth decisions, newest first, filtered
-// by traceId, keyId or outcome, at most limit (default 100).
-func (c control) requests(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	f := journal.Filter{TraceID: q.Get("traceId"), KeyID: q.Get("keyId"), Outcome: q.Get("outcome"), Limit: DefaultPageSize}
-	if raw := q.Get("limit"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > journal.DefaultCapacity {
-			return errs.Invalid("limit", "limit must be an integer from 1 to %d, got %q", journal.DefaultCapacity, raw)
-		}
-		f.Limit = n
-	}
-	if f.Outcome != "" && f.Outcome != journal.Allowed && f.Outcome != journal.Denied {
-		return errs.Invalid("outcome", "outcome must be %q or %q", journal.Allowed, journal.Denied)
-	}
-	writeJSON(w, http.StatusOK, requestsView{Items: c.sdk.journal.List(f)})
 	return nil
 }

@@ -66,7 +66,7 @@ func ptr[T any](v T) *T { return &v }
 // and the call that takes it.
 type fuzzBody struct {
 	name   string
-	strict bool // decodeJSON (management, control) or decodeSDKJSON (SDK)
+	strict bool // read as the management and control planes do, or as the SDK plane does
 	new    func() any
 	apply  func(ctx context.Context, w *fuzzWorld, v any) error
 }
@@ -76,55 +76,59 @@ var fuzzBodies = []fuzzBody{
 		_, _, err := w.svc.Login(ctx, v.(*loginRequest).Email)
 		return err
 	}},
-	{"add key", true, func() any { return new(accounts.AddKeyInput) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.AddOwnKey(ctx, w.caller, *v.(*accounts.AddKeyInput))
+	{"add key", true, func() any { return new(addKeyRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.AddOwnKey(ctx, w.caller, v.(*addKeyRequest).input())
 		return err
 	}},
-	{"add member", true, func() any { return new(accounts.AddMemberInput) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.AddMember(ctx, w.caller, *v.(*accounts.AddMemberInput))
+	{"add member", true, func() any { return new(addMemberRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.AddMember(ctx, w.caller, v.(*addMemberRequest).input())
 		return err
 	}},
-	{"member role", true, func() any { return new(accounts.RoleInput) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.SetMemberRole(ctx, w.caller, w.memberID, *v.(*accounts.RoleInput))
+	{"member role", true, func() any { return new(roleRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.SetMemberRole(ctx, w.caller, w.memberID, v.(*roleRequest).input())
 		return err
 	}},
-	{"create service account", true, func() any { return new(accounts.CreateServiceAccountInput) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.CreateServiceAccount(ctx, w.caller, *v.(*accounts.CreateServiceAccountInput))
+	{"create service account", true, func() any { return new(createServiceAccountRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.CreateServiceAccount(ctx, w.caller, v.(*createServiceAccountRequest).input())
 		return err
 	}},
-	{"update service account", true, func() any { return new(accounts.UpdateServiceAccountInput) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.UpdateServiceAccount(ctx, w.caller, w.saID, *v.(*accounts.UpdateServiceAccountInput))
+	{"update service account", true, func() any { return new(updateServiceAccountRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.UpdateServiceAccount(ctx, w.caller, w.saID, v.(*updateServiceAccountRequest).input())
 		return err
 	}},
-	{"add service account key", true, func() any { return new(accounts.AddKeyInput) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.AddServiceAccountKey(ctx, w.caller, w.saID, *v.(*accounts.AddKeyInput))
+	{"add service account key", true, func() any { return new(addKeyRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.AddServiceAccountKey(ctx, w.caller, w.saID, v.(*addKeyRequest).input())
 		return err
 	}},
-	{"create workspace", true, func() any { return new(accounts.CreateWorkspaceInput) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.CreateWorkspace(ctx, *v.(*accounts.CreateWorkspaceInput))
+	{"create workspace", true, func() any { return new(createWorkspaceRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.CreateWorkspace(ctx, v.(*createWorkspaceRequest).input())
 		return err
 	}},
-	{"quotas", true, func() any { return new(accounts.QuotasPatch) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.SetQuotas(ctx, w.ws.Workspace.ID, *v.(*accounts.QuotasPatch))
+	{"quotas", true, func() any { return new(quotasPatchRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.SetQuotas(ctx, w.ws.Workspace.ID, v.(*quotasPatchRequest).input())
 		return err
 	}},
-	{"import state", true, func() any { return new(accounts.State) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		return w.svc.ImportState(ctx, *v.(*accounts.State))
+	{"import state", true, func() any { return new(stateDocument) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		st, err := v.(*stateDocument).state()
+		if err != nil {
+			return err
+		}
+		return w.svc.ImportState(ctx, st)
 	}},
-	{"create resource", true, func() any { return new(accounts.CreateResourceInput) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.CreateResource(ctx, w.ws.Workspace.ID, *v.(*accounts.CreateResourceInput))
+	{"create resource", true, func() any { return new(createResourceRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.CreateResource(ctx, w.ws.Workspace.ID, v.(*createResourceRequest).input())
 		return err
 	}},
-	{"sdk create dataset", false, func() any { return new(accounts.CreateDatasetInput) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.CreateDataset(ctx, w.principal, *v.(*accounts.CreateDatasetInput))
+	{"sdk create dataset", false, func() any { return new(createDatasetRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.CreateDataset(ctx, w.principal, v.(*createDatasetRequest).input())
 		return err
 	}},
-	{"sdk create ontology", false, func() any { return new(accounts.CreateOntologyInput) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.CreateOntology(ctx, w.principal, *v.(*accounts.CreateOntologyInput))
+	{"sdk create ontology", false, func() any { return new(createOntologyRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.CreateOntology(ctx, w.principal, v.(*createOntologyRequest).input())
 		return err
 	}},
-	{"sdk create storage folder", false, func() any { return new(accounts.CreateStorageFolderInput) }, func(ctx context.Context, w *fuzzWorld, v any) error {
-		_, err := w.svc.CreateStorageFolder(ctx, w.principal, *v.(*accounts.CreateStorageFolderInput))
+	{"sdk create storage folder", false, func() any { return new(createStorageFolderRequest) }, func(ctx context.Context, w *fuzzWorld, v any) error {
+		_, err := w.svc.CreateStorageFolder(ctx, w.principal, v.(*createStorageFolderRequest).input())
 		return err
 	}},
 }
@@ -188,18 +192,19 @@ func FuzzDecodeJSON(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	export, _ := json.Marshal(st)
+	export, _ := json.Marshal(stateDocumentOf(st))
 	f.Add(uint8(9), export)
 	f.Fuzz(func(t *testing.T, which uint8, body []byte) {
 		b := fuzzBodies[int(which)%len(fuzzBodies)]
 		r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
 		r.Body = http.MaxBytesReader(nil, r.Body, fuzzBodyLimit)
 		v := b.new()
-		decode := decodeSDKJSON
+		mode := lenient
 		if b.strict {
-			decode = decodeJSON
+			mode = strict
 		}
-		if err := decode(r, v); err != nil {
+		if err := decodeBody(r, v, mode); err != nil {
 			requireClientError(t, b.name+": decode", err)
 			return
 		}
@@ -253,7 +258,7 @@ func newFuzzServer(t testing.TB) *fuzzServer {
 		handler:      NewHandler(Config{Accounts: w.svc}),
 		world:        w,
 		bearer:       issued.Token,
-		dataset:      ds.Dataset.ID,
+		dataset:      ds.ID,
 		requestsLeft: 500,
 	}
 }
@@ -269,6 +274,7 @@ func FuzzV1Call(f *testing.F) {
 	f.Add(false, "", "", []byte(`{"query_type": "project", "query_method": "POST", "values": {"uid": null, "payload": {"title": "p", "description": "", "dataset_hashes": ["DATASET"]}}}`))
 	f.Add(false, "", "", []byte(`{"query_type": "project", "query_method": "POST", "values": {"uid": null, "payload": null}}`))
 	f.Add(false, "", "", []byte(`{"query_type": "labelrow", "query_method": "GET", "values": {"uid": "x", "payload": null}}`))
+	f.Add(false, "", "", []byte(`{"query_type": "labelrow", "query_method": "GET", "values": {"uid": ["x", 1, {"y": null}], "payload": [true]}}`))
 	f.Add(false, "", "", []byte(`{"query_type": "nonsense", "query_method": "GET"}`))
 	f.Add(true, "dataset", "DATASET", []byte(`{"query_type": "dataset", "query_method": "GET", "values": {"uid": "DATASET", "payload": null}}`))
 	f.Add(true, "project", "not-a-uuid", []byte(`{"query_type": "dataset", "query_method": "GET", "values": {"uid": null, "payload": null}}`))
@@ -288,6 +294,7 @@ func FuzzV1Call(f *testing.F) {
 			path = "/public"
 		}
 		r := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
+		r.Header.Set("Content-Type", "application/json") // as the SDK sends
 		r.Header.Set("Authorization", "Bearer "+srv.bearer)
 		r.Header.Set("ResourceType", resourceType)
 		r.Header.Set("ResourceID", resourceID)

@@ -133,7 +133,7 @@ func decodeResponse(t *testing.T, resp *http.Response) response {
 	raw, _ := io.ReadAll(resp.Body)
 	checkAgainstSpec(t, resp.Request, resp.StatusCode, resp.Header, raw)
 	out := response{Status: resp.StatusCode, Header: resp.Header, Raw: raw}
-	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") && resp.Request.Method != http.MethodHead {
 		if err := json.Unmarshal(raw, &out.JSON); err != nil {
 			t.Fatalf("%s %s: answer is not a JSON object: %v: %s", resp.Request.Method, resp.Request.URL, err, raw)
 		}

@@ -1,9 +1,7 @@
 package api
 
 import (
-	"mime"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -12,7 +10,8 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 )
 
-// management serves /api/v1: what Encord's web UI does (design.md 3.2).
+// management serves /api/v1: what Encord's web UI does (docs/architecture.md,
+// the three planes).
 type management struct {
 	accounts *accounts.Service
 	errorWriter
@@ -34,10 +33,10 @@ func (m management) routes(r chi.Router) {
 			r.Route("/members", func(r chi.Router) {
 				r.Get("/", m.handle(m.listMembers))
 				r.Post("/", m.handle(m.addMember))
-				r.Patch("/{userId}", m.handle(m.setMemberRole))
-				r.Delete("/{userId}", m.handle(m.removeMember))
-				r.Get("/{userId}/keys", m.handle(m.listMemberKeys))
-				r.Delete("/{userId}/keys/{keyId}", m.handle(m.revokeMemberKey))
+				r.Patch("/{memberId}", m.handle(m.setMemberRole))
+				r.Delete("/{memberId}", m.handle(m.removeMember))
+				r.Get("/{memberId}/keys", m.handle(m.listMemberKeys))
+				r.Delete("/{memberId}/keys/{keyId}", m.handle(m.revokeMemberKey))
 			})
 			r.Route("/service-accounts", func(r chi.Router) {
 				r.Get("/", m.handle(m.listServiceAccounts))
@@ -67,13 +66,8 @@ func (m management) requireSession(next http.Handler) http.Handler {
 			m.write(w, r, err)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(withValue(r.Context(), callerKey, c)))
+		next.ServeHTTP(w, withCaller(r, c))
 	})
-}
-
-func caller(r *http.Request) accounts.Caller {
-	c, _ := r.Context().Value(callerKey).(accounts.Caller)
-	return c
 }
 
 // bearerToken returns the token of an "Authorization: Bearer <token>" header.
@@ -86,10 +80,6 @@ func bearerToken(r *http.Request) (string, bool) {
 	return t, t != ""
 }
 
-type loginRequest struct {
-	Email string `json:"email"`
-}
-
 type loginResponse struct {
 	Token     string     `json:"token"`
 	ExpiresAt any        `json:"expiresAt"`
@@ -98,14 +88,14 @@ type loginResponse struct {
 
 func (m management) login(w http.ResponseWriter, r *http.Request) error {
 	var req loginRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := decodeBody(r, &req, strict); err != nil {
 		return err
 	}
 	issued, member, err := m.accounts.Login(r.Context(), req.Email)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, loginResponse{Token: issued.Token, ExpiresAt: issued.Stored.ExpiresAt, User: viewMember(member)})
+	writeCredential(w, http.StatusCreated, loginResponse{Token: issued.Token, ExpiresAt: issued.Stored.ExpiresAt, User: viewMember(member)})
 	return nil
 }
 
@@ -134,15 +124,15 @@ func (m management) me(w http.ResponseWriter, r *http.Request) error {
 
 func (m management) listOwnKeys(w http.ResponseWriter, r *http.Request) error {
 	keys, err := m.accounts.ListOwnKeys(r.Context(), caller(r))
-	return writePage(w, r, keys, err, viewKey)
+	return writeList(w, r, keys, err, keyCursor, viewKey)
 }
 
 func (m management) addOwnKey(w http.ResponseWriter, r *http.Request) error {
-	var in accounts.AddKeyInput
-	if err := decodeJSON(r, &in); err != nil {
+	var body addKeyRequest
+	if err := decodeBody(r, &body, strict); err != nil {
 		return err
 	}
-	nk, err := m.accounts.AddOwnKey(r.Context(), caller(r), in)
+	nk, err := m.accounts.AddOwnKey(r.Context(), caller(r), body.input())
 	if err != nil {
 		return err
 	}
@@ -155,11 +145,11 @@ func (m management) revokeOwnKey(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return noContent(w, m.accounts.RevokeOwnKey(r.Context(), caller(r), keyID))
+	return writeNoContent(w, m.accounts.RevokeOwnKey(r.Context(), caller(r), keyID))
 }
 
 func (m management) workspace(w http.ResponseWriter, r *http.Request) error {
-	ws, err := m.accounts.GetWorkspace(r.Context(), caller(r))
+	ws, err := m.accounts.GetOwnWorkspace(r.Context(), caller(r))
 	if err != nil {
 		return err
 	}
@@ -169,15 +159,15 @@ func (m management) workspace(w http.ResponseWriter, r *http.Request) error {
 
 func (m management) listMembers(w http.ResponseWriter, r *http.Request) error {
 	members, err := m.accounts.ListMembers(r.Context(), caller(r))
-	return writePage(w, r, members, err, viewMember)
+	return writeList(w, r, members, err, memberCursor, viewMember)
 }
 
 func (m management) addMember(w http.ResponseWriter, r *http.Request) error {
-	var in accounts.AddMemberInput
-	if err := decodeJSON(r, &in); err != nil {
+	var body addMemberRequest
+	if err := decodeBody(r, &body, strict); err != nil {
 		return err
 	}
-	member, err := m.accounts.AddMember(r.Context(), caller(r), in)
+	member, err := m.accounts.AddMember(r.Context(), caller(r), body.input())
 	if err != nil {
 		return err
 	}
@@ -186,15 +176,15 @@ func (m management) addMember(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (m management) setMemberRole(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "userId")
+	id, err := pathID(r, "memberId")
 	if err != nil {
 		return err
 	}
-	var in accounts.RoleInput
-	if err := decodeJSON(r, &in); err != nil {
+	var body roleRequest
+	if err := decodeBody(r, &body, strict); err != nil {
 		return err
 	}
-	member, err := m.accounts.SetMemberRole(r.Context(), caller(r), id, in)
+	member, err := m.accounts.SetMemberRole(r.Context(), caller(r), id, body.input())
 	if err != nil {
 		return err
 	}
@@ -203,24 +193,24 @@ func (m management) setMemberRole(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (m management) removeMember(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "userId")
+	id, err := pathID(r, "memberId")
 	if err != nil {
 		return err
 	}
-	return noContent(w, m.accounts.RemoveMember(r.Context(), caller(r), id))
+	return writeNoContent(w, m.accounts.RemoveMember(r.Context(), caller(r), id))
 }
 
 func (m management) listMemberKeys(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "userId")
+	id, err := pathID(r, "memberId")
 	if err != nil {
 		return err
 	}
 	keys, err := m.accounts.ListMemberKeys(r.Context(), caller(r), id)
-	return writePage(w, r, keys, err, viewKey)
+	return writeList(w, r, keys, err, keyCursor, viewKey)
 }
 
 func (m management) revokeMemberKey(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "userId")
+	id, err := pathID(r, "memberId")
 	if err != nil {
 		return err
 	}
@@ -228,20 +218,20 @@ func (m management) revokeMemberKey(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	return noContent(w, m.accounts.RevokeMemberKey(r.Context(), caller(r), id, keyID))
+	return writeNoContent(w, m.accounts.RevokeMemberKey(r.Context(), caller(r), id, keyID))
 }
 
 func (m management) listServiceAccounts(w http.ResponseWriter, r *http.Request) error {
 	sas, err := m.accounts.ListServiceAccounts(r.Context(), caller(r))
-	return writePage(w, r, sas, err, viewServiceAccount)
+	return writeList(w, r, sas, err, serviceAccountCursor, viewServiceAccount)
 }
 
 func (m management) createServiceAccount(w http.ResponseWriter, r *http.Request) error {
-	var in accounts.CreateServiceAccountInput
-	if err := decodeJSON(r, &in); err != nil {
+	var body createServiceAccountRequest
+	if err := decodeBody(r, &body, strict); err != nil {
 		return err
 	}
-	sa, err := m.accounts.CreateServiceAccount(r.Context(), caller(r), in)
+	sa, err := m.accounts.CreateServiceAccount(r.Context(), caller(r), body.input())
 	if err != nil {
 		return err
 	}
@@ -267,11 +257,11 @@ func (m management) updateServiceAccount(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	var in accounts.UpdateServiceAccountInput
-	if err := decodeJSON(r, &in); err != nil {
+	var body updateServiceAccountRequest
+	if err := decodeBody(r, &body, strict); err != nil {
 		return err
 	}
-	sa, err := m.accounts.UpdateServiceAccount(r.Context(), caller(r), id, in)
+	sa, err := m.accounts.UpdateServiceAccount(r.Context(), caller(r), id, body.input())
 	if err != nil {
 		return err
 	}
@@ -284,7 +274,7 @@ func (m management) deleteServiceAccount(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	return noContent(w, m.accounts.DeleteServiceAccount(r.Context(), caller(r), id))
+	return writeNoContent(w, m.accounts.DeleteServiceAccount(r.Context(), caller(r), id))
 }
 
 func (m management) listServiceAccountKeys(w http.ResponseWriter, r *http.Request) error {
@@ -293,7 +283,7 @@ func (m management) listServiceAccountKeys(w http.ResponseWriter, r *http.Reques
 		return err
 	}
 	keys, err := m.accounts.ListServiceAccountKeys(r.Context(), caller(r), id)
-	return writePage(w, r, keys, err, viewKey)
+	return writeList(w, r, keys, err, keyCursor, viewKey)
 }
 
 func (m management) addServiceAccountKey(w http.ResponseWriter, r *http.Request) error {
@@ -301,11 +291,11 @@ func (m management) addServiceAccountKey(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	var in accounts.AddKeyInput
-	if err := decodeJSON(r, &in); err != nil {
+	var body addKeyRequest
+	if err := decodeBody(r, &body, strict); err != nil {
 		return err
 	}
-	nk, err := m.accounts.AddServiceAccountKey(r.Context(), caller(r), id, in)
+	nk, err := m.accounts.AddServiceAccountKey(r.Context(), caller(r), id, body.input())
 	if err != nil {
 		return err
 	}
@@ -322,66 +312,5 @@ func (m management) revokeServiceAccountKey(w http.ResponseWriter, r *http.Reque
 	if err != nil {
 		return err
 	}
-	return noContent(w, m.accounts.RevokeServiceAccountKey(r.Context(), caller(r), id, keyID))
-}
-
-// PEMMediaType is what a client accepts to receive a generated private key
-// as a file download, as the UI's "Generate key pair" does.
-const PEMMediaType = "application/x-pem-file"
-
-var unsafeFilename = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
-
-// writeNewKey answers 201 with the key, plus the private key of a generated
-// pair; with Accept: application/x-pem-file, the PEM alone as an attachment
-// named after the key's title.
-func writeNewKey(w http.ResponseWriter, r *http.Request, nk accounts.NewKey) {
-	if nk.PrivateKey == nil {
-		writeJSON(w, http.StatusCreated, viewKey(nk.Key))
-		return
-	}
-	if acceptsPEM(r) {
-		name := strings.Trim(unsafeFilename.ReplaceAllString(nk.Key.Title, "-"), "-.")
-		if name == "" {
-			name = "private-key"
-		}
-		w.Header().Set("Content-Type", PEMMediaType)
-		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name + ".txt"}))
-		w.Header().Set("X-Key-Id", nk.Key.ID)
-		w.Header().Set("Cache-Control", "no-store")
-		w.WriteHeader(http.StatusCreated)
-		_, _ = w.Write(nk.PrivateKey)
-		return
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusCreated, generatedKeyView{Key: viewKey(nk.Key), PrivateKey: string(nk.PrivateKey)})
-}
-
-func acceptsPEM(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
-		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err == nil && mt == PEMMediaType {
-			return true
-		}
-	}
-	return false
-}
-
-func writePage[S, T any](w http.ResponseWriter, r *http.Request, all []S, err error, view func(S) T) error {
-	if err != nil {
-		return err
-	}
-	p, err := page(r, all, view)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, p)
-	return nil
-}
-
-func noContent(w http.ResponseWriter, err error) error {
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return writeNoContent(w, m.accounts.RevokeServiceAccountKey(r.Context(), caller(r), id, keyID))
 }

@@ -21,7 +21,7 @@ var (
 	modelSteps = flag.Int("model.steps", 0, "steps of TestModel per store (0: 1500 on memory, 400 on Postgres)")
 )
 
-// The model: what the rules of design.md section 2 say the state is.
+// The model: what the rules of docs/rules.md say the state is.
 type (
 	modelMember struct {
 		id, email, token string

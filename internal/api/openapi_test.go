@@ -24,7 +24,6 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/console"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 	"github.com/encord-emulator/encord-emulator/internal/journal"
-	"github.com/encord-emulator/encord-emulator/internal/store"
 	"github.com/encord-emulator/encord-emulator/internal/store/memory"
 	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
 )
@@ -382,7 +381,7 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		{"Key", keyView{}, true, false},
 		{"GeneratedKey", generatedKeyView{}, true, false},
 		{"Workspace", workspaceView{}, true, false},
-		{"Usage", accounts.Usage{}, true, false},
+		{"Usage", usageView{}, true, false},
 		{"Session", loginResponse{}, true, false},
 		{"SessionToken", tokenView{}, true, false},
 		{"CreatedWorkspace", createdWorkspaceView{}, true, false},
@@ -394,33 +393,33 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		{"WorkspaceList", listView[workspaceView]{}, true, false},
 
 		{"LoginRequest", loginRequest{}, false, true},
-		{"AddKeyRequest", accounts.AddKeyInput{}, false, true},
-		{"AddMemberRequest", accounts.AddMemberInput{}, false, true},
-		{"RoleRequest", accounts.RoleInput{}, false, true},
-		{"CreateServiceAccountRequest", accounts.CreateServiceAccountInput{}, false, true},
-		{"UpdateServiceAccountRequest", accounts.UpdateServiceAccountInput{}, false, true},
-		{"CreateWorkspaceRequest", accounts.CreateWorkspaceInput{}, false, true},
-		{"WorkspaceAdmin", accounts.AdminInput{}, false, true},
-		{"QuotasPatch", accounts.QuotasPatch{}, false, true},
+		{"AddKeyRequest", addKeyRequest{}, false, true},
+		{"AddMemberRequest", addMemberRequest{}, false, true},
+		{"RoleRequest", roleRequest{}, false, true},
+		{"CreateServiceAccountRequest", createServiceAccountRequest{}, false, true},
+		{"UpdateServiceAccountRequest", updateServiceAccountRequest{}, false, true},
+		{"CreateWorkspaceRequest", createWorkspaceRequest{}, false, true},
+		{"WorkspaceAdmin", workspaceAdminRequest{}, false, true},
+		{"QuotasPatch", quotasPatchRequest{}, false, true},
 
 		// The state document is exported and imported.
-		{"State", accounts.State{}, true, true},
-		{"StateWorkspace", store.Workspace{}, true, true},
-		{"StateMember", store.Member{}, true, true},
-		{"StateServiceAccount", store.ServiceAccount{}, true, true},
-		{"StateKey", store.Key{}, true, true},
-		{"StateToken", store.Token{}, true, true},
-		{"StateResource", store.Resource{}, true, true},
-		{"Quotas", store.Quotas{}, true, true},
-		{"KeyOwner", store.Owner{}, true, true},
+		{"State", stateDocument{}, true, true},
+		{"StateWorkspace", stateWorkspace{}, true, true},
+		{"StateMember", stateMember{}, true, true},
+		{"StateServiceAccount", stateServiceAccount{}, true, true},
+		{"StateKey", stateKey{}, true, true},
+		{"StateToken", stateToken{}, true, true},
+		{"StateResource", stateResource{}, true, true},
+		{"Quotas", quotasJSON{}, true, true},
+		{"KeyOwner", ownerJSON{}, true, true},
 
 		// Control plane: resources and diagnostics.
-		{"CreateResourceRequest", accounts.CreateResourceInput{}, false, true},
+		{"CreateResourceRequest", createResourceRequest{}, false, true},
 		{"RequestList", requestsView{}, true, false},
-		{"JournalEntry", journal.Entry{}, true, false},
-		{"JournalPrincipal", journal.Principal{}, true, false},
+		{"JournalEntry", journalEntryView{}, true, false},
+		{"JournalPrincipal", journalPrincipalView{}, true, false},
 		{"Whoami", whoamiView{}, true, false},
-		{"Principal", accounts.Principal{}, true, false},
+		{"Principal", principalView{}, true, false},
 
 		// SDK plane, v2. Request bodies are read leniently (unknown fields
 		// ignored, as Encord's pydantic models do).
@@ -440,16 +439,16 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		{"StorageFolder", storageFolderJSON{}, true, false},
 		{"StorageFolderPathElement", pathElementJSON{}, true, false},
 		{"StorageFolderPage", sdkPage[storageFolderJSON]{}, true, false},
-		{"CreateOntologyRequest", accounts.CreateOntologyInput{}, false, false},
-		{"CreateDatasetRequest", accounts.CreateDatasetInput{}, false, false},
-		{"CreateStorageFolderRequest", accounts.CreateStorageFolderInput{}, false, false},
+		{"CreateOntologyRequest", createOntologyRequest{}, false, false},
+		{"CreateDatasetRequest", createDatasetRequest{}, false, false},
+		{"CreateStorageFolderRequest", createStorageFolderRequest{}, false, false},
 
 		// SDK plane, v1.
 		{"V1Envelope", v1Envelope{}, true, false},
 		{"V1Call", v1Call{}, false, false},
 		{"V1ProjectFilter", v1ProjectFilter{}, false, false},
-		{"V1ProjectFilterKeys", v1ProjectFilter{}.Filter, false, false},
-		{"V1CreateProjectPayload", accounts.CreateProjectInput{}, false, false},
+		{"V1ProjectFilterKeys", v1ProjectFilterKeys{}, false, false},
+		{"V1CreateProjectPayload", v1CreateProjectPayload{}, false, false},
 		{"V1Project", v1ProjectJSON{}, true, false},
 		{"V1ProjectWithUserRole", v1ProjectWithRoleJSON{}, true, false},
 		{"V1Dataset", v1DatasetJSON{}, true, false},
@@ -535,7 +534,7 @@ func TestOpenAPILimitsMatchRules(t *testing.T) {
 
 	for _, schema := range []string{"Quotas", "QuotasPatch"} {
 		s := doc.schema(t, schema)
-		for name := range jsonFields(reflect.TypeOf(store.Quotas{})) {
+		for name := range jsonFields(reflect.TypeOf(quotasJSON{})) {
 			p := s.Properties[name]
 			if p.Minimum == nil || *p.Minimum != 0 || p.Maximum == nil || *p.Maximum != accounts.MaxQuota {
 				t.Errorf("%s.%s: range %s..%s, want 0..%d", schema, name, intOrNone(p.Minimum), intOrNone(p.Maximum), accounts.MaxQuota)
@@ -579,7 +578,7 @@ func TestOpenAPIErrorCodesMatchErrs(t *testing.T) {
 	codes := []errs.Code{
 		errs.InvalidArguments, errs.Authentication, errs.Authorisation, errs.NotFound,
 		errs.DuplicateSSHKey, errs.SSHKeyNotFound, errs.ResourceExists, errs.QuotaExceeded, errs.OperationNotAllowed,
-		errs.PayloadTooLarge, errs.MethodNotAllowed, errs.NotImplemented, errs.ServiceUnavailable,
+		errs.PayloadTooLarge, errs.UnsupportedMedia, errs.MethodNotAllowed, errs.NotImplemented, errs.ServiceUnavailable,
 		errs.Unknown,
 	}
 	var want []string
@@ -642,6 +641,9 @@ func (c *sdkTestClient) mustJSON(method, target, token, body string, want int, i
 func (c *sdkTestClient) signed(method, target, body string) *httptest.ResponseRecorder {
 	c.t.Helper()
 	req := httptest.NewRequest(method, target, nil)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json") // as the SDK sends
+	}
 	if err := c.signer.SignRequest(req, []byte(body), time.Now()); err != nil {
 		c.t.Fatal(err)
 	}

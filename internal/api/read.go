@@ -4,97 +4,100 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
+	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 
-	"github.com/google/uuid"
+	"github.com/go-chi/chi/v5"
 
+	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 )
 
-// validator is implemented by request types that check themselves.
-type validator interface{ Validate() error }
+// strictness says how a plane reads a JSON body.
+type strictness int
 
-// decodeJSON reads the body of r into v strictly: the body must be one JSON
-// object with only known fields, of the right types, within the body limit.
-// If v validates itself, Validate runs too. Every error says what was wrong.
-func decodeJSON(r *http.Request, v any) error {
+const (
+	// strict: the management and control planes refuse fields they do not
+	// know (openapi.yaml documents every field) and null for an optional
+	// field, which is not the same as leaving it out.
+	strict strictness = iota
+	// lenient: the SDK plane reads what the SDK sends and nothing
+	// stricter: it ignores fields it does not know, as Encord's pydantic
+	// models do, so that a newer SDK release still works, and takes null
+	// for an optional field, as the SDK sends None.
+	lenient
+)
+
+// readBody reads the whole request body within the body limit
+// (limitBody): the one place where a body too large becomes a 413.
+func readBody(r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return errs.New(errs.PayloadTooLarge, "the request body is larger than %d bytes", tooLarge.Limit).WithDetail("limit", tooLarge.Limit)
+			return nil, errs.New(errs.PayloadTooLarge, "the request body is larger than the emulator's limit of %d bytes (--max-body-bytes)", tooLarge.Limit).WithDetail("limit", tooLarge.Limit)
 		}
-		return errs.Wrap(err, errs.InvalidArguments, "could not read the request body")
+		return nil, errs.Wrap(err, errs.InvalidArguments, "could not read the request body")
+	}
+	return body, nil
+}
+
+// decodeBody reads the body of r into v: one JSON object, of the right
+// types, within the body limit. Every error says what was wrong; the rules
+// of the values are package accounts' to check.
+func decodeBody(r *http.Request, v any, mode strictness) error {
+	body, err := readBody(r)
+	if err != nil {
+		return err
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return errs.New(errs.InvalidArguments, "the request body is empty; send a JSON object with Content-Type: application/json")
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return jsonError(err)
+	if err := requireJSONMediaType(r); err != nil {
+		return err
 	}
-	if dec.More() {
-		return errs.New(errs.InvalidArguments, "the request body has data after the JSON object; send exactly one object")
+	return decodeJSON(body, v, mode, "")
+}
+
+// requireJSONMediaType refuses a body that its Content-Type does not say
+// is JSON (application/json or application/*+json, in UTF-8): 415. A
+// request without a body needs no Content-Type.
+func requireJSONMediaType(r *http.Request) error {
+	header := r.Header.Get("Content-Type")
+	mediaType, params, err := mime.ParseMediaType(header)
+	isJSON := err == nil && (mediaType == "application/json" || strings.HasPrefix(mediaType, "application/") && strings.HasSuffix(mediaType, "+json"))
+	if charset, ok := params["charset"]; isJSON && ok && !strings.EqualFold(charset, "utf-8") {
+		return errs.New(errs.UnsupportedMedia, "the request body is declared as %q; send it as JSON in UTF-8 with Content-Type: application/json", header)
 	}
-	if val, ok := v.(validator); ok {
-		return val.Validate()
+	if !isJSON {
+		if header == "" {
+			return errs.New(errs.UnsupportedMedia, "the request body has no Content-Type; send it as JSON with Content-Type: application/json")
+		}
+		return errs.New(errs.UnsupportedMedia, "the request body is declared as %q, not JSON; send it as JSON with Content-Type: application/json", header)
 	}
 	return nil
 }
 
-// jsonError turns an encoding/json error into a message that names the
-// field or the byte at fault.
-func jsonError(err error) error {
-	var (
-		syntax    *json.SyntaxError
-		typeError *json.UnmarshalTypeError
-	)
-	switch {
-	case errors.As(err, &syntax):
-		return errs.Invalid("", "the request body is not valid JSON (at byte %d): %s", syntax.Offset, syntax.Error())
-	case errors.As(err, &typeError):
-		field := typeError.Field
-		if field == "" {
-			return errs.Invalid("", "the request body must be a JSON object, not a %s", typeError.Value)
-		}
-		return errs.Invalid(field, "field %q must be %s, not %s", field, jsonTypeName(typeError.Type.String()), typeError.Value)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return errs.Invalid("", "the request body ends in the middle of the JSON object")
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		// encoding/json has no typed error for unknown fields.
-		name := strings.TrimPrefix(err.Error(), "json: unknown field ")
-		return errs.Invalid(strings.Trim(name, `"`), "unknown field %s in the request body; check the spelling against openapi.yaml", name)
-	default:
+// decodeJSON decodes one JSON object into v, after the raw pass of
+// checkJSON: a body, or the object at path in one (a v1 call's
+// values.payload), which errors then name.
+func decodeJSON(data []byte, v any, mode strictness, path string) error {
+	data, err := checkJSON(data, reflect.TypeOf(v).Elem(), mode, path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		// checkJSON has read every value against v's type already.
 		return errs.Wrap(err, errs.InvalidArguments, "the request body could not be decoded: %s", err.Error())
 	}
+	return nil
 }
 
-func jsonTypeName(goType string) string {
-	switch strings.TrimPrefix(goType, "*") {
-	case "string", "store.Role":
-		return "a string"
-	case "int", "int64":
-		return "an integer"
-	case "bool":
-		return "a boolean"
-	}
-	if strings.HasPrefix(goType, "accounts.") || strings.HasPrefix(goType, "struct") {
-		return "an object"
-	}
-	return fmt.Sprintf("of type %s", goType)
-}
-
-// pathID returns the URL parameter name as a UUID, or a 400 that says the
+// pathID returns the URL parameter name as an id, or a 400 that says the
 // id is malformed.
 func pathID(r *http.Request, name string) (string, error) {
-	raw := urlParam(r, name)
-	id, err := uuid.Parse(raw)
-	if err != nil || len(raw) != 36 {
-		return "", errs.Invalid(name, "%s %q is not a valid id: ids are UUIDs such as 3f0c1e8a-6b1d-4c6e-9a51-2f4b8d7c9e10", name, raw)
-	}
-	return id.String(), nil
+	return accounts.ParseID(name, chi.URLParam(r, name))
 }

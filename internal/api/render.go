@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -9,7 +8,8 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 )
 
-// writeJSON writes v as the JSON body of a response with the given status.
+// writeJSON writes v as the JSON body of a response with the given status:
+// the one writer of every plane.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
@@ -19,42 +19,51 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v) // the client went away: nothing left to tell it
 }
 
-// errorBody is the error shape of the management and control planes.
-type errorBody struct {
-	Error errorDetail `json:"error"`
+// writeCredential is writeJSON for an answer that carries a credential: a
+// session or bearer token, or a private key. No cache may keep it.
+func writeCredential(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, status, v)
 }
 
-type errorDetail struct {
-	Code    errs.Code      `json:"code"`
-	Message string         `json:"message"`
-	Details map[string]any `json:"details"`
-}
-
-// errorWriter renders errors of the management and control planes. It is
-// the one place where an error becomes a status: errs.From picks the code.
-type errorWriter struct {
-	log *slog.Logger
-}
-
-func (ew errorWriter) write(w http.ResponseWriter, r *http.Request, err error) {
-	e := errs.From(err)
-	status := e.Code.HTTPStatus()
-	if status >= 500 {
-		ew.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "code", e.Code, "err", err)
+// writeNoContent answers 204, or returns err for the plane to render.
+func writeNoContent(w http.ResponseWriter, err error) error {
+	if err != nil {
+		return err
 	}
-	if e.Code == errs.ServiceUnavailable {
-		w.Header().Set("Retry-After", "1")
-	}
-	details := e.Details
-	if details == nil {
-		details = map[string]any{}
-	}
-	writeJSON(w, status, errorBody{Error: errorDetail{Code: e.Code, Message: e.Message, Details: details}})
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // handlerFunc is an HTTP handler that returns its error for the plane's
 // error writer to render.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// errorWriter renders the errors of one plane in its dialect. It is the one
+// place where an error becomes an answer: errs.From picks the code, the
+// code carries the status, the dialect writes the body.
+type errorWriter struct {
+	log     *slog.Logger
+	dialect dialect
+}
+
+func (ew errorWriter) write(w http.ResponseWriter, r *http.Request, err error) {
+	e := codeIn(ew.dialect, err)
+	status := e.Status()
+	if status >= 500 && e.Code != errs.NotImplemented {
+		ew.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "target", r.RequestURI, "traceId", traceID(r), "code", e.Code, "err", err)
+	}
+	ew.render(w, e)
+}
+
+// render writes an error already coded in the plane's dialect, without
+// logging it (the SDK plane journals its denials instead).
+func (ew errorWriter) render(w http.ResponseWriter, e *errs.Error) {
+	if e.Code == errs.ServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
+	writeJSON(w, e.Status(), ew.dialect.body(e))
+}
 
 func (ew errorWriter) handle(h handlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -62,12 +71,4 @@ func (ew errorWriter) handle(h handlerFunc) http.HandlerFunc {
 			ew.write(w, r, err)
 		}
 	}
-}
-
-type ctxKey int
-
-const callerKey ctxKey = iota
-
-func withValue[T any](ctx context.Context, key ctxKey, v T) context.Context {
-	return context.WithValue(ctx, key, v)
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
-// TestRules checks every rule of design.md section 2 through the HTTP API,
+// TestRules checks every rule of docs/rules.md through the HTTP API,
 // on each store.
 func TestRules(t *testing.T) {
 	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {

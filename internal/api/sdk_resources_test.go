@@ -333,7 +333,8 @@ func getDatasetBody() string {
 
 const getProjectsBody = `{"query_type": "projectwithuserrole", "query_method": "GET", "values": {"uid": null, "payload": {"filter": {}}}}`
 
-// TestSDKResourceCalls runs every call of protocol §7 over real HTTP,
+// TestSDKResourceCalls runs every emulated resource call of the SDK
+// (docs/sdk-protocol.md) over real HTTP,
 // signed as the SDK signs, and checks each answer has the keys the SDK's
 // parsers require.
 func TestSDKResourceCalls(t *testing.T) {

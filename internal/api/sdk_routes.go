@@ -1,10 +1,8 @@
 package api
 
 import (
-	"encoding/json"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -12,28 +10,48 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 )
 
-// sdkPlane serves the endpoints the Encord SDK calls (design.md 3.1).
+// sdkPlane serves the endpoints the Encord SDK calls: /v2/public/... and
+// the v1 RPC endpoints /public and /public/user.
 type sdkPlane struct {
 	accounts *accounts.Service
 	auth     sdkAuth
-	log      *slog.Logger
+	v1Errors errorWriter
+	v2Errors errorWriter
 	v1       map[v1Route]v1Handler // built once by newSDKPlane
+	// allRoutes are every route of the router, which a 405 lists.
+	allRoutes *routeTable
 }
 
-func newSDKPlane(a *accounts.Service, auth sdkAuth, log *slog.Logger) sdkPlane {
-	p := sdkPlane{accounts: a, auth: auth, log: log}
+func newSDKPlane(a *accounts.Service, auth sdkAuth, log *slog.Logger, routes *routeTable) sdkPlane {
+	p := sdkPlane{accounts: a, auth: auth, v1Errors: errorWriter{log: log, dialect: v1Dialect{}}, v2Errors: errorWriter{log: log, dialect: v2Dialect{}}, allRoutes: routes}
 	p.v1 = p.v1Handlers()
 	return p
 }
 
-func (p sdkPlane) v2(fn sdkHandler) http.HandlerFunc { return dialectV2.handle(p.log, fn) }
+func (p sdkPlane) v2(fn handlerFunc) http.HandlerFunc { return p.v2Errors.handle(fn) }
 
+// routes registers every route of the SDK plane: the emulated v2
+// endpoints, then every other v2 endpoint of the SDK (501), then the two
+// v1 RPC endpoints, whose calls v1Handlers lists. Path parameter names
+// match sdkV2Endpoints. What each endpoint answers is described in
+// docs/sdk-protocol.md.
 func (p sdkPlane) routes(r chi.Router) {
 	r.Route("/v2/public", func(r chi.Router) {
-		r.Use(p.auth.middleware(dialectV2))
+		r.Use(p.auth.middleware(p.v2Errors))
 		r.Get("/user/bearer-token", p.v2(p.bearerToken))
-		p.v2ResourceRoutes(r)
-		// Every other endpoint the SDK can call answers 501, naming itself.
+		r.Get("/cloud-integrations", p.v2(p.listCloudIntegrations))
+		r.Get("/user/current-organisation/groups", p.v2(p.listGroups))
+		r.Get("/ontologies", p.v2(p.listOntologies))
+		r.Post("/ontologies", p.v2(p.createOntology))
+		r.Get("/ontologies/{ontologyHash}", p.v2(p.getOntology))
+		r.Get("/datasets/list", p.v2(p.listDatasets))
+		r.Post("/datasets", p.v2(p.createDataset))
+		r.Get("/projects", p.v2(p.listProjects))
+		r.Get("/projects/{projectHash}", p.v2(p.getProject))
+		r.Get("/storage/folders", p.v2(p.listStorageFolders))
+		r.Post("/storage/folders", p.v2(p.createStorageFolder))
+		r.Get("/storage/folders/{folderUuid}", p.v2(p.getStorageFolder))
+
 		for _, e := range sdkV2Endpoints {
 			if !r.(chi.Routes).Match(chi.NewRouteContext(), e.method, samplePath(e.path)) {
 				r.Method(e.method, e.path, p.v2(notEmulated))
@@ -42,92 +60,14 @@ func (p sdkPlane) routes(r chi.Router) {
 		r.NotFound(p.v2(func(w http.ResponseWriter, r *http.Request) error {
 			return errs.New(errs.NotFound, "%s %s is not an endpoint of the Encord SDK 0.1.190", r.Method, r.URL.Path)
 		}))
-		r.MethodNotAllowed(p.v2(func(w http.ResponseWriter, r *http.Request) error {
-			return errs.New(errs.MethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path)
-		}))
+		r.MethodNotAllowed(p.allRoutes.methodNotAllowed(p.v2Errors))
 	})
 	for _, path := range []string{"/public", "/public/user"} {
 		scoped := path == "/public"
-		r.With(p.auth.middleware(dialectV1)).Post(path, dialectV1.handle(p.log, func(w http.ResponseWriter, r *http.Request) error {
+		r.With(p.auth.middleware(p.v1Errors)).Post(path, p.v1Errors.handle(func(w http.ResponseWriter, r *http.Request) error {
 			return p.dispatchV1(w, r, scoped)
 		}))
 	}
-}
-
-type bearerTokenResponse struct {
-	Token string `json:"token"`
-}
-
-// bearerToken issues a bearer token for the authenticated principal
-// (EncordUserClient.get_bearer_token).
-func (p sdkPlane) bearerToken(w http.ResponseWriter, r *http.Request) error {
-	issued, err := p.accounts.IssueBearerToken(r.Context(), principal(r))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, bearerTokenResponse{Token: issued.Token})
-	return nil
-}
-
-// notEmulated answers a v2 endpoint the SDK can call but the emulator does
-// not emulate: 501, never an empty success.
-func notEmulated(w http.ResponseWriter, r *http.Request) error {
-	return errs.New(errs.NotImplemented, "%s %s is an Encord SDK endpoint the emulator does not emulate yet", r.Method, chi.RouteContext(r.Context()).RoutePattern())
-}
-
-// samplePath fills the {parameters} of a chi pattern with a value.
-func samplePath(pattern string) string {
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(pattern, '{')
-		if i < 0 {
-			b.WriteString(pattern)
-			return b.String()
-		}
-		j := strings.IndexByte(pattern[i:], '}')
-		b.WriteString(pattern[:i])
-		b.WriteString("x")
-		pattern = pattern[i+j+1:]
-	}
-}
-
-// v1Call is the body of a v1 request.
-type v1Call struct {
-	QueryType   string `json:"query_type"`
-	QueryMethod string `json:"query_method"`
-	Values      struct {
-		UID     json.RawMessage `json:"uid"`
-		Payload json.RawMessage `json:"payload"`
-	} `json:"values"`
-	// From the headers, for /public.
-	ResourceType string `json:"-"`
-	ResourceID   string `json:"-"`
-}
-
-// v1Handler answers one v1 query type and method.
-type v1Handler func(w http.ResponseWriter, r *http.Request, call v1Call) error
-
-// dispatchV1 routes a v1 call by its query_type and query_method.
-func (p sdkPlane) dispatchV1(w http.ResponseWriter, r *http.Request, scoped bool) error {
-	var call v1Call
-	if err := json.NewDecoder(r.Body).Decode(&call); err != nil {
-		return errs.New(errs.InvalidArguments, "the v1 body must be a JSON object with query_type, query_method and values: %v", err)
-	}
-	if call.QueryType == "" || call.QueryMethod == "" {
-		return errs.New(errs.InvalidArguments, "the v1 body needs query_type and query_method")
-	}
-	call.ResourceType, call.ResourceID = r.Header.Get("ResourceType"), r.Header.Get("ResourceID")
-	path := "/public/user"
-	if scoped {
-		path = "/public"
-	}
-	if h, ok := p.v1[v1Route{path: path, queryType: call.QueryType, method: call.QueryMethod}]; ok {
-		return h(w, r, call)
-	}
-	if sdkV1QueryTypes[call.QueryType] {
-		return errs.New(errs.NotImplemented, "v1 query_type %q with query_method %s on POST %s is an Encord SDK call the emulator does not emulate yet", call.QueryType, call.QueryMethod, path)
-	}
-	return errs.New(errs.InvalidArguments, "unknown v1 query_type %q: the Encord SDK 0.1.190 never sends it", call.QueryType)
 }
 
 // v1Route names a v1 call.
@@ -135,91 +75,12 @@ type v1Route struct {
 	path, queryType, method string
 }
 
-// sdkV2Endpoints are the v2 endpoints of Encord SDK 0.1.190 (protocol
-// Appendix A). Those not emulated answer 501.
-var sdkV2Endpoints = []struct{ method, path string }{
-	{"POST", "/active/{projectHash}/import"},
-	{"POST", "/active/{projectHash}/sync"},
-	{"GET", "/active/{projectUuid}/collections"},
-	{"GET", "/analytics/collaborators/timers"},
-	{"GET", "/analytics/task-actions"},
-	{"GET", "/analytics/time-spent"},
-	{"GET", "/cloud-integrations"},
-	{"POST", "/datasets"},
-	{"GET", "/datasets/list"},
-	{"DELETE", "/datasets/{datasetHash}/groups"},
-	{"GET", "/datasets/{datasetHash}/groups"},
-	{"POST", "/datasets/{datasetHash}/groups"},
-	{"POST", "/dicom-deidentification"},
-	{"GET", "/dicom-deidentification/{dicomDeidUuid}"},
-	{"GET", "/index/collections"},
-	{"POST", "/index/collections"},
-	{"DELETE", "/index/collections/{collectionUuid}"},
-	{"GET", "/index/presets"},
-	{"POST", "/index/presets"},
-	{"DELETE", "/index/presets/{presetUuid}"},
-	{"GET", "/ontologies"},
-	{"POST", "/ontologies"},
-	{"GET", "/ontologies/{ontologyHash}"},
-	{"PUT", "/ontologies/{ontologyHash}"},
-	{"DELETE", "/ontologies/{ontologyHash}/groups"},
-	{"GET", "/ontologies/{ontologyHash}/groups"},
-	{"POST", "/ontologies/{ontologyHash}/groups"},
-	{"GET", "/organisation/client-metadata-schema"},
-	{"POST", "/organisation/client-metadata-schema"},
-	{"GET", "/organisation/client-metadata-schema-v2"},
-	{"POST", "/organisation/client-metadata-schema-v2"},
-	{"GET", "/presigned-urls"},
-	{"GET", "/projects"},
-	{"POST", "/projects/cvat-import"},
-	{"GET", "/projects/cvat-import/{cvatImportUuid}"},
-	{"GET", "/projects/{projectHash}"},
-	{"GET", "/projects/{projectHash}/datasets"},
-	{"GET", "/projects/{projectHash}/editor-logs"},
-	{"DELETE", "/projects/{projectHash}/groups"},
-	{"GET", "/projects/{projectHash}/groups"},
-	{"POST", "/projects/{projectHash}/groups"},
-	{"GET", "/projects/{projectHash}/labels/{labelHash}/validation-state"},
-	{"POST", "/projects/{projectHash}/priorities"},
-	{"PUT", "/projects/{projectHash}/status"},
-	{"GET", "/projects/{projectHash}/users"},
-	{"POST", "/storage/folders"},
-	{"POST", "/storage/folders/move"},
-	{"PATCH", "/storage/folders/patch-bulk"},
-	{"GET", "/storage/folders/{folderUuid}"},
-	{"POST", "/storage/folders/{folderUuid}/items/delete"},
-	{"POST", "/storage/folders/{folderUuid}/items/move"},
-	{"PATCH", "/storage/folders/{folderUuid}/items/{itemUuid}"},
-	{"GET", "/storage/folders/{folderUuid}/items/{itemUuid}/child-items"},
-	{"GET", "/storage/folders/{folderUuid}/items/{itemUuid}/summary"},
-	{"DELETE", "/storage/folders/{folderUuid}"},
-	{"PATCH", "/storage/folders/{folderUuid}"},
-	{"GET", "/storage/folders/{folderUuid}/cloud-linked-folder-syncs/{syncJobUuid}/long-polling"},
-	{"POST", "/storage/folders/{folderUuid}/create-group-items"},
-	{"GET", "/storage/folders/{folderUuid}/data-upload-jobs/{uploadJobId}"},
-	{"POST", "/storage/folders/{folderUuid}/data-upload-jobs/{uploadJobId}/cancel"},
-	{"DELETE", "/storage/folders/{folderUuid}/groups"},
-	{"GET", "/storage/folders/{folderUuid}/groups"},
-	{"POST", "/storage/folders/{folderUuid}/groups"},
-	{"GET", "/storage/folders/{folderUuid}/items"},
-	{"GET", "/storage/folders/{folderUuid}/summary"},
-	{"POST", "/storage/folders/{folderUuid}/upload-signed-urls"},
-	{"POST", "/storage/items/get-bulk"},
-	{"PATCH", "/storage/items/patch-bulk"},
-	{"POST", "/storage/items/reencode"},
-	{"GET", "/storage/items/reencode/{processHash}"},
-	{"GET", "/storage/items/{itemUuid}"},
-	{"GET", "/user/bearer-token"},
-	{"GET", "/user/current-organisation/groups"},
-	{"GET", "/storage/folders"},
-}
-
-// sdkV1QueryTypes are the v1 query types of Encord SDK 0.1.190.
-var sdkV1QueryTypes = map[string]bool{
-	"datarow": true, "datarows": true, "datasetdata": true, "datasetdatalongpolling": true,
-	"datasetlinkitems": true, "datasetusers": true, "imagegroupocr": true, "labellog": true,
-	"labelrow": true, "labelrowmetadata": true, "labelworkflowgraphnode": true,
-	"labelingalgorithm": true, "dataset": true, "project": true, "projectcopy": true,
-	"projectdataset": true, "projectusers": true, "projectwithuserrole": true,
-	"reencodevideotask": true, "video": true,
+// v1Handlers lists the emulated v1 calls; every other call of the SDK
+// answers 501 (sdkV1QueryTypes).
+func (p sdkPlane) v1Handlers() map[v1Route]v1Handler {
+	return map[v1Route]v1Handler{
+		{path: "/public/user", queryType: "projectwithuserrole", method: "GET"}: p.v1GetProjects,
+		{path: "/public/user", queryType: "project", method: "POST"}:            p.v1CreateProject,
+		{path: "/public", queryType: "dataset", method: "GET"}:                  p.v1GetDataset,
+	}
 }

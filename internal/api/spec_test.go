@@ -73,6 +73,12 @@ func specMismatch(req *http.Request, status int, header http.Header, body []byte
 	if anyMethodAsGET[routed.URL.Path] && routed.Method != http.MethodPost {
 		routed.Method = http.MethodGet
 	}
+	// HEAD answers as GET does, without the body (the spec's conventions
+	// say so): its status and headers are checked against GET.
+	head := routed.Method == http.MethodHead
+	if head {
+		routed.Method = http.MethodGet
+	}
 	route, params, err := router.FindRoute(routed)
 	if err != nil {
 		var routeErr *routers.RouteError
@@ -92,6 +98,8 @@ func specMismatch(req *http.Request, status int, header http.Header, body []byte
 	}
 	in.SetBodyBytes(body)
 	switch mediaType, _, _ := mime.ParseMediaType(header.Get("Content-Type")); {
+	case head:
+		in.Options.ExcludeResponseBody = true
 	case status == http.StatusNoContent:
 		if len(body) != 0 {
 			return fmt.Errorf("204 with a body of %d bytes", len(body))
@@ -126,6 +134,8 @@ func TestSpecCheckRejects(t *testing.T) {
 		{"undocumented media type", "POST", "/api/v1/me/keys", 201, http.Header{"Content-Type": {"text/csv"}}, "a,b"},
 		{"not a route", "GET", "/api/v1/nowhere", 200, json, `{}`},
 		{"204 with a body", "DELETE", "/api/v1/sessions/current", 204, json, `{}`},
+		{"a session that may be cached", "POST", "/api/v1/sessions", 201, json,
+			`{"token": "t", "expiresAt": "2025-01-02T03:04:05Z", "user": {"id": "3f0c1e8a-6b1d-4c6e-9a51-2f4b8d7c9e10", "email": "a@b.test", "name": "A", "role": "admin", "createdAt": "2025-01-02T03:04:05Z"}}`},
 	}
 	for _, tc := range cases {
 		req := httptest.NewRequest(tc.method, tc.target, nil)
@@ -136,5 +146,10 @@ func TestSpecCheckRejects(t *testing.T) {
 	ok := httptest.NewRequest("GET", "/_emulator/healthz", nil)
 	if err := specMismatch(ok, 200, json, []byte(`{"status": "ok"}`)); err != nil {
 		t.Errorf("a healthy healthz fails the check: %v", err)
+	}
+	session := cases[len(cases)-1]
+	noStore := http.Header{"Content-Type": {"application/json"}, "Cache-Control": {"no-store"}}
+	if err := specMismatch(httptest.NewRequest(session.method, session.target, nil), session.status, noStore, []byte(session.body)); err != nil {
+		t.Errorf("a session that says no-store fails the check: %v", err)
 	}
 }

@@ -1,19 +1,15 @@
 package api
 
 import (
-	"encoding/base64"
-	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
-	"github.com/encord-emulator/encord-emulator/internal/errs"
 	"github.com/encord-emulator/encord-emulator/internal/store"
 )
 
-// The JSON objects of the management and control planes (design.md 3.2).
-// They are written out field by field so that the API never leaks a store
-// field by accident and optional times are explicit nulls.
+// The JSON objects of the management and control planes, written out field
+// by field so that the API never leaks a domain field by accident and
+// optional times are explicit nulls.
 
 type memberView struct {
 	ID        string     `json:"id"`
@@ -38,7 +34,7 @@ type serviceAccountView struct {
 }
 
 func viewServiceAccount(sa store.ServiceAccount) serviceAccountView {
-	return serviceAccountView{ID: sa.ID, Name: sa.Name, Description: sa.Description, Email: sa.Email, Role: sa.Role, CreatedAt: sa.CreatedAt, CreatedBy: sa.CreatedBy}
+	return serviceAccountView{ID: sa.ID, Name: sa.Name, Description: sa.Description, Email: sa.Email, Role: sa.Role, CreatedAt: sa.CreatedAt, CreatedBy: sa.CreatedByMemberID}
 }
 
 type keyView struct {
@@ -47,7 +43,7 @@ type keyView struct {
 	PublicKey    string          `json:"publicKey"`
 	PublicKeyHex string          `json:"publicKeyHex"`
 	Fingerprint  string          `json:"fingerprint"`
-	Owner        store.Owner     `json:"owner"`
+	Owner        ownerJSON       `json:"owner"`
 	Origin       store.KeyOrigin `json:"origin"`
 	CreatedAt    time.Time       `json:"createdAt"`
 	LastUsedAt   *time.Time      `json:"lastUsedAt"`
@@ -57,7 +53,7 @@ type keyView struct {
 
 func viewKey(k store.Key) keyView {
 	v := keyView{ID: k.ID, Title: k.Title, PublicKey: k.PublicKey, PublicKeyHex: k.PublicKeyHex, Fingerprint: k.Fingerprint,
-		Owner: k.Owner, Origin: k.Origin, CreatedAt: k.CreatedAt, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt}
+		Owner: ownerJSONOf(k.Owner), Origin: k.Origin, CreatedAt: k.CreatedAt, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt}
 	if k.RevokedAt != nil {
 		reason := k.RevokeReason
 		v.RevokeReason = &reason
@@ -71,15 +67,21 @@ type generatedKeyView struct {
 }
 
 type workspaceView struct {
-	ID        string         `json:"id"`
-	Name      string         `json:"name"`
-	CreatedAt time.Time      `json:"createdAt"`
-	Quotas    store.Quotas   `json:"quotas"`
-	Usage     accounts.Usage `json:"usage"`
+	ID        string     `json:"id"`
+	Name      string     `json:"name"`
+	CreatedAt time.Time  `json:"createdAt"`
+	Quotas    quotasJSON `json:"quotas"`
+	Usage     usageView  `json:"usage"`
+}
+
+type usageView struct {
+	ServiceAccounts int `json:"serviceAccounts"`
+	Members         int `json:"members"`
 }
 
 func viewWorkspace(w accounts.WorkspaceView) workspaceView {
-	return workspaceView{ID: w.ID, Name: w.Name, CreatedAt: w.CreatedAt, Quotas: w.Quotas, Usage: w.Usage}
+	return workspaceView{ID: w.ID, Name: w.Name, CreatedAt: w.CreatedAt, Quotas: quotasJSONOf(w.Quotas),
+		Usage: usageView{ServiceAccounts: w.Usage.ServiceAccounts, Members: w.Usage.Members}}
 }
 
 type tokenView struct {
@@ -91,48 +93,16 @@ func viewToken(t accounts.IssuedToken) tokenView {
 	return tokenView{Token: t.Token, ExpiresAt: t.Stored.ExpiresAt}
 }
 
-// listView is the shape of every list: one page of items and the token of
-// the next page, null on the last.
-type listView[T any] struct {
-	Items         []T     `json:"items"`
-	NextPageToken *string `json:"nextPageToken"`
+// The positions of items in their lists: oldest first.
+
+func memberCursor(m store.Member) accounts.Cursor { return accounts.CreatedCursor(m.CreatedAt, m.ID) }
+
+func keyCursor(k store.Key) accounts.Cursor { return accounts.CreatedCursor(k.CreatedAt, k.ID) }
+
+func serviceAccountCursor(sa store.ServiceAccount) accounts.Cursor {
+	return accounts.CreatedCursor(sa.CreatedAt, sa.ID)
 }
 
-// Paging limits of list endpoints.
-const (
-	DefaultPageSize = 100
-	MaxPageSize     = 1000
-)
-
-// page cuts one page out of all according to the pageSize and pageToken
-// query parameters, converting each item with view.
-func page[S, T any](r *http.Request, all []S, view func(S) T) (listView[T], error) {
-	q := r.URL.Query()
-	size := DefaultPageSize
-	if raw := q.Get("pageSize"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > MaxPageSize {
-			return listView[T]{}, errs.Invalid("pageSize", "pageSize must be an integer from 1 to %d, got %q", MaxPageSize, raw)
-		}
-		size = n
-	}
-	start := 0
-	if raw := q.Get("pageToken"); raw != "" {
-		b, err := base64.RawURLEncoding.DecodeString(raw)
-		n, convErr := strconv.Atoi(string(b))
-		if err != nil || convErr != nil || n < 0 || n > len(all) {
-			return listView[T]{}, errs.Invalid("pageToken", "pageToken %q is not a token this list returned; start again without pageToken", raw)
-		}
-		start = n
-	}
-	end := min(start+size, len(all))
-	out := listView[T]{Items: make([]T, 0, end-start)}
-	for _, s := range all[start:end] {
-		out.Items = append(out.Items, view(s))
-	}
-	if end < len(all) {
-		next := base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
-		out.NextPageToken = &next
-	}
-	return out, nil
+func workspaceCursor(w accounts.WorkspaceView) accounts.Cursor {
+	return accounts.CreatedCursor(w.CreatedAt, w.ID)
 }

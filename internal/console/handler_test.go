@@ -216,8 +216,10 @@ func TestEverythingComesFromTheEmulator(t *testing.T) {
 func TestCrossOriginFormPostIsRefused(t *testing.T) {
 	h := newRouter(true)
 	created := httptest.NewRecorder()
-	h.ServeHTTP(created, httptest.NewRequest(http.MethodPost, "/_emulator/workspaces",
-		strings.NewReader(`{"name": "Acme", "admin": {"email": "ada@acme.test", "name": "Ada"}}`)))
+	create := httptest.NewRequest(http.MethodPost, "/_emulator/workspaces",
+		strings.NewReader(`{"name": "Acme", "admin": {"email": "ada@acme.test", "name": "Ada"}}`))
+	create.Header.Set("Content-Type", "application/json")
+	h.ServeHTTP(created, create)
 	if created.Code != http.StatusCreated {
 		t.Fatalf("create a workspace: %d %s", created.Code, created.Body)
 	}

@@ -27,13 +27,14 @@ const (
 	QuotaExceeded       Code = "QUOTA_EXCEEDED_ERROR"
 	OperationNotAllowed Code = "OPERATION_NOT_ALLOWED"
 	PayloadTooLarge     Code = "PAYLOAD_TOO_LARGE_ERROR"
+	UnsupportedMedia    Code = "UNSUPPORTED_MEDIA_TYPE_ERROR"
 	MethodNotAllowed    Code = "METHOD_NOT_ALLOWED_ERROR"
 	NotImplemented      Code = "NOT_IMPLEMENTED_ERROR"
 	ServiceUnavailable  Code = "SERVICE_UNAVAILABLE_ERROR"
 	Unknown             Code = "UNKNOWN_ERROR"
 )
 
-// HTTPStatus is the status the management and control planes answer with.
+// HTTPStatus is the status an error of this code answers with.
 func (c Code) HTTPStatus() int {
 	switch c {
 	case InvalidArguments, SSHKeyNotFound:
@@ -48,6 +49,8 @@ func (c Code) HTTPStatus() int {
 		return http.StatusConflict
 	case PayloadTooLarge:
 		return http.StatusRequestEntityTooLarge
+	case UnsupportedMedia:
+		return http.StatusUnsupportedMediaType
 	case MethodNotAllowed:
 		return http.StatusMethodNotAllowed
 	case NotImplemented:
@@ -66,7 +69,39 @@ type Error struct {
 	Message string
 	// Details is optional structured context (the field at fault, a limit).
 	Details map[string]any
-	cause   error
+	// Remedy names what the caller can do about the error when a route of
+	// the HTTP planes does it; they append that route to Message.
+	Remedy Remedy
+	cause  error
+}
+
+// Action is something a caller can do to get past an error.
+type Action string
+
+// The actions an error can point to. Rules are decided without knowing
+// routes; the HTTP planes spell each action out with its route.
+const (
+	LogIn               Action = "log_in"                // open a management-plane session
+	AddMember           Action = "add_member"            // have an admin add the email
+	ListMembers         Action = "list_members"          // see the members' ids
+	ListServiceAccounts Action = "list_service_accounts" // see the service accounts' ids
+	ListWorkspaces      Action = "list_workspaces"       // see the workspaces' ids
+	RaiseQuota          Action = "raise_quota"           // raise a quota of Remedy.WorkspaceID
+	RegisterKey         Action = "register_key"          // register the public key
+	GetBearerToken      Action = "get_bearer_token"      // mint an SDK bearer token
+)
+
+// Remedy is what the caller can do about an error, named, not spelled.
+type Remedy struct {
+	Action Action
+	// WorkspaceID is the workspace RaiseQuota acts on.
+	WorkspaceID string
+}
+
+// WithRemedy returns e pointing to a remedy.
+func (e *Error) WithRemedy(r Remedy) *Error {
+	e.Remedy = r
+	return e
 }
 
 func (e *Error) Error() string {
@@ -78,6 +113,10 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.cause }
 
+// Status is the HTTP status the error answers with, on every plane: the
+// SDK's error dialects change the body, never the status.
+func (e *Error) Status() int { return e.Code.HTTPStatus() }
+
 // WithDetail returns e with one more detail set.
 func (e *Error) WithDetail(key string, value any) *Error {
 	if e.Details == nil {
@@ -85,6 +124,14 @@ func (e *Error) WithDetail(key string, value any) *Error {
 	}
 	e.Details[key] = value
 	return e
+}
+
+// WithCode returns a copy of e with another code: the SDK's v1 dialect
+// spells some failures with codes of its own.
+func (e *Error) WithCode(code Code) *Error {
+	c := *e
+	c.Code = code
+	return &c
 }
 
 // New returns a coded error whose message is formatted from format and args.

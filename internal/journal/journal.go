@@ -13,30 +13,30 @@ import (
 
 // Principal is who a request authenticated as.
 type Principal struct {
-	Type        string `json:"type"`
-	ID          string `json:"id"`
-	Email       string `json:"email"`
-	WorkspaceID string `json:"workspaceId"`
-	Role        string `json:"role"`
+	Type        string
+	ID          string
+	Email       string
+	WorkspaceID string
+	Role        string
 }
 
 // Entry is one authentication decision.
 type Entry struct {
-	Seq     uint64     `json:"seq"`
-	Time    time.Time  `json:"time"`
-	TraceID string     `json:"traceId"`
-	Method  string     `json:"method"`
-	Target  string     `json:"target"`
-	Scheme  string     `json:"scheme"`
-	KeyID   string     `json:"keyId,omitempty"` // the SDK's key id (public key hex)
-	Outcome string     `json:"outcome"`         // "allowed" or "denied"
-	Status  int        `json:"status"`
-	Reason  string     `json:"reason,omitempty"`
-	Message string     `json:"message,omitempty"`
-	Who     *Principal `json:"principal,omitempty"`
+	Seq     uint64
+	Time    time.Time
+	TraceID string
+	Method  string
+	Target  string
+	Scheme  string
+	KeyID   string // the SDK's key id (public key hex)
+	Outcome string // "allowed" or "denied"
+	Status  int
+	Reason  string
+	Message string
+	Who     *Principal
 	// SignatureBase is the v2 signature base the server computed, set when
 	// the signature did not verify, to compare with the client's.
-	SignatureBase string `json:"signatureBase,omitempty"`
+	SignatureBase string
 }
 
 // Outcomes.

@@ -61,9 +61,14 @@ func (r *run) workspace(ctx context.Context, at entry, w *Workspace) error {
 		return at.fail(err)
 	}
 	r.created = append(r.created, created.Workspace.ID)
-	admin := accounts.Caller{MemberID: created.Admin.ID, WorkspaceID: created.Workspace.ID, TokenHash: created.Session.Stored.Hash}
-
 	adminAt := at.named(fmt.Sprintf("admin %q", w.Admin.Email), w.Admin.line)
+	// The session CreateWorkspace opens is the control plane's answer; the
+	// seed acts without sessions.
+	if err := r.svc.EndSession(ctx, created.Session); err != nil {
+		return adminAt.fail(fmt.Errorf("end the admin session of the new workspace: %w", err))
+	}
+	admin := accounts.ActingAs(created.Admin)
+
 	if err := r.ownKeys(ctx, adminAt, admin, w.Admin.Keys); err != nil {
 		return err
 	}
@@ -79,34 +84,17 @@ func (r *run) workspace(ctx context.Context, at entry, w *Workspace) error {
 			return err
 		}
 	}
-	if err := r.svc.Logout(ctx, admin); err != nil {
-		return adminAt.fail(fmt.Errorf("end the seed's admin session: %w", err))
-	}
 	return nil
 }
 
-// member adds m as admin does, then uploads its keys in a session of m, as
-// m would: a user's keys are its own to add.
+// member adds m as admin does, then uploads its keys acting as m, as m
+// would: a user's keys are its own to add.
 func (r *run) member(ctx context.Context, at entry, admin accounts.Caller, m *Member) error {
 	added, err := r.svc.AddMember(ctx, admin, accounts.AddMemberInput{Email: m.Email, Name: m.Name, Role: m.Role})
 	if err != nil {
 		return at.fail(err)
 	}
-	if len(m.Keys) == 0 {
-		return nil
-	}
-	session, member, err := r.svc.Login(ctx, added.Email)
-	if err != nil {
-		return at.fail(fmt.Errorf("log in as the member to add its keys: %w", err))
-	}
-	self := accounts.Caller{MemberID: member.ID, WorkspaceID: member.WorkspaceID, TokenHash: session.Stored.Hash}
-	if err := r.ownKeys(ctx, at, self, m.Keys); err != nil {
-		return err
-	}
-	if err := r.svc.Logout(ctx, self); err != nil {
-		return at.fail(fmt.Errorf("end the seed's session of the member: %w", err))
-	}
-	return nil
+	return r.ownKeys(ctx, at, accounts.ActingAs(added), m.Keys)
 }
 
 // ownKeys uploads keys as the caller's own.

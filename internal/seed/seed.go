@@ -43,9 +43,9 @@
 //
 // Load parses and checks the file without touching a store: structure,
 // required fields, roles, lengths, and keys. Apply then creates the
-// entries in file order through accounts.Service, each workspace with its
-// admin as the caller, and each member's own keys in a session of that
-// member. The rules that depend on the store (quotas, duplicate public
+// entries in file order through accounts.Service, each workspace acting
+// as its admin, and each member's own keys acting as that member
+// (accounts.ActingAs: no session is opened). The rules that depend on the store (quotas, duplicate public
 // keys, an email that is already a member elsewhere) are decided there.
 //
 // Apply is all-or-nothing as far as the store allows: every accounts call
@@ -53,8 +53,8 @@
 // workspaces it created during this run (which frees their emails and
 // public keys) before returning the entry's error. Only if that undo fails
 // too, for example because the store went away, can workspaces of a failed
-// run remain; the returned error then names them. The sessions Apply opens
-// to act as admins and members are ended before it returns.
+// run remain; the returned error then names them. The session
+// CreateWorkspace opens for each admin is ended at once.
 //
 // Apply does not look for entries a previous run created: it expects a
 // store without the seed's emails and keys. At startup the caller applies

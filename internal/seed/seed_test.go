@@ -106,7 +106,7 @@ func TestApplyCreatesEverythingTheSeedDescribes(t *testing.T) {
 	if len(st.ServiceAccounts) != 2 || ciBot.ID == "" || reporter.ID == "" {
 		t.Fatalf("service accounts = %+v, want ci-bot and reporter", st.ServiceAccounts)
 	}
-	if ciBot.Role != store.RoleAdmin || ciBot.Description != "CI pipeline" || ciBot.WorkspaceID != acme.ID || ciBot.CreatedBy != members["admin@acme.test"].ID {
+	if ciBot.Role != store.RoleAdmin || ciBot.Description != "CI pipeline" || ciBot.WorkspaceID != acme.ID || ciBot.CreatedByMemberID != members["admin@acme.test"].ID {
 		t.Errorf("ci-bot = %+v, want role admin, description CI pipeline, in Acme, created by the admin", ciBot)
 	}
 	if reporter.Role != store.RoleMember {
@@ -611,24 +611,25 @@ func (s *flakyStore) Tx(ctx context.Context, fn func(tx store.Tx) error) error {
 func TestStoreOutageMidwayUndoesTheRun(t *testing.T) {
 	f := loadFullSeed(t)
 	mem := memory.New()
-	// The 4th transaction is bob's login: the workspace, the admin's key
-	// and bob's membership exist by then.
-	st := &flakyStore{Store: mem, fail: 4, recovers: true}
+	// The 5th transaction uploads bob's key (after the workspace, the end
+	// of its admin session, the admin's key and bob's membership): the
+	// workspace, the admin's key and bob's membership exist by then.
+	st := &flakyStore{Store: mem, fail: 5, recovers: true}
 	svc := accounts.New(st, accounts.Config{})
 	err := f.Apply(context.Background(), svc)
 	if !errors.Is(err, store.ErrUnavailable) {
 		t.Fatalf("error = %v, want store.ErrUnavailable in its chain", err)
 	}
-	wantEntry(t, err, `workspaces[0] "Acme": members[0] "bob@acme.test"`)
+	wantEntry(t, err, `workspaces[0] "Acme": members[0] "bob@acme.test": keys[0] "laptop"`)
 	wantNothingLeft(t, export(t, accounts.New(mem, accounts.Config{})), "the undo")
 }
 
 func TestFailedUndoNamesTheWorkspacesLeftBehind(t *testing.T) {
 	f := loadFullSeed(t)
 	mem := memory.New()
-	// The 3rd transaction adds bob; the store stays down, so the undo's
+	// The 4th transaction adds bob; the store stays down, so the undo's
 	// DeleteWorkspace fails as well.
-	svc := accounts.New(&flakyStore{Store: mem, fail: 3}, accounts.Config{})
+	svc := accounts.New(&flakyStore{Store: mem, fail: 4}, accounts.Config{})
 	err := f.Apply(context.Background(), svc)
 	wantEntry(t, err, `workspaces[0] "Acme": members[0] "bob@acme.test"`)
 	left := export(t, accounts.New(mem, accounts.Config{}))

@@ -55,51 +55,51 @@ const (
 // Owner names the principal a key or token belongs to. For OwnerUser the id is
 // a Member id (a membership: re-adding an email creates a new one).
 type Owner struct {
-	Type OwnerType `json:"type"`
-	ID   string    `json:"id"`
+	Type OwnerType
+	ID   string
 }
 
 // Quotas are the per-workspace limits. Zero values are never stored: accounts
 // fills in the defaults before creating a workspace.
 type Quotas struct {
-	ServiceAccounts       int `json:"serviceAccounts"`
-	KeysPerServiceAccount int `json:"keysPerServiceAccount"`
-	KeysPerUser           int `json:"keysPerUser"`
+	ServiceAccounts       int
+	KeysPerServiceAccount int
+	KeysPerUser           int
 }
 
 // Workspace is an Encord organisation.
 type Workspace struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"createdAt"`
-	Quotas    Quotas    `json:"quotas"`
+	ID        string
+	Name      string
+	CreatedAt time.Time
+	Quotas    Quotas
 }
 
 // Member is one membership of a user (an email) in a workspace. A removed
 // member keeps its row with RemovedAt set, so that its keys keep an owner;
 // the email is then free to join any workspace as a new Member.
 type Member struct {
-	ID          string     `json:"id"`
-	WorkspaceID string     `json:"workspaceId"`
-	Email       string     `json:"email"` // lower-cased by accounts
-	Name        string     `json:"name"`
-	Role        Role       `json:"role"`
-	CreatedAt   time.Time  `json:"createdAt"`
-	RemovedAt   *time.Time `json:"removedAt,omitempty"`
+	ID          string
+	WorkspaceID string
+	Email       string // lower-cased by accounts
+	Name        string
+	Role        Role
+	CreatedAt   time.Time
+	RemovedAt   *time.Time
 }
 
 // ServiceAccount is a workspace's SDK-only principal. A deleted account keeps
 // its row with DeletedAt set, so that its revoked keys keep an owner.
 type ServiceAccount struct {
-	ID          string     `json:"id"`
-	WorkspaceID string     `json:"workspaceId"`
-	Name        string     `json:"name"`
-	Description string     `json:"description"`
-	Email       string     `json:"email"`
-	Role        Role       `json:"role"`
-	CreatedAt   time.Time  `json:"createdAt"`
-	CreatedBy   string     `json:"createdBy"` // member id of the admin who created it
-	DeletedAt   *time.Time `json:"deletedAt,omitempty"`
+	ID                string
+	WorkspaceID       string
+	Name              string
+	Description       string
+	Email             string
+	Role              Role
+	CreatedAt         time.Time
+	CreatedByMemberID string // the admin who created it
+	DeletedAt         *time.Time
 }
 
 // KeyOrigin says how a key came to exist.
@@ -113,18 +113,18 @@ const (
 // Key is a registered Ed25519 public key. Only the public half is ever stored.
 // A key is active while RevokedAt is nil; revoked keys are history.
 type Key struct {
-	ID           string     `json:"id"`
-	WorkspaceID  string     `json:"workspaceId"`
-	Owner        Owner      `json:"owner"`
-	Title        string     `json:"title"`
-	PublicKey    string     `json:"publicKey"`    // canonical "ssh-ed25519 AAAA..." line, no comment
-	PublicKeyHex string     `json:"publicKeyHex"` // lowercase hex of the 32 raw key bytes: the SDK's key id
-	Fingerprint  string     `json:"fingerprint"`  // "SHA256:..." as ssh-keygen -lf prints it
-	Origin       KeyOrigin  `json:"origin"`
-	CreatedAt    time.Time  `json:"createdAt"`
-	LastUsedAt   *time.Time `json:"lastUsedAt,omitempty"`
-	RevokedAt    *time.Time `json:"revokedAt,omitempty"`
-	RevokeReason string     `json:"revokeReason,omitempty"`
+	ID           string
+	WorkspaceID  string
+	Owner        Owner
+	Title        string
+	PublicKey    string // canonical "ssh-ed25519 AAAA..." line, no comment
+	PublicKeyHex string // lowercase hex of the 32 raw key bytes: the SDK's key id
+	Fingerprint  string // "SHA256:..." as ssh-keygen -lf prints it
+	Origin       KeyOrigin
+	CreatedAt    time.Time
+	LastUsedAt   *time.Time
+	RevokedAt    *time.Time
+	RevokeReason string
 }
 
 // Active reports whether the key can still authenticate.
@@ -141,13 +141,13 @@ const (
 // Token is a session or bearer token. The store holds only Hash (hex SHA-256
 // of the token text); the token itself is returned to its caller once.
 type Token struct {
-	ID          string    `json:"id"`
-	Hash        string    `json:"hash"`
-	Kind        TokenKind `json:"kind"`
-	Owner       Owner     `json:"owner"`
-	WorkspaceID string    `json:"workspaceId"`
-	CreatedAt   time.Time `json:"createdAt"`
-	ExpiresAt   time.Time `json:"expiresAt"`
+	ID          string
+	Hash        string
+	Kind        TokenKind
+	Owner       Owner
+	WorkspaceID string
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
 }
 
 // ResourceKind is the kind of an SDK-plane resource.
@@ -166,16 +166,16 @@ const (
 // holds kind-specific JSON (an ontology's editor structure, a project's
 // dataset hashes, ...) that the store keeps verbatim.
 type Resource struct {
-	ID          string          `json:"id"`
-	WorkspaceID string          `json:"workspaceId"`
-	Kind        ResourceKind    `json:"kind"`
-	Title       string          `json:"title"`
-	Description string          `json:"description"`
-	CreatedBy   Owner           `json:"createdBy"`
-	SharedWith  []Owner         `json:"sharedWith"` // principals invited to it besides its creator
-	CreatedAt   time.Time       `json:"createdAt"`
-	UpdatedAt   time.Time       `json:"updatedAt"`
-	Attributes  json.RawMessage `json:"attributes,omitempty"`
+	ID          string
+	WorkspaceID string
+	Kind        ResourceKind
+	Title       string
+	Description string
+	CreatedBy   Owner
+	SharedWith  []Owner // principals invited to it besides its creator
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Attributes  json.RawMessage
 }
 
 // KeyResolution is what authentication needs to know about a public key, read

@@ -26,6 +26,9 @@ func TestLimits(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if len(body) > 0 {
+			req.Header.Set("Content-Type", "application/json")
+		}
 		for name, values := range header {
 			req.Header[name] = values
 		}

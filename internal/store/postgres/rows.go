@@ -41,7 +41,7 @@ func scanMember(row pgx.Row) (store.Member, error) {
 
 func scanServiceAccount(row pgx.Row) (store.ServiceAccount, error) {
 	var sa store.ServiceAccount
-	err := row.Scan(&sa.ID, &sa.WorkspaceID, &sa.Name, &sa.Description, &sa.Email, &sa.Role, &sa.CreatedAt, &sa.CreatedBy, &sa.DeletedAt)
+	err := row.Scan(&sa.ID, &sa.WorkspaceID, &sa.Name, &sa.Description, &sa.Email, &sa.Role, &sa.CreatedAt, &sa.CreatedByMemberID, &sa.DeletedAt)
 	sa.CreatedAt = sa.CreatedAt.UTC()
 	sa.DeletedAt = utcOrNil(sa.DeletedAt)
 	return sa, err
@@ -99,8 +99,13 @@ func scanResource(row pgx.Row) (store.Resource, error) {
 	r.CreatedAt = r.CreatedAt.UTC()
 	r.UpdatedAt = r.UpdatedAt.UTC()
 	if sharedWith != nil {
-		if err := json.Unmarshal(sharedWith, &r.SharedWith); err != nil {
+		var owners []ownerColumn
+		if err := json.Unmarshal(sharedWith, &owners); err != nil {
 			return store.Resource{}, fmt.Errorf("resource %s: decoding shared_with: %w", r.ID, err)
+		}
+		r.SharedWith = make([]store.Owner, 0, len(owners))
+		for _, o := range owners {
+			r.SharedWith = append(r.SharedWith, store.Owner{Type: o.Type, ID: o.ID})
 		}
 	}
 	if attributes != nil {
@@ -109,13 +114,24 @@ func scanResource(row pgx.Row) (store.Resource, error) {
 	return r, nil
 }
 
+// ownerColumn is an owner as the shared_with column holds it: a JSON array
+// of {"type", "id"} objects.
+type ownerColumn struct {
+	Type store.OwnerType `json:"type"`
+	ID   string          `json:"id"`
+}
+
 // sharedWithParam encodes a resource's SharedWith for the jsonb column: NULL
 // for a nil list, so that nil and empty lists both read back as written.
 func sharedWithParam(owners []store.Owner) (any, error) {
 	if owners == nil {
 		return nil, nil
 	}
-	encoded, err := json.Marshal(owners)
+	column := make([]ownerColumn, 0, len(owners))
+	for _, o := range owners {
+		column = append(column, ownerColumn{Type: o.Type, ID: o.ID})
+	}
+	encoded, err := json.Marshal(column)
 	if err != nil {
 		return nil, fmt.Errorf("encoding shared_with: %w", err)
 	}

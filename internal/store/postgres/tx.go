@@ -163,7 +163,7 @@ func (t *tx) MarkMemberRemoved(ctx context.Context, id string, at time.Time) err
 
 func (t *tx) CreateServiceAccount(ctx context.Context, sa store.ServiceAccount) error {
 	err := t.insert(ctx, `INSERT INTO service_accounts (`+serviceAccountColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		sa.ID, sa.WorkspaceID, sa.Name, sa.Description, sa.Email, string(sa.Role), sa.CreatedAt, sa.CreatedBy, sa.DeletedAt)
+		sa.ID, sa.WorkspaceID, sa.Name, sa.Description, sa.Email, string(sa.Role), sa.CreatedAt, sa.CreatedByMemberID, sa.DeletedAt)
 	return wrap("create service account "+sa.ID, err)
 }
 

@@ -57,17 +57,17 @@ func newMember(workspaceID string) store.Member {
 	}
 }
 
-func newServiceAccount(workspaceID, createdBy string) store.ServiceAccount {
+func newServiceAccount(workspaceID, createdByMemberID string) store.ServiceAccount {
 	id := newID()
 	return store.ServiceAccount{
-		ID:          id,
-		WorkspaceID: workspaceID,
-		Name:        "robot " + id[:8],
-		Description: "CI pipeline",
-		Email:       "sa-" + id[:8] + "@service-accounts.example.com",
-		Role:        store.RoleMember,
-		CreatedAt:   now(),
-		CreatedBy:   createdBy,
+		ID:                id,
+		WorkspaceID:       workspaceID,
+		Name:              "robot " + id[:8],
+		Description:       "CI pipeline",
+		Email:             "sa-" + id[:8] + "@service-accounts.example.com",
+		Role:              store.RoleMember,
+		CreatedAt:         now(),
+		CreatedByMemberID: createdByMemberID,
 	}
 }
 

@@ -368,7 +368,7 @@ func serviceAccountTests() []conformanceTest {
 			change.Description = "nightly exports"
 			change.Name = "renamed"
 			change.Email = "other@example.com"
-			change.CreatedBy = newID()
+			change.CreatedByMemberID = newID()
 			change.CreatedAt = at(0)
 			mustTx(t, s, func(ctx context.Context, tx store.Tx) error { return tx.UpdateServiceAccount(ctx, change) })
 			want := sa

@@ -1,0 +1,106 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/encord-emulator/encord-emulator/internal/accounts"
+	"github.com/encord-emulator/encord-emulator/internal/errs"
+	"github.com/encord-emulator/encord-emulator/internal/journal"
+	"github.com/encord-emulator/encord-emulator/internal/store"
+)
+
+// The diagnostics of the control plane: whoami, which says who SDK
+// credentials are or exactly why they fail, and the journal of SDK
+// authentication decisions.
+
+type whoamiView struct {
+	Authenticated bool           `json:"authenticated"`
+	Scheme        string         `json:"scheme"`
+	Principal     *principalView `json:"principal,omitempty"`
+	Reason        string         `json:"reason,omitempty"`
+	Message       string         `json:"message,omitempty"`
+	SignatureBase string         `json:"signatureBase,omitempty"`
+}
+
+// principalView is who SDK credentials authenticate as.
+type principalView struct {
+	Owner        ownerJSON  `json:"owner"`
+	WorkspaceID  string     `json:"workspaceId"`
+	Role         store.Role `json:"role"`
+	Email        string     `json:"email"`
+	Name         string     `json:"name"`
+	KeyID        string     `json:"keyId,omitempty"`
+	PublicKeyHex string     `json:"publicKeyHex,omitempty"`
+}
+
+func viewPrincipal(p accounts.Principal) *principalView {
+	return &principalView{Owner: ownerJSONOf(p.Owner), WorkspaceID: p.WorkspaceID, Role: p.Role, Email: p.Email, Name: p.Name, KeyID: p.KeyID, PublicKeyHex: p.PublicKeyHex}
+}
+
+// whoami authenticates the request exactly as the SDK plane does (sign it
+// for its own method and target) and says who the credentials are, or
+// exactly why they fail.
+func (c control) whoami(w http.ResponseWriter, r *http.Request) {
+	dec := c.sdk.authenticate(r, v2Dialect{})
+	c.sdk.record(r, dec)
+	if dec.err != nil {
+		writeJSON(w, dec.err.Status(), whoamiView{Scheme: dec.result.Scheme.String(), Reason: dec.reason, Message: dec.err.Message, SignatureBase: dec.result.SignatureBase})
+		return
+	}
+	writeJSON(w, http.StatusOK, whoamiView{Authenticated: true, Scheme: dec.result.Scheme.String(), Principal: viewPrincipal(dec.principal)})
+}
+
+type requestsView struct {
+	Items []journalEntryView `json:"items"`
+}
+
+// journalEntryView is one authentication decision of the SDK plane.
+type journalEntryView struct {
+	Seq           uint64                `json:"seq"`
+	Time          time.Time             `json:"time"`
+	TraceID       string                `json:"traceId"`
+	Method        string                `json:"method"`
+	Target        string                `json:"target"`
+	Scheme        string                `json:"scheme"`
+	KeyID         string                `json:"keyId,omitempty"`
+	Outcome       string                `json:"outcome"`
+	Status        int                   `json:"status"`
+	Reason        string                `json:"reason,omitempty"`
+	Message       string                `json:"message,omitempty"`
+	Principal     *journalPrincipalView `json:"principal,omitempty"`
+	SignatureBase string                `json:"signatureBase,omitempty"`
+}
+
+type journalPrincipalView struct {
+	Type        string `json:"type"`
+	ID          string `json:"id"`
+	Email       string `json:"email"`
+	WorkspaceID string `json:"workspaceId"`
+	Role        string `json:"role"`
+}
+
+func viewJournalEntry(e journal.Entry) journalEntryView {
+	v := journalEntryView{Seq: e.Seq, Time: e.Time, TraceID: e.TraceID, Method: e.Method, Target: e.Target, Scheme: e.Scheme,
+		KeyID: e.KeyID, Outcome: e.Outcome, Status: e.Status, Reason: e.Reason, Message: e.Message, SignatureBase: e.SignatureBase}
+	if p := e.Who; p != nil {
+		v.Principal = &journalPrincipalView{Type: p.Type, ID: p.ID, Email: p.Email, WorkspaceID: p.WorkspaceID, Role: p.Role}
+	}
+	return v
+}
+
+// requests lists recent SDK-plane auth decisions, newest first, filtered
+// by traceId, keyId or outcome, at most limit (default 100).
+func (c control) requests(w http.ResponseWriter, r *http.Request) error {
+	q := newQueryReader(r)
+	f := journal.Filter{TraceID: q.q.Get("traceId"), KeyID: q.q.Get("keyId"), Outcome: q.q.Get("outcome"),
+		Limit: q.integer("limit", 1, journal.DefaultCapacity, DefaultPageSize)}
+	if q.err != nil {
+		return q.err
+	}
+	if f.Outcome != "" && f.Outcome != journal.Allowed && f.Outcome != journal.Denied {
+		return errs.Invalid("outcome", "outcome must be %q or %q", journal.Allowed, journal.Denied)
+	}
+	writeJSON(w, http.StatusOK, requestsView{Items: convertAll(c.sdk.journal.List(f), viewJournalEntry)})
+	return nil
+}

@@ -1,0 +1,29 @@
+package api
+
+import (
+	"net/http"
+)
+
+// exportState answers the whole state as one versioned document.
+func (c control) exportState(w http.ResponseWriter, r *http.Request) error {
+	st, err := c.accounts.ExportState(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, stateDocumentOf(st))
+	return nil
+}
+
+// importState replaces the whole state by a document of a version this
+// build reads.
+func (c control) importState(w http.ResponseWriter, r *http.Request) error {
+	var doc stateDocument
+	if err := decodeBody(r, &doc, strict); err != nil {
+		return err
+	}
+	st, err := doc.state()
+	if err != nil {
+		return err
+	}
+	return writeNoContent(w, c.accounts.ImportState(r.Context(), st))
+}

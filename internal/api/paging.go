@@ -1,0 +1,106 @@
+package api
+
+import (
+	"encoding/base64"
+	"encoding/binary"
+	"hash/crc32"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/encord-emulator/encord-emulator/internal/accounts"
+	"github.com/encord-emulator/encord-emulator/internal/errs"
+)
+
+// A page token is opaque to clients, and the same on every plane: the
+// base64url form of a keyset cursor (accounts.Cursor), never an offset.
+// Its text is the listing's order, its direction, then the sort key and
+// the id of the last item returned, separated by NUL bytes (ids and keys
+// never hold one), followed by the CRC-32 of that text, so that a token
+// edited or cut short is refused rather than read as another position.
+
+const (
+	tokenAscending  = "asc"
+	tokenDescending = "desc"
+)
+
+// encodePageToken returns the token of a cursor.
+func encodePageToken(c accounts.Cursor) string {
+	dir := tokenAscending
+	if c.Desc {
+		dir = tokenDescending
+	}
+	text := []byte(strings.Join([]string{string(c.Order), dir, c.Key, c.ID}, "\x00"))
+	return base64.RawURLEncoding.EncodeToString(binary.BigEndian.AppendUint32(text, crc32.ChecksumIEEE(text)))
+}
+
+// decodePageToken reads a token encodePageToken wrote, or answers a 400
+// that says to start again.
+func decodePageToken(token string) (accounts.Cursor, error) {
+	bad := errs.Invalid("pageToken", "pageToken %q is not a token this listing returned; start again without pageToken", token)
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || len(raw) < crc32.Size {
+		return accounts.Cursor{}, bad
+	}
+	text, sum := raw[:len(raw)-crc32.Size], raw[len(raw)-crc32.Size:]
+	if binary.BigEndian.Uint32(sum) != crc32.ChecksumIEEE(text) || !utf8.Valid(text) {
+		return accounts.Cursor{}, bad
+	}
+	parts := strings.Split(string(text), "\x00")
+	if len(parts) != 4 || parts[3] == "" {
+		return accounts.Cursor{}, bad
+	}
+	order := accounts.Order(parts[0])
+	if order != accounts.OrderCreated && order != accounts.OrderName {
+		return accounts.Cursor{}, bad
+	}
+	var desc bool
+	switch parts[1] {
+	case tokenAscending:
+	case tokenDescending:
+		desc = true
+	default:
+		return accounts.Cursor{}, bad
+	}
+	return accounts.Cursor{Order: order, Desc: desc, Key: parts[2], ID: parts[3]}, nil
+}
+
+// nextPageToken is the token of the page after p, nil on the last page.
+func nextPageToken[T any](p accounts.Page[T]) *string {
+	if p.Next == nil {
+		return nil
+	}
+	t := encodePageToken(*p.Next)
+	return &t
+}
+
+// listView is the shape of every list of the management and control
+// planes: one page of items and the token of the next page, null on the
+// last.
+type listView[T any] struct {
+	Items         []T     `json:"items"`
+	NextPageToken *string `json:"nextPageToken"`
+}
+
+// writeList answers one page of all (oldest first), converting each item
+// with view.
+func writeList[S, T any](w http.ResponseWriter, r *http.Request, all []S, err error, cursorOf func(S) accounts.Cursor, view func(S) T) error {
+	if err != nil {
+		return err
+	}
+	q := newQueryReader(r)
+	pr := q.page()
+	if q.err != nil {
+		return q.err
+	}
+	p, err := accounts.PageOldestFirst(all, pr, cursorOf)
+	if err != nil {
+		return err
+	}
+	out := listView[T]{Items: make([]T, 0, len(p.Items)), NextPageToken: nextPageToken(p)}
+	for _, s := range p.Items {
+		out.Items = append(out.Items, view(s))
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
