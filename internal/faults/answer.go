@@ -7,13 +7,6 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 )
 
-// Codes of the answers of a fault that the emulator never sends otherwise.
-// The SDK's v1 table knows neither: it raises GenericServerError, echoing
-// the code (docs/faults.md).
-const (
-	CodeRateLimited errs.Code = "RATE_LIMIT_EXCEEDED_ERROR"
-)
-
 // DefaultCode is the error code a fault answers status with when its rule
 // names none: the code Encord's v1 envelope and the management plane use
 // for that status, so the v1 SDK raises the exception that goes with it
@@ -35,7 +28,7 @@ func DefaultCode(status int) errs.Code {
 	case http.StatusRequestEntityTooLarge:
 		return errs.PayloadTooLarge
 	case http.StatusTooManyRequests:
-		return CodeRateLimited
+		return errs.RateLimited
 	case http.StatusNotImplemented:
 		return errs.NotImplemented
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:

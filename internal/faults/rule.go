@@ -69,7 +69,8 @@ type Action struct {
 	// path's error dialect, with Code and Message.
 	Status int
 	// Code is the error code of the v1 envelope and of the management
-	// plane's error; empty means the code of Status (DefaultCode).
+	// plane's error, one of errs.Codes(); empty means the code of Status
+	// (DefaultCode).
 	Code string
 	// Message is the error's message; empty means one naming the rule.
 	Message string

@@ -20,11 +20,18 @@ const (
 
 var (
 	ruleIDPattern    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-	codePattern      = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
 	queryTypePattern = regexp.MustCompile(`^[a-z_]{1,64}$`)
 	keyIDPattern     = regexp.MustCompile(`^[0-9a-f]{64}$`)
 	idPattern        = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
 )
+
+// Validate reports what is wrong with r, as Create would: an
+// INVALID_ARGUMENTS_ERROR naming the field (the seed file checks its rules
+// with it before any store is open).
+func Validate(r Rule) error {
+	_, err := prepare(r)
+	return err
+}
 
 // prepare validates r and fills in what its author may leave out (the
 // plane, the case of the method and the email); the id, the seed and the
@@ -121,8 +128,8 @@ func prepareAction(a Action) (Action, error) {
 		return a, errs.Invalid("action", "the action does nothing: give a status, drop, a delay, or a delay with either")
 	case a.Status == 0 && (a.Code != "" || a.Message != "" || a.RetryAfter != nil):
 		return a, errs.Invalid("action.status", "code, message and retryAfter go with an answered status: give action.status")
-	case a.Code != "" && !codePattern.MatchString(a.Code):
-		return a, errs.Invalid("action.code", "code %q is not an error code: use upper-case letters, digits and '_', such as RESOURCE_NOT_FOUND_ERROR", clip(a.Code))
+	case a.Code != "" && !slices.Contains(errs.Codes(), errs.Code(a.Code)):
+		return a, errs.Invalid("action.code", "code %q is not one of the emulator's error codes: use one of %s", clip(a.Code), codeList())
 	case a.RetryAfter != nil && (*a.RetryAfter < 0 || *a.RetryAfter > MaxRetryAfter):
 		return a, errs.Invalid("action.retryAfter", "retryAfter %d is out of range: it is whole seconds from 0 to %d", *a.RetryAfter, MaxRetryAfter)
 	}
@@ -151,6 +158,15 @@ func prepareFire(f Fire) (Fire, error) {
 		return f, errs.Invalid("fire.seed", "a seed makes a probability below 1 reproducible: give fire.probability too, or drop the seed")
 	}
 	return f, nil
+}
+
+// codeList is the error codes, for a message.
+func codeList() string {
+	names := make([]string, 0, len(errs.Codes()))
+	for _, c := range errs.Codes() {
+		names = append(names, string(c))
+	}
+	return strings.Join(names, ", ")
 }
 
 // clip shortens a refused value for its message.

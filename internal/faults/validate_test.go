@@ -40,7 +40,7 @@ func TestPrepareRefuses(t *testing.T) {
 		{"delay too long", Rule{Action: Action{Delay: MaxDelay + time.Millisecond}}, "action.delay", "out of range"},
 		{"nothing to do", Rule{}, "action", "does nothing"},
 		{"code without status", Rule{Action: Action{Delay: time.Second, Code: "X"}}, "action.status", "go with an answered status"},
-		{"bad code", Rule{Action: Action{Status: 500, Code: "oops"}}, "action.code", "not an error code"},
+		{"unknown code", Rule{Action: Action{Status: 500, Code: "OOPS_ERROR"}}, "action.code", "not one of the emulator's error codes: use one of INVALID_ARGUMENTS_ERROR"},
 		{"retry after too long", Rule{Action: Action{Status: 429, RetryAfter: ptr(MaxRetryAfter + 1)}}, "action.retryAfter", "out of range"},
 		{"negative retry after", Rule{Action: Action{Status: 429, RetryAfter: ptr(-1)}}, "action.retryAfter", "out of range"},
 		{"message with a bidi control", Rule{Action: Action{Status: 500, Message: "a\u202eb"}}, "action.message", "bidi"},
