@@ -75,9 +75,6 @@ func (g faultGate) management(ew errorWriter) func(http.Handler) http.Handler {
 				e := journal.Entry{Time: g.now().UTC(), TraceID: traceID(r), Method: r.Method, Target: r.RequestURI, Scheme: "session",
 					Outcome: journal.Allowed, Status: http.StatusOK}
 				g.annotate(&e, *d)
-				if c.MemberID != "" {
-					e.Who = &journal.Principal{Type: "user", ID: c.MemberID, Email: c.Email, WorkspaceID: c.WorkspaceID}
-				}
 				g.journal.Add(e)
 				if g.apply(w, r, faults.PlaneManagement, *d, ew) {
 					return

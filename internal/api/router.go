@@ -99,7 +99,7 @@ func NewHandler(cfg Config) http.Handler {
 
 	routes := &routeTable{}
 	r := chi.NewRouter()
-	r.Use(cfg.Metrics.Middleware(planeOf), recoverer(ew), requestLog(cfg.Logger), limitBody(cfg.MaxBodyBytes), collapseV1Slash, routes.headAsGet)
+	r.Use(cfg.Metrics.Middleware(planeOf, routes.pattern), recoverer(ew), requestLog(cfg.Logger), limitBody(cfg.MaxBodyBytes), collapseV1Slash, routes.headAsGet)
 	r.NotFound(ew.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return errs.New(errs.NotFound, "no route %s %s; the routes are listed in GET /openapi.yaml", r.Method, r.URL.Path)
 	}))

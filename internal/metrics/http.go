@@ -6,34 +6,21 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-
-	"github.com/go-chi/chi/v5"
 )
 
-// Middleware counts and times every request once its answer is done. It
-// must be installed on the top router (chi's Use), which is where the route
-// pattern the request matched is known once it has been served. plane
-// names a request's plane.
-func (m *Metrics) Middleware(plane func(*http.Request) string) func(http.Handler) http.Handler {
+// Middleware counts and times every request once its answer is done.
+// plane names a request's plane; route names the route pattern it
+// matched (as the router declares it, never the raw path), or
+// RouteUnmatched. Both are asked after the request was served.
+func (m *Metrics) Middleware(plane, route func(*http.Request) string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
 			rec := &recorder{ResponseWriter: w}
 			next.ServeHTTP(rec, r)
-			m.ObserveRequest(plane(r), routePattern(r), r.Method, rec.statusLabel(), time.Since(start))
+			m.ObserveRequest(plane(r), route(r), r.Method, rec.statusLabel(), time.Since(start))
 		})
 	}
-}
-
-// routePattern is the pattern of the route r matched, RouteUnmatched when
-// it matched none.
-func routePattern(r *http.Request) string {
-	if rctx := chi.RouteContext(r.Context()); rctx != nil {
-		if p := rctx.RoutePattern(); p != "" {
-			return p
-		}
-	}
-	return RouteUnmatched
 }
 
 // recorder remembers the status of an answer, or that the connection was

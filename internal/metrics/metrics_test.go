@@ -46,6 +46,11 @@ func newRouter(m *metrics.Metrics) http.Handler {
 			return "management"
 		}
 		return "sdk"
+	}, func(r *http.Request) string {
+		if p := chi.RouteContext(r.Context()).RoutePattern(); p != "" && !strings.HasSuffix(p, "*") {
+			return p
+		}
+		return metrics.RouteUnmatched
 	}))
 	r.Get("/v2/public/projects/{projectHash}", func(w http.ResponseWriter, r *http.Request) {})
 	r.Route("/api/v1", func(r chi.Router) {
