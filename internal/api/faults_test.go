@@ -146,8 +146,9 @@ func cell(o sdkmodel.Outcome) string {
 }
 
 // TestFaultAnswersMatchTheSDKTables sends, for every status of the tables
-// of docs/faults.md, a request a rule answers with that status, on a v1
-// and a v2 path, checks the answer's dialect, and then checks that what
+// of docs/faults.md, What the SDK does, a request a rule answers with that
+// status, on a v1 and a v2 path, checks the answer's dialect, and then
+// checks that what
 // each SDK release does with that very answer (package sdkmodel) is the
 // table's cell, for every release of every column.
 func TestFaultAnswersMatchTheSDKTables(t *testing.T) {

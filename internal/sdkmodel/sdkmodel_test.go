@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// Each case is a fact of docs/sdk-protocol.md, at the releases on both
-// sides of the change it describes.
+// Each case is a fact of docs/sdk-protocol.md (Error dialects by release,
+// Retries by release), at the releases on both sides of the change it
+// describes.
 func TestFacts(t *testing.T) {
 	v1Read := Call{Dialect: V1, Method: http.MethodPost}
 	v1Create := Call{Dialect: V1, Method: http.MethodPost, Create: true}

@@ -47,7 +47,8 @@
 // # Applying
 //
 // Load parses and checks the file without touching a store: structure,
-// required fields, roles, lengths, and keys. Apply then creates the
+// required fields, roles, lengths, keys, and fault rules (faults.Validate).
+// ApplyFaults creates the fault rules; Apply then creates the
 // entries in file order through accounts.Service, each workspace acting
 // as its admin, and each member's own keys acting as that member
 // (accounts.ActingAs: no session is opened). The rules that depend on the store (quotas, duplicate public
