@@ -1,6 +1,7 @@
 package clock
 
 import (
+	"context"
 	"errors"
 	"sync"
 	"testing"
@@ -148,4 +149,16 @@ func TestNowDuringSet(t *testing.T) {
 		}
 	})
 	wg.Wait()
+}
+
+// BenchmarkNow measures the clock every request reads: one atomic load
+// and the real time, no store round trip.
+func BenchmarkNow(b *testing.B) {
+	c := New(memory.New())
+	if err := c.Set(context.Background(), store.ClockSetting{Offset: time.Minute}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		c.Now()
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 	"github.com/encord-emulator/encord-emulator/internal/store"
+	"github.com/encord-emulator/encord-emulator/internal/store/memory"
 	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
@@ -296,7 +298,7 @@ func TestMatchFields(t *testing.T) {
 }
 
 func TestMatchesCalls(t *testing.T) {
-	e, _ := newEngine(t, memoryStore(t))
+	e, _ := newEngine(t, memory.New())
 	mustCreate(t, e, Rule{Match: Match{Path: "/public"}, Action: answer503})
 	if e.MatchesCalls() {
 		t.Errorf("MatchesCalls with no rule on a v1 call")
@@ -309,10 +311,6 @@ func TestMatchesCalls(t *testing.T) {
 	if e.MatchesCalls() {
 		t.Errorf("MatchesCalls true once the rule on a v1 call is spent")
 	}
-}
-
-func memoryStore(t *testing.T) store.Store {
-	return testenv.Backends()[0].New(t)
 }
 
 // Two engines on one store (two replicas) racing on one rule limited to 5,
@@ -353,4 +351,41 @@ func TestRaceAcrossEngines(t *testing.T) {
 			t.Errorf("%d requests faulted, want exactly 5", n)
 		}
 	})
+}
+
+// BenchmarkDecide measures the request path of the faults: with no rule,
+// with ten rules that do not match (no store round trip either way), and
+// with a rule that fires on every request (one memory-store call).
+func BenchmarkDecide(b *testing.B) {
+	req := Request{Plane: PlaneSDK, Method: "GET", Path: "/v2/public/projects/p1", Principal: Principal{Email: "ada@example.com", WorkspaceID: "ws-1"}}
+	for _, c := range []struct {
+		name  string
+		rules []Rule
+	}{
+		{"none", nil},
+		{"ten-unmatched", func() []Rule {
+			var rules []Rule
+			for i := range 10 {
+				rules = append(rules, Rule{Match: Match{Path: "/v2/public/ontologies/{h}", Principal: "bob@example.com", Workspace: "ws-" + strconv.Itoa(i)}, Action: answer503})
+			}
+			return rules
+		}()},
+		{"one-firing", []Rule{{Match: Match{Path: "/v2/public/projects/{projectHash}"}, Action: Action{Delay: time.Millisecond}}}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			e := NewEngine(memory.New(), time.Now)
+			for _, r := range c.rules {
+				if _, err := e.Create(context.Background(), r); err != nil {
+					b.Fatal(err)
+				}
+			}
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := e.Decide(ctx, req); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -58,24 +58,25 @@ func parsePattern(p string) (pattern, error) {
 	return pat, nil
 }
 
-// match reports whether the pattern matches path.
+// match reports whether the pattern matches path. It allocates nothing:
+// it runs for every rule on every request.
 func (pat pattern) match(path string) bool {
-	if !strings.HasPrefix(path, "/") {
+	rest, ok := strings.CutPrefix(path, "/")
+	if !ok {
 		return false
 	}
-	segments := strings.Split(path[1:], "/")
-	if len(segments) < len(pat.segments) || (!pat.rest && len(segments) != len(pat.segments)) {
-		return false
-	}
-	for i, want := range pat.segments {
-		switch {
-		case want == "*" && segments[i] == "":
-			return false
-		case want != "*" && want != segments[i]:
+	exhausted := false // every segment of the path is matched
+	for _, want := range pat.segments {
+		if exhausted {
 			return false
 		}
+		segment, after, more := strings.Cut(rest, "/")
+		if want == "*" && segment == "" || want != "*" && want != segment {
+			return false
+		}
+		rest, exhausted = after, !more
 	}
-	return true
+	return exhausted || pat.rest
 }
 
 // plane returns the plane of the paths the pattern can match, "" when they
