@@ -342,7 +342,7 @@ func TestFaultDelayAndDrop(t *testing.T) {
 	}
 
 	dropID := w.addRule(map[string]any{"match": map[string]any{"path": "/v2/public/projects"}, "action": map[string]any{"drop": true}, "fire": map[string]any{"times": 1}})
-	req, _ := http.NewRequestWithContext(context.Background(), "GET", w.c.base+"/v2/public/projects", nil)
+	req, _ := http.NewRequestWithContext(context.Background(), "GET", w.c.URL()+"/v2/public/projects", nil)
 	if err := w.signer.SignRequest(req, nil, time.Now()); err != nil {
 		t.Fatal(err)
 	}
