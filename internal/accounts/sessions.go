@@ -16,6 +16,9 @@ type Caller struct {
 	MemberID    string
 	WorkspaceID string
 	TokenHash   string // "" for a caller acting without a session (ActingAs)
+	// Email is the member's email when its session was authenticated, for
+	// fault rules that match on it; nothing decides a rule by it.
+	Email string
 }
 
 // ActingAs returns a caller that acts as member m without a session, for
@@ -93,7 +96,7 @@ func (s *Service) AuthenticateSession(ctx context.Context, token string) (Caller
 	case res.OwnerGone || res.Token.Owner.Type != store.OwnerUser:
 		return Caller{}, errs.New(errs.Authentication, "the session's member was removed from the workspace; an admin must add it again")
 	}
-	return Caller{MemberID: res.Token.Owner.ID, WorkspaceID: res.Token.WorkspaceID, TokenHash: res.Token.Hash}, nil
+	return Caller{MemberID: res.Token.Owner.ID, WorkspaceID: res.Token.WorkspaceID, TokenHash: res.Token.Hash, Email: res.Email}, nil
 }
 
 // issueToken stores a new token of the given kind and returns its text once.

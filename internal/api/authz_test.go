@@ -123,6 +123,14 @@ var authzMatrix = map[string]string{
 	"GET /_emulator/requests":                            controlOnly200,
 	"GET /_emulator/state":                               controlOnly200,
 	"PUT /_emulator/state":                               controlOnly204,
+	"GET /_emulator/faults/":                             controlOnly200,
+	"POST /_emulator/faults/":                            controlOnly201,
+	"DELETE /_emulator/faults/":                          controlOnly200,
+	"DELETE /_emulator/faults/{ruleId}":                  controlOnly204,
+	"GET /_emulator/clock/":                              controlOnly200,
+	"PUT /_emulator/clock/":                              controlOnly200,
+	"DELETE /_emulator/clock/":                           controlOnly200,
+	"GET /metrics":                                       controlOnly200,
 	"GET /_emulator/whoami":                              whoamiAnswer,
 	"HEAD /_emulator/whoami":                             whoamiAnswer,
 	"POST /_emulator/whoami":                             whoamiAnswer,
@@ -310,6 +318,16 @@ var authzRequests = map[string]func(w *authzWorld, k callerKind) authzRequest{
 	"POST /_emulator/workspaces/{workspaceId}/resources": func(*authzWorld, callerKind) authzRequest {
 		return authzRequest{body: `{"kind": "group", "title": "reviewers"}`}
 	},
+	// Rules that match no caller of the matrix, so that they fault nothing.
+	"POST /_emulator/faults/": func(w *authzWorld, _ callerKind) authzRequest {
+		return authzRequest{body: fmt.Sprintf(`{"id": "matrix-%d", "match": {"principal": "nobody@nowhere.test"}, "action": {"status": 503}}`, w.next())}
+	},
+	"DELETE /_emulator/faults/{ruleId}": func(w *authzWorld, _ callerKind) authzRequest {
+		id := fmt.Sprintf("victim-%d", w.next())
+		w.c.must(201, "POST", "/_emulator/faults", w.controlToken, map[string]any{"id": id, "match": map[string]any{"principal": "nobody@nowhere.test"}, "action": map[string]any{"status": 503}})
+		return authzRequest{params: map[string]string{"ruleId": id}}
+	},
+	"PUT /_emulator/clock/": func(*authzWorld, callerKind) authzRequest { return authzRequest{body: `{"offset": "0s"}`} },
 	"PUT /_emulator/state": func(w *authzWorld, _ callerKind) authzRequest {
 		return authzRequest{body: string(w.c.must(200, "GET", "/_emulator/state", w.controlToken, nil).Raw)}
 	},

@@ -422,6 +422,18 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		{"JournalPrincipal", journalPrincipalView{}, true, false},
 		{"Whoami", whoamiView{}, true, false},
 		{"Principal", principalView{}, true, false},
+		{"JournalFault", journalFaultView{}, true, false},
+
+		// Control plane: fault rules and the clock.
+		{"FaultRuleRequest", faultRuleRequest{}, false, true},
+		{"FaultMatch", faultMatchJSON{}, true, true},
+		{"FaultAction", faultActionJSON{}, true, true},
+		{"FaultFire", faultFireJSON{}, true, true},
+		{"FaultRule", faultRuleView{}, true, false},
+		{"FaultRuleList", listView[faultRuleView]{}, true, false},
+		{"DeletedCount", deletedView{}, true, false},
+		{"ClockRequest", clockRequest{}, false, true},
+		{"Clock", clockView{}, true, false},
 
 		// SDK plane, v2. Request bodies are read leniently (unknown fields
 		// ignored, as Encord's pydantic models do).
@@ -587,14 +599,8 @@ func intOrNone(p *int) string {
 // TestOpenAPIErrorCodesMatchErrs checks the ErrorCode enum against the codes
 // of package errs.
 func TestOpenAPIErrorCodesMatchErrs(t *testing.T) {
-	codes := []errs.Code{
-		errs.InvalidArguments, errs.Authentication, errs.Authorisation, errs.NotFound,
-		errs.DuplicateSSHKey, errs.SSHKeyNotFound, errs.ResourceExists, errs.QuotaExceeded, errs.OperationNotAllowed,
-		errs.PayloadTooLarge, errs.UnsupportedMedia, errs.MethodNotAllowed, errs.NotImplemented, errs.ServiceUnavailable,
-		errs.Unknown,
-	}
 	var want []string
-	for _, c := range codes {
+	for _, c := range errs.Codes() {
 		want = append(want, string(c))
 	}
 	slices.Sort(want)

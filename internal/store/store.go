@@ -265,6 +265,9 @@ type Store interface {
 
 	// Close releases the backend's resources.
 	Close() error
+
+	// Controls keeps the fault rules and the clock setting (controls.go).
+	Controls
 }
 
 // Tx is the view of the store inside one transaction. Methods that address a

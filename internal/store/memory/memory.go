@@ -32,13 +32,16 @@ type Store struct {
 	mu     sync.RWMutex
 	data   *tables // nil once closed
 	closed bool
+
+	controls *controls     // fault rules and clock (controls.go)
+	closing  chan struct{} // closed by Close, ending the watches
 }
 
 var _ store.Store = (*Store)(nil)
 
 // New returns an empty store.
 func New() *Store {
-	return &Store{data: newTables()}
+	return &Store{data: newTables(), controls: newControls(), closing: make(chan struct{})}
 }
 
 // tables is the whole state of a store: one table per row type, with the
@@ -348,6 +351,10 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if !s.closed {
+		close(s.closing)
+		s.controls.close()
+	}
 	s.closed = true
 	s.data = nil
 	return nil

@@ -23,6 +23,9 @@ func TestConformance(t *testing.T) {
 		if err != nil {
 			st.Fatalf("emptying the test schema: %v", err)
 		}
+		if _, err := admin.Exec(context.Background(), `TRUNCATE fault_rules, emulator_clock`); err != nil {
+			st.Fatalf("emptying the controls of the test schema: %v", err)
+		}
 		return db.openUnmanaged(st)
 	})
 }

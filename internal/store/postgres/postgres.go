@@ -56,6 +56,11 @@ func (o Options) withDefaults() Options {
 // Store implements store.Store over a pgx connection pool.
 type Store struct {
 	pool *pgxpool.Pool
+
+	// watching is the context of WatchControls' connections; Close cancels
+	// it (stopWatching) before closing the pool.
+	watching     context.Context
+	stopWatching context.CancelFunc
 }
 
 var _ store.Store = (*Store)(nil)
@@ -110,6 +115,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
+	s.watching, s.stopWatching = context.WithCancel(context.Background())
 	return s, nil
 }
 
@@ -132,6 +138,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the pool, waiting for connections in use to be returned.
 func (s *Store) Close() error {
+	s.stopWatching()
 	s.pool.Close()
 	return nil
 }

@@ -40,6 +40,8 @@ func RunConcurrent(t *testing.T, newStores func(t *testing.T) (store.Store, stor
 		{"BearerRevocationVisibleToOtherStore", bearerRevocationVisibleToOtherStore},
 		{"BearerMintRacingRevocation", raceBearerMintAndRevocation},
 		{"PurgeFromBothStores", racePurge},
+		{"ControlsSharedBetweenStores", controlsSharedBetweenStores},
+		{"FaultRuleLimitIsExact", raceFaultRuleLimit},
 	}
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {

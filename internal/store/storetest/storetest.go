@@ -46,6 +46,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		transactionTests(),
 		viewTests(),
 		lifecycleTests(),
+		controlTests(),
 	}
 	for _, group := range groups {
 		for _, test := range group {
@@ -61,7 +62,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		}
 	}
 	// These close the store themselves.
-	for _, test := range closingTests() {
+	for _, test := range append(closingTests(), closingControlTests()...) {
 		t.Run(test.name, func(t *testing.T) { test.run(t, newStore(t)) })
 	}
 }
