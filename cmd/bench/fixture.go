@@ -50,7 +50,7 @@ func newFixture(keyCount, memberCount int, createdAt time.Time) *fixture {
 	f := &fixture{keyCount: keyCount, createdAt: createdAt}
 	f.workspace = store.Workspace{
 		ID: newUUID(ids), Name: "bench", CreatedAt: createdAt,
-		Quotas: store.Quotas{ServiceAccounts: 1, KeysPerServiceAccount: 5, KeysPerUser: keyCount/memberCount + 1},
+		Quotas: store.Quotas{ServiceAccounts: 1, KeysPerServiceAccount: 5, KeysPerUser: keyCount/memberCount + 1, Resources: 10_000},
 	}
 	for i := range memberCount {
 		role := store.RoleMember

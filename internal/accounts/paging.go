@@ -1,6 +1,9 @@
 package accounts
 
 import (
+	"cmp"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/encord-emulator/encord-emulator/internal/errs"
@@ -119,6 +122,23 @@ func pageOldestFirst[T any](pr PageRequest, read func(store.Page) ([]T, error), 
 		return Page[T]{}, err
 	}
 	return pageOf(items, pr, OrderCreated, false, func(item T) Cursor { return CreatedCursor(createdAt(item)) }), nil
+}
+
+// PageHeld pages a list the caller already holds whole, oldest first (the
+// fault rules, which the fault engine keeps in memory to match requests):
+// the same keyset page as a store's, found by binary search.
+func PageHeld[T any](items []T, pr PageRequest, createdAt func(T) (time.Time, string)) (Page[T], error) {
+	return pageOldestFirst(pr, func(p store.Page) ([]T, error) {
+		start := 0
+		if p.After != nil {
+			after := *p.After
+			start = sort.Search(len(items), func(i int) bool {
+				at, id := createdAt(items[i])
+				return cmp.Or(at.Compare(after.CreatedAt), strings.Compare(id, after.ID)) > 0
+			})
+		}
+		return items[start:min(start+p.Limit, len(items))], nil
+	}, createdAt)
 }
 
 // The positions of the items of the lists oldest first.

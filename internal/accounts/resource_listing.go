@@ -8,6 +8,7 @@ import (
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts/attributes"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
+	"github.com/encord-emulator/encord-emulator/internal/like"
 	"github.com/encord-emulator/encord-emulator/internal/store"
 )
 
@@ -131,7 +132,7 @@ func resourceQuery(ctx context.Context, tx store.Tx, p Principal, kind store.Res
 		q.Order = store.ByName
 	}
 	if f.unindexed(kind) {
-		q.Match = f.matchesUnindexed
+		q.Match = f.unindexedMatcher()
 	}
 	if !seesAll(p, kind, f.IncludeOrgAccess) {
 		q.VisibleTo = &p.Owner
@@ -202,11 +203,26 @@ func (f ResourceFilter) unindexed(kind store.ResourceKind) bool {
 	return folders || f.TitleLike != nil || f.DescLike != nil || f.Search != nil || f.TagsAnyOf != nil
 }
 
-// matchesUnindexed applies the predicates of unindexed to r.
-func (f ResourceFilter) matchesUnindexed(r store.Resource) bool {
+// unindexedMatcher returns the predicates of unindexed, its LIKE patterns
+// compiled once for every resource they are matched against.
+func (f ResourceFilter) unindexedMatcher() func(store.Resource) bool {
+	titleLike, descLike := compileLike(f.TitleLike), compileLike(f.DescLike)
+	return func(r store.Resource) bool { return f.matchesUnindexed(r, titleLike, descLike) }
+}
+
+func compileLike(pattern *string) *like.Pattern {
+	if pattern == nil {
+		return nil
+	}
+	return like.Compile(*pattern)
+}
+
+// matchesUnindexed applies the predicates of unindexed to r, with its LIKE
+// patterns compiled (nil: no such filter).
+func (f ResourceFilter) matchesUnindexed(r store.Resource, titleLike, descLike *like.Pattern) bool {
 	switch {
-	case f.TitleLike != nil && !Like(*f.TitleLike, r.Title),
-		f.DescLike != nil && !Like(*f.DescLike, r.Description),
+	case titleLike != nil && !titleLike.Match(r.Title),
+		descLike != nil && !descLike.Match(r.Description),
 		f.Search != nil && !strings.Contains(strings.ToLower(r.Title), strings.ToLower(*f.Search)):
 		return false
 	}

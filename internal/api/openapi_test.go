@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,7 +15,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 	"gopkg.in/yaml.v3"
@@ -25,6 +25,8 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 	"github.com/encord-emulator/encord-emulator/internal/journal"
 	"github.com/encord-emulator/encord-emulator/internal/store/memory"
+	"github.com/encord-emulator/encord-emulator/internal/testclient"
+	"github.com/encord-emulator/encord-emulator/internal/textpolicy"
 	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
 )
 
@@ -420,6 +422,18 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		{"JournalPrincipal", journalPrincipalView{}, true, false},
 		{"Whoami", whoamiView{}, true, false},
 		{"Principal", principalView{}, true, false},
+		{"JournalFault", journalFaultView{}, true, false},
+
+		// Control plane: fault rules and the clock.
+		{"FaultRuleRequest", faultRuleRequest{}, false, true},
+		{"FaultMatch", faultMatchJSON{}, true, true},
+		{"FaultAction", faultActionJSON{}, true, true},
+		{"FaultFire", faultFireJSON{}, true, true},
+		{"FaultRule", faultRuleView{}, true, false},
+		{"FaultRuleList", listView[faultRuleView]{}, true, false},
+		{"DeletedCount", deletedView{}, true, false},
+		{"ClockRequest", clockRequest{}, false, true},
+		{"Clock", clockView{}, true, false},
 
 		// SDK plane, v2. Request bodies are read leniently (unknown fields
 		// ignored, as Encord's pydantic models do).
@@ -446,12 +460,22 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		// SDK plane, v1.
 		{"V1Envelope", v1Envelope{}, true, false},
 		{"V1Call", v1Call{}, false, false},
-		{"V1ProjectFilter", v1ProjectFilter{}, false, false},
-		{"V1ProjectFilterKeys", v1ProjectFilterKeys{}, false, false},
+		{"V1ListingPayload", v1ListingPayload{}, false, false},
+		{"V1ListingFilter", v1ListingFilter{}, false, false},
+		{"V1CreateDatasetPayload", v1CreateDatasetPayload{}, false, false},
+		{"V1CreateOntologyPayload", v1CreateOntologyPayload{}, false, false},
 		{"V1CreateProjectPayload", v1CreateProjectPayload{}, false, false},
 		{"V1Project", v1ProjectJSON{}, true, false},
 		{"V1ProjectWithUserRole", v1ProjectWithRoleJSON{}, true, false},
 		{"V1Dataset", v1DatasetJSON{}, true, false},
+		{"V1CloudIntegration", v1CloudIntegrationJSON{}, true, false},
+		{"V1DatasetInfo", v1DatasetInfoJSON{}, true, false},
+		{"V1DatasetWithUserRole", v1DatasetWithRoleJSON{}, true, false},
+		{"V1CreatedDataset", v1CreatedDatasetJSON{}, true, false},
+		{"V1Ontology", v1OntologyJSON{}, true, false},
+		{"V1OntologyWithUserRole", v1OntologyWithRoleJSON{}, true, false},
+		{"V1ProjectDetail", v1ProjectDetailJSON{}, true, false},
+		{"V1ProjectDataset", v1ProjectDatasetJSON{}, true, false},
 	} {
 		t.Run(tc.schema, func(t *testing.T) {
 			s := doc.schema(t, tc.schema)
@@ -504,26 +528,26 @@ func TestOpenAPILimitsMatchRules(t *testing.T) {
 		schema, property string
 		want             int
 	}{
-		{"LoginRequest", "email", accounts.MaxEmailLength},
-		{"AddMemberRequest", "email", accounts.MaxEmailLength},
-		{"AddMemberRequest", "name", accounts.MaxNameLength},
-		{"WorkspaceAdmin", "email", accounts.MaxEmailLength},
-		{"WorkspaceAdmin", "name", accounts.MaxNameLength},
-		{"CreateWorkspaceRequest", "name", accounts.MaxNameLength},
-		{"CreateServiceAccountRequest", "name", accounts.MaxNameLength},
-		{"CreateServiceAccountRequest", "description", accounts.MaxDescriptionLength},
-		{"UpdateServiceAccountRequest", "description", accounts.MaxDescriptionLength},
-		{"AddKeyRequest", "title", accounts.MaxNameLength},
-		{"CreateResourceRequest", "title", accounts.MaxNameLength},
-		{"CreateResourceRequest", "description", accounts.MaxDescriptionLength},
-		{"CreateOntologyRequest", "title", accounts.MaxNameLength},
-		{"CreateOntologyRequest", "description", accounts.MaxDescriptionLength},
-		{"CreateDatasetRequest", "title", accounts.MaxNameLength},
-		{"CreateDatasetRequest", "description", accounts.MaxDescriptionLength},
-		{"CreateStorageFolderRequest", "name", accounts.MaxNameLength},
-		{"CreateStorageFolderRequest", "description", accounts.MaxDescriptionLength},
-		{"V1CreateProjectPayload", "title", accounts.MaxNameLength},
-		{"V1CreateProjectPayload", "description", accounts.MaxDescriptionLength},
+		{"LoginRequest", "email", textpolicy.MaxEmailLength},
+		{"AddMemberRequest", "email", textpolicy.MaxEmailLength},
+		{"AddMemberRequest", "name", textpolicy.MaxNameLength},
+		{"WorkspaceAdmin", "email", textpolicy.MaxEmailLength},
+		{"WorkspaceAdmin", "name", textpolicy.MaxNameLength},
+		{"CreateWorkspaceRequest", "name", textpolicy.MaxNameLength},
+		{"CreateServiceAccountRequest", "name", textpolicy.MaxNameLength},
+		{"CreateServiceAccountRequest", "description", textpolicy.MaxDescriptionLength},
+		{"UpdateServiceAccountRequest", "description", textpolicy.MaxDescriptionLength},
+		{"AddKeyRequest", "title", textpolicy.MaxTitleLength},
+		{"CreateResourceRequest", "title", textpolicy.MaxTitleLength},
+		{"CreateResourceRequest", "description", textpolicy.MaxDescriptionLength},
+		{"CreateOntologyRequest", "title", textpolicy.MaxTitleLength},
+		{"CreateOntologyRequest", "description", textpolicy.MaxDescriptionLength},
+		{"CreateDatasetRequest", "title", textpolicy.MaxTitleLength},
+		{"CreateDatasetRequest", "description", textpolicy.MaxDescriptionLength},
+		{"CreateStorageFolderRequest", "name", textpolicy.MaxNameLength},
+		{"CreateStorageFolderRequest", "description", textpolicy.MaxDescriptionLength},
+		{"V1CreateProjectPayload", "title", textpolicy.MaxTitleLength},
+		{"V1CreateProjectPayload", "description", textpolicy.MaxDescriptionLength},
 	}
 	for _, tc := range maxLength {
 		p := doc.schema(t, tc.schema).Properties[tc.property]
@@ -575,14 +599,8 @@ func intOrNone(p *int) string {
 // TestOpenAPIErrorCodesMatchErrs checks the ErrorCode enum against the codes
 // of package errs.
 func TestOpenAPIErrorCodesMatchErrs(t *testing.T) {
-	codes := []errs.Code{
-		errs.InvalidArguments, errs.Authentication, errs.Authorisation, errs.NotFound,
-		errs.DuplicateSSHKey, errs.SSHKeyNotFound, errs.ResourceExists, errs.QuotaExceeded, errs.OperationNotAllowed,
-		errs.PayloadTooLarge, errs.UnsupportedMedia, errs.MethodNotAllowed, errs.NotImplemented, errs.ServiceUnavailable,
-		errs.Unknown,
-	}
 	var want []string
-	for _, c := range codes {
+	for _, c := range errs.Codes() {
 		want = append(want, string(c))
 	}
 	slices.Sort(want)
@@ -592,64 +610,16 @@ func TestOpenAPIErrorCodesMatchErrs(t *testing.T) {
 	}
 }
 
-// sdkTestClient serves the router in process with one registered key: the
-// admin of a new workspace, so that every SDK-plane endpoint gets past
-// authentication.
-type sdkTestClient struct {
-	t       *testing.T
-	handler http.Handler
-	signer  *encordsign.Signer
-}
-
-func newSDKTestClient(t *testing.T) *sdkTestClient {
+// newSDKTestClient serves the router with one registered key, the admin's
+// of a new workspace, so that every SDK-plane endpoint gets past
+// authentication; it returns a client of it and the key's signer.
+func newSDKTestClient(t *testing.T) (*testclient.Client, *encordsign.Signer) {
 	t.Helper()
-	c := &sdkTestClient{t: t, handler: newOpenAPITestHandler()}
-	var created struct {
-		Session struct{ Token string } `json:"session"`
-	}
-	c.mustJSON(http.MethodPost, "/_emulator/workspaces", "", `{"name": "openapi", "admin": {"email": "ada@example.com", "name": "Ada"}}`, http.StatusCreated, &created)
-	var generated struct {
-		PrivateKey string `json:"privateKey"`
-	}
-	c.mustJSON(http.MethodPost, "/api/v1/me/keys", created.Session.Token, `{"title": "openapi"}`, http.StatusCreated, &generated)
-	priv, err := encordsign.ParsePrivateKey([]byte(generated.PrivateKey))
-	if err != nil {
-		t.Fatalf("parse the generated private key: %v", err)
-	}
-	c.signer = encordsign.New(priv)
-	return c
-}
-
-func (c *sdkTestClient) mustJSON(method, target, token, body string, want int, into any) {
-	c.t.Helper()
-	req := httptest.NewRequest(method, target, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	rec := httptest.NewRecorder()
-	c.handler.ServeHTTP(rec, req)
-	if rec.Code != want {
-		c.t.Fatalf("%s %s: %d %s, want %d", method, target, rec.Code, rec.Body, want)
-	}
-	if err := json.Unmarshal(rec.Body.Bytes(), into); err != nil {
-		c.t.Fatalf("%s %s: %v", method, target, err)
-	}
-}
-
-// signed sends a request signed as the SDK would sign it.
-func (c *sdkTestClient) signed(method, target, body string) *httptest.ResponseRecorder {
-	c.t.Helper()
-	req := httptest.NewRequest(method, target, nil)
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json") // as the SDK sends
-	}
-	if err := c.signer.SignRequest(req, []byte(body), time.Now()); err != nil {
-		c.t.Fatal(err)
-	}
-	rec := httptest.NewRecorder()
-	c.handler.ServeHTTP(rec, req)
-	return rec
+	srv := httptest.NewServer(newOpenAPITestHandler())
+	t.Cleanup(srv.Close)
+	c := testclient.NewForTest(t, srv.URL, testclient.Options{})
+	ws := c.NewWorkspace(t, "openapi", "ada@example.com", nil)
+	return c, c.GenerateKey(t, ws.AdminToken, testclient.MyKeys, "openapi").Signer
 }
 
 // TestOpenAPINotEmulatedMatchesServer sends every v2 SDK operation of
@@ -660,7 +630,7 @@ func (c *sdkTestClient) signed(method, target, body string) *httptest.ResponseRe
 // bodies "{}", so emulated endpoints answer 200, 400 or 404, never 501.
 func TestOpenAPINotEmulatedMatchesServer(t *testing.T) {
 	doc := loadOpenAPI(t)
-	c := newSDKTestClient(t)
+	c, signer := newSDKTestClient(t)
 	const id = "3f0c1e8a-6b1d-4c6e-9a51-2f4b8d7c9e10"
 	var checked int
 	for path, item := range doc.Paths {
@@ -672,18 +642,18 @@ func TestOpenAPINotEmulatedMatchesServer(t *testing.T) {
 			if method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch {
 				body = "{}"
 			}
-			rec := c.signed(method, templateParam.ReplaceAllString(path, id), body)
-			if rec.Code == http.StatusUnauthorized {
-				t.Fatalf("%s %s: 401 %s; the test's signature should authenticate", method, path, rec.Body)
+			r := c.SDK(context.Background(), testclient.SDKRequest{Method: method, Target: templateParam.ReplaceAllString(path, id), Body: body, Signer: signer})
+			if r.Status == http.StatusUnauthorized || r.Err != nil {
+				t.Fatalf("%s %s: %s; the test's signature should authenticate", method, path, r)
 			}
 			_, documents501 := op.Responses["501"]
 			documentsSuccess := slices.ContainsFunc(slices.Collect(maps.Keys(op.Responses)), func(status string) bool {
 				return strings.HasPrefix(status, "2")
 			})
-			if rec.Code != http.StatusNotImplemented {
+			if r.Status != http.StatusNotImplemented {
 				if documents501 || !documentsSuccess {
 					t.Errorf("%s %s answered %d, so it is emulated, but openapi.yaml documents responses %v (want a 2xx and no 501)",
-						method, path, rec.Code, slices.Sorted(maps.Keys(op.Responses)))
+						method, path, r.Status, slices.Sorted(maps.Keys(op.Responses)))
 				}
 				checked++
 				continue
@@ -694,8 +664,8 @@ func TestOpenAPINotEmulatedMatchesServer(t *testing.T) {
 			}
 			var answer v2Message
 			want := method + " " + path + " is an Encord SDK endpoint the emulator does not emulate yet"
-			if err := json.Unmarshal(rec.Body.Bytes(), &answer); err != nil || answer.Message != want {
-				t.Errorf("%s %s: 501 body %s, want {\"message\": %q}", method, path, rec.Body, want)
+			if err := json.Unmarshal(r.Body, &answer); err != nil || answer.Message != want {
+				t.Errorf("%s %s: 501 body %s, want {\"message\": %q}", method, path, r.Body, want)
 			}
 			checked++
 		}

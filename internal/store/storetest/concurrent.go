@@ -36,8 +36,14 @@ func RunConcurrent(t *testing.T, newStores func(t *testing.T) (store.Store, stor
 		{"KeyQuotaUnderLock", raceKeyQuota},
 		{"SamePublicKeyForManyOwners", raceSamePublicKey},
 		{"SameMemberEmailInManyWorkspaces", raceSameMemberEmail},
+		{"SameEmailAsMemberAndServiceAccount", raceSameEmailAsMemberAndServiceAccount},
 		{"TouchKeysKeepsLatest", raceTouchKeys},
 		{"RevocationVisibleToOtherStore", revocationVisibleToOtherStore},
+		{"BearerRevocationVisibleToOtherStore", bearerRevocationVisibleToOtherStore},
+		{"BearerMintRacingRevocation", raceBearerMintAndRevocation},
+		{"PurgeFromBothStores", racePurge},
+		{"ControlsSharedBetweenStores", controlsSharedBetweenStores},
+		{"FaultRuleLimitIsExact", raceFaultRuleLimit},
 		{"PagingStableUnderInserts", pagingStableUnderInserts},
 	}
 	for _, test := range tests {
