@@ -193,7 +193,7 @@ func TestParseFlags(t *testing.T) {
 	if cfg.duration != defaultConfig(true).duration {
 		t.Errorf("-quick duration = %v, want the quick default", cfg.duration)
 	}
-	for _, bad := range [][]string{{"-stores", "redis"}, {"-keys", "0"}, {"-conns", "0"}, {"-page-keys", "100,1"}, {"extra"}} {
+	for _, bad := range [][]string{{"-stores", "redis"}, {"-keys", "0"}, {"-conns", "0"}, {"-page-keys", "100,0"}, {"extra"}} {
 		if _, err := parseFlags(bad, &bytes.Buffer{}); err == nil {
 			t.Errorf("parseFlags(%q) accepted", bad)
 		}

@@ -21,7 +21,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -140,9 +139,6 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if cfg.pageKeyCounts, err = parseInts(*pageKeys); err != nil {
 		return cfg, fmt.Errorf("-page-keys: %w", err)
-	}
-	if slices.ContainsFunc(cfg.pageKeyCounts, func(n int) bool { return n < 2 }) {
-		return cfg, errors.New("-page-keys: a listing needs at least 2 keys to have a middle page")
 	}
 	cfg.stores = nil
 	for _, s := range strings.Split(*stores, ",") {

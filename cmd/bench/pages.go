@@ -21,8 +21,9 @@ const pageSize = 100
 
 // pageCost is the cost of one page of a principal's key listing
 // (GET /api/v1/me/keys) when the principal has keys keys: the first page,
-// and the page that starts at the middle of the listing, fetched with the
-// token the page before it returned.
+// and a full page deep in the listing, fetched with the token the page
+// before it returned: the page at the middle, or the last full one when
+// the listing holds less than two pages (with 100 keys, the first).
 type pageCost struct {
 	store string
 	keys  int
@@ -50,7 +51,7 @@ func (b *bench) measurePageCost(ctx context.Context, storeName string, keyCount 
 		return pc, fmt.Errorf("logging in as the fixture's member: %w", err)
 	}
 	session := login.Str("token")
-	token, err := tokenAt(ctx, api, session, keyCount/2)
+	token, err := tokenAt(ctx, api, session, max(0, min(keyCount/2, keyCount-pageSize)))
 	if err != nil {
 		return pc, err
 	}
@@ -58,7 +59,7 @@ func (b *bench) measurePageCost(ctx context.Context, storeName string, keyCount 
 	for _, phase := range []struct {
 		target string
 		result *loadResult
-	}{{target, &pc.first}, {target + "&pageToken=" + url.QueryEscape(token), &pc.deep}} {
+	}{{target, &pc.first}, {deepTarget(target, token), &pc.deep}} {
 		request := []byte("GET " + phase.target + " HTTP/1.1\r\nHost: " + p.Addr + "\r\nUser-Agent: encord-bench\r\nAuthorization: Bearer " + session + "\r\n\r\n")
 		status, body, err := probe(p.Addr, request)
 		if err != nil {
@@ -72,13 +73,22 @@ func (b *bench) measurePageCost(ctx context.Context, storeName string, keyCount 
 		spec.duration = b.cfg.duration / 2
 		*phase.result = runLoad(ctx, spec)
 	}
-	b.logf("%s, one member with %d keys: first page %.0f/s, middle page %.0f/s", storeName, keyCount, pc.first.throughput(), pc.deep.throughput())
+	b.logf("%s, one member with %d keys: first page %.0f/s, deep page %.0f/s", storeName, keyCount, pc.first.throughput(), pc.deep.throughput())
 	return pc, p.Stop(stopGrace)
+}
+
+// deepTarget is the request of the deep page: the first one when the
+// listing has no page before it.
+func deepTarget(target, token string) string {
+	if token == "" {
+		return target
+	}
+	return target + "&pageToken=" + url.QueryEscape(token)
 }
 
 // tokenAt pages through the caller's keys, as many as one request may ask
 // for at a time, and returns the page token that continues the listing
-// after its first skip keys.
+// after its first skip keys ("" for none).
 func tokenAt(ctx context.Context, api *testclient.Client, session string, skip int) (string, error) {
 	token, seen := "", 0
 	for seen < skip {
