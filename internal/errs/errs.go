@@ -154,7 +154,7 @@ func Invalid(field, format string, args ...any) *Error {
 
 // From maps any error to a coded error: coded errors pass through, a store
 // outage, a deadline or a cancellation becomes SERVICE_UNAVAILABLE_ERROR, bare store
-// sentinels get a generic message, and anything else is UNKNOWN_ERROR (a bug:
+// sentinels get a generic message (a row the stores refuse is a 400), and anything else is UNKNOWN_ERROR (a bug:
 // callers log it).
 func From(err error) *Error {
 	var e *Error
@@ -171,6 +171,10 @@ func From(err error) *Error {
 		return Wrap(err, DuplicateSSHKey, "this public key is already registered; create a unique key")
 	case errors.Is(err, store.ErrAlreadyExists):
 		return Wrap(err, ResourceExists, "the resource already exists")
+	case errors.Is(err, store.ErrInvalid):
+		// Package accounts refuses such values first, naming the field;
+		// this is the store's own refusal, the same on every store.
+		return Wrap(err, InvalidArguments, "the request holds a value the emulator cannot store (text with NUL or bytes that are not UTF-8, or a value outside its set); correct it and send it again")
 	default:
 		return Wrap(err, Unknown, "internal error; see the emulator's log")
 	}

@@ -23,6 +23,7 @@ func TestFrom(t *testing.T) {
 		{store.ErrNotFound, NotFound},
 		{store.ErrDuplicateKey, DuplicateSSHKey},
 		{store.ErrAlreadyExists, ResourceExists},
+		{fmt.Errorf("create: %w", store.ErrInvalid), InvalidArguments},
 		{errors.New("a bug"), Unknown},
 	}
 	for _, tc := range cases {

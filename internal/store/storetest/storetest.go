@@ -39,6 +39,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		resolveKeyTests(),
 		tokenTests(),
 		resourceTests(),
+		invalidRowTests(),
 		cascadeTests(),
 		transactionTests(),
 		viewTests(),
