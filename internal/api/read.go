@@ -49,17 +49,42 @@ func readBody(r *http.Request) ([]byte, error) {
 // types, within the body limit. Every error says what was wrong; the rules
 // of the values are package accounts' to check.
 func decodeBody(r *http.Request, v any, mode strictness) error {
-	body, err := readBody(r)
+	body, err := readJSONBody(r)
 	if err != nil {
 		return err
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return errs.New(errs.InvalidArguments, "the request body is empty; send a JSON object with Content-Type: application/json")
-	}
-	if err := requireJSONMediaType(r); err != nil {
+	return decodeJSON(body, v, mode, "")
+}
+
+// decodeDocument is decodeBody in strict mode for a document of many
+// entries (the state): its errors name the value at fault by its JSON
+// pointer, "/keys/3/origin".
+func decodeDocument(r *http.Request, v any) error {
+	body, err := readJSONBody(r)
+	if err != nil {
 		return err
 	}
-	return decodeJSON(body, v, mode, "")
+	data, err := checkJSONDocument(body, reflect.TypeOf(v).Elem())
+	if err != nil {
+		return err
+	}
+	return unmarshalChecked(data, v)
+}
+
+// readJSONBody reads a body that must be JSON: not empty, and declared
+// as JSON by its Content-Type.
+func readJSONBody(r *http.Request) ([]byte, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return nil, err
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, errs.New(errs.InvalidArguments, "the request body is empty; send a JSON object with Content-Type: application/json")
+	}
+	if err := requireJSONMediaType(r); err != nil {
+		return nil, err
+	}
+	return body, nil
 }
 
 // requireJSONMediaType refuses a body that its Content-Type does not say
@@ -89,8 +114,13 @@ func decodeJSON(data []byte, v any, mode strictness, path string) error {
 	if err != nil {
 		return err
 	}
+	return unmarshalChecked(data, v)
+}
+
+// unmarshalChecked decodes what checkJSON has read against v's type
+// already.
+func unmarshalChecked(data []byte, v any) error {
 	if err := json.Unmarshal(data, v); err != nil {
-		// checkJSON has read every value against v's type already.
 		return errs.Wrap(err, errs.InvalidArguments, "the request body could not be decoded: %s", err.Error())
 	}
 	return nil
