@@ -509,7 +509,7 @@ func startAuthzServer(t *testing.T, st store.Store, clock *authzClock, adminToke
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &client{t: t, base: srv.URL}, h
+	return newClient(t, srv.URL), h
 }
 
 func newAuthzWorld(t *testing.T, st store.Store) *authzWorld {

@@ -3,8 +3,6 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,14 +14,25 @@ import (
 	emulator "github.com/encord-emulator/encord-emulator"
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/api"
-	"github.com/encord-emulator/encord-emulator/internal/sshkey"
 	"github.com/encord-emulator/encord-emulator/internal/store"
+	"github.com/encord-emulator/encord-emulator/internal/testclient"
 )
 
-// client talks to one emulator over real HTTP.
+// client is the test client of this package: testclient's, bound to one
+// test, with every answer checked against openapi.yaml (checkAgainstSpec).
+// Its methods fail the test when no usable answer could be had.
 type client struct {
-	t    *testing.T
-	base string
+	*testclient.Client
+	t *testing.T
+}
+
+// newClient returns a client of the emulator at url.
+func newClient(t *testing.T, url string) *client {
+	c := &client{t: t}
+	c.Client = testclient.NewForTest(t, url, testclient.Options{Check: func(req *http.Request, status int, header http.Header, body []byte) {
+		checkAgainstSpec(c.t, req, status, header, body)
+	}})
+	return c
 }
 
 // syncBuffer collects log output written from many goroutines.
@@ -57,88 +66,36 @@ func startServer(t *testing.T, st store.Store, cfg api.Config) (*client, *syncBu
 	}
 	srv := httptest.NewServer(api.NewHandler(cfg))
 	t.Cleanup(srv.Close)
-	return &client{t: t, base: srv.URL}, logs
+	return newClient(t, srv.URL), logs
 }
 
-// response is a decoded answer.
+// response is testclient's answer under the names this package's tests
+// use: Raw is its Body, code, message, str and items its Code, Message,
+// Str and Items.
 type response struct {
-	Status int
-	Header http.Header
-	Raw    []byte
-	JSON   map[string]any
+	testclient.Response
+	Raw []byte
 }
 
-// code returns error.code of an error answer.
-func (r response) code() string {
-	e, _ := r.JSON["error"].(map[string]any)
-	c, _ := e["code"].(string)
-	return c
-}
+func (r response) code() string            { return r.Code() }
+func (r response) message() string         { return r.Message() }
+func (r response) str(key string) string   { return r.Str(key) }
+func (r response) items() []map[string]any { return r.Items() }
 
-func (r response) message() string {
-	e, _ := r.JSON["error"].(map[string]any)
-	m, _ := e["message"].(string)
-	return m
+// answer fails the test unless r is a usable answer (a JSON answer must be
+// a JSON object).
+func (c *client) answer(r testclient.Response) response {
+	c.t.Helper()
+	if r.Err != nil {
+		c.t.Fatal(r.Err)
+	}
+	return response{Response: r, Raw: r.Body}
 }
-
-func (r response) str(key string) string {
-	s, _ := r.JSON[key].(string)
-	return s
-}
-
-func (r response) String() string { return fmt.Sprintf("%d %s", r.Status, r.Raw) }
 
 // do sends a request; body is JSON-encoded unless it is a string or []byte.
 func (c *client) do(method, path, token string, body any, headers ...string) response {
 	c.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	case []byte:
-		rd = bytes.NewReader(b)
-	default:
-		buf, err := json.Marshal(b)
-		if err != nil {
-			c.t.Fatal(err)
-		}
-		rd = bytes.NewReader(buf)
-	}
-	req, err := http.NewRequestWithContext(context.Background(), method, c.base+path, rd)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	return decodeResponse(c.t, resp)
-}
-
-// decodeResponse reads an answer, which must match openapi.yaml; a JSON
-// answer must be a JSON object.
-func decodeResponse(t *testing.T, resp *http.Response) response {
-	t.Helper()
-	raw, _ := io.ReadAll(resp.Body)
-	checkAgainstSpec(t, resp.Request, resp.StatusCode, resp.Header, raw)
-	out := response{Status: resp.StatusCode, Header: resp.Header, Raw: raw}
-	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") && resp.Request.Method != http.MethodHead {
-		if err := json.Unmarshal(raw, &out.JSON); err != nil {
-			t.Fatalf("%s %s: answer is not a JSON object: %v: %s", resp.Request.Method, resp.Request.URL, err, raw)
-		}
-	}
-	return out
+	return c.answer(c.Do(context.Background(), method, path, token, body, headers...))
 }
 
 func ioNopCloser(s string) io.ReadCloser { return io.NopCloser(strings.NewReader(s)) }
@@ -146,63 +103,32 @@ func ioNopCloser(s string) io.ReadCloser { return io.NopCloser(strings.NewReader
 // must sends a request and fails the test unless the status is want.
 func (c *client) must(want int, method, path, token string, body any) response {
 	c.t.Helper()
-	r := c.do(method, path, token, body)
-	if r.Status != want {
-		c.t.Fatalf("%s %s: got %s, want status %d", method, path, r, want)
-	}
-	return r
+	return c.answer(c.Must(c.t, want, method, path, token, body))
 }
 
 // workspace is a workspace made through the control plane, with its admin's
 // session.
-type workspace struct {
-	ID, AdminID, AdminToken string
-}
+type workspace = testclient.Workspace
 
 func (c *client) newWorkspace(name, adminEmail string) workspace {
 	c.t.Helper()
-	r := c.must(201, "POST", "/_emulator/workspaces", "", map[string]any{
-		"name": name, "admin": map[string]any{"email": adminEmail, "name": "Admin of " + name},
-	})
-	ws := r.JSON["workspace"].(map[string]any)
-	admin := r.JSON["admin"].(map[string]any)
-	session := r.JSON["session"].(map[string]any)
-	return workspace{ID: ws["id"].(string), AdminID: admin["id"].(string), AdminToken: session["token"].(string)}
+	return c.NewWorkspace(c.t, name, adminEmail, nil)
 }
 
 // addMember adds a member as the admin and logs it in.
 func (c *client) addMember(ws workspace, email string, role store.Role) (id, token string) {
 	c.t.Helper()
-	r := c.must(201, "POST", "/api/v1/workspace/members", ws.AdminToken, map[string]any{"email": email, "name": email, "role": role})
-	id = r.str("id")
-	return id, c.login(email)
+	return c.AddMember(c.t, ws, email, string(role)), c.Login(c.t, email)
 }
 
 func (c *client) login(email string) string {
 	c.t.Helper()
-	return c.must(201, "POST", "/api/v1/sessions", "", map[string]any{"email": email}).str("token")
+	return c.Login(c.t, email)
 }
 
 func (c *client) newServiceAccount(ws workspace, name string) string {
 	c.t.Helper()
-	return c.must(201, "POST", "/api/v1/workspace/service-accounts", ws.AdminToken, map[string]any{"name": name}).str("id")
+	return c.NewServiceAccount(c.t, ws, name)
 }
 
-// items returns the items of a list answer.
-func (r response) items() []map[string]any {
-	raw, _ := r.JSON["items"].([]any)
-	out := make([]map[string]any, 0, len(raw))
-	for _, it := range raw {
-		out = append(out, it.(map[string]any))
-	}
-	return out
-}
-
-func newPublicKey(t *testing.T) string {
-	t.Helper()
-	pub, _, err := sshkey.Generate("test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pub.Line
-}
+func newPublicKey(t *testing.T) string { return testclient.NewPublicKeyLine(t) }

@@ -12,6 +12,7 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/api"
 	"github.com/encord-emulator/encord-emulator/internal/sshkey"
 	"github.com/encord-emulator/encord-emulator/internal/store"
+	"github.com/encord-emulator/encord-emulator/internal/testclient"
 	"github.com/encord-emulator/encord-emulator/internal/testenv"
 	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
 )
@@ -297,12 +298,11 @@ func runModel(t *testing.T, c *client, rng *rand.Rand, steps int) {
 			if up != nil {
 				k.id, k.hex, k.signer = r.str("id"), up.hex, up.signer
 			} else {
-				key := r.JSON["key"].(map[string]any)
-				priv, err := encordsign.ParsePrivateKey([]byte(r.str("privateKey")))
+				key, err := testclient.ParseGeneratedKey(r.Response)
 				if err != nil {
 					t.Fatal(err)
 				}
-				k.id, k.hex, k.signer = key["id"].(string), key["publicKeyHex"].(string), encordsign.New(priv)
+				k.id, k.hex, k.signer = key.ID, key.PublicKeyHex, key.Signer
 			}
 			m.keys = append(m.keys, k)
 		case 7: // revoke one of the actor's keys

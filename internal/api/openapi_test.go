@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,7 +15,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 	"gopkg.in/yaml.v3"
@@ -25,6 +25,7 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 	"github.com/encord-emulator/encord-emulator/internal/journal"
 	"github.com/encord-emulator/encord-emulator/internal/store/memory"
+	"github.com/encord-emulator/encord-emulator/internal/testclient"
 	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
 )
 
@@ -592,64 +593,16 @@ func TestOpenAPIErrorCodesMatchErrs(t *testing.T) {
 	}
 }
 
-// sdkTestClient serves the router in process with one registered key: the
-// admin of a new workspace, so that every SDK-plane endpoint gets past
-// authentication.
-type sdkTestClient struct {
-	t       *testing.T
-	handler http.Handler
-	signer  *encordsign.Signer
-}
-
-func newSDKTestClient(t *testing.T) *sdkTestClient {
+// newSDKTestClient serves the router with one registered key, the admin's
+// of a new workspace, so that every SDK-plane endpoint gets past
+// authentication; it returns a client of it and the key's signer.
+func newSDKTestClient(t *testing.T) (*testclient.Client, *encordsign.Signer) {
 	t.Helper()
-	c := &sdkTestClient{t: t, handler: newOpenAPITestHandler()}
-	var created struct {
-		Session struct{ Token string } `json:"session"`
-	}
-	c.mustJSON(http.MethodPost, "/_emulator/workspaces", "", `{"name": "openapi", "admin": {"email": "ada@example.com", "name": "Ada"}}`, http.StatusCreated, &created)
-	var generated struct {
-		PrivateKey string `json:"privateKey"`
-	}
-	c.mustJSON(http.MethodPost, "/api/v1/me/keys", created.Session.Token, `{"title": "openapi"}`, http.StatusCreated, &generated)
-	priv, err := encordsign.ParsePrivateKey([]byte(generated.PrivateKey))
-	if err != nil {
-		t.Fatalf("parse the generated private key: %v", err)
-	}
-	c.signer = encordsign.New(priv)
-	return c
-}
-
-func (c *sdkTestClient) mustJSON(method, target, token, body string, want int, into any) {
-	c.t.Helper()
-	req := httptest.NewRequest(method, target, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	rec := httptest.NewRecorder()
-	c.handler.ServeHTTP(rec, req)
-	if rec.Code != want {
-		c.t.Fatalf("%s %s: %d %s, want %d", method, target, rec.Code, rec.Body, want)
-	}
-	if err := json.Unmarshal(rec.Body.Bytes(), into); err != nil {
-		c.t.Fatalf("%s %s: %v", method, target, err)
-	}
-}
-
-// signed sends a request signed as the SDK would sign it.
-func (c *sdkTestClient) signed(method, target, body string) *httptest.ResponseRecorder {
-	c.t.Helper()
-	req := httptest.NewRequest(method, target, nil)
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json") // as the SDK sends
-	}
-	if err := c.signer.SignRequest(req, []byte(body), time.Now()); err != nil {
-		c.t.Fatal(err)
-	}
-	rec := httptest.NewRecorder()
-	c.handler.ServeHTTP(rec, req)
-	return rec
+	srv := httptest.NewServer(newOpenAPITestHandler())
+	t.Cleanup(srv.Close)
+	c := testclient.NewForTest(t, srv.URL, testclient.Options{})
+	ws := c.NewWorkspace(t, "openapi", "ada@example.com", nil)
+	return c, c.GenerateKey(t, ws.AdminToken, testclient.MyKeys, "openapi").Signer
 }
 
 // TestOpenAPINotEmulatedMatchesServer sends every v2 SDK operation of
@@ -660,7 +613,7 @@ func (c *sdkTestClient) signed(method, target, body string) *httptest.ResponseRe
 // bodies "{}", so emulated endpoints answer 200, 400 or 404, never 501.
 func TestOpenAPINotEmulatedMatchesServer(t *testing.T) {
 	doc := loadOpenAPI(t)
-	c := newSDKTestClient(t)
+	c, signer := newSDKTestClient(t)
 	const id = "3f0c1e8a-6b1d-4c6e-9a51-2f4b8d7c9e10"
 	var checked int
 	for path, item := range doc.Paths {
@@ -672,18 +625,18 @@ func TestOpenAPINotEmulatedMatchesServer(t *testing.T) {
 			if method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch {
 				body = "{}"
 			}
-			rec := c.signed(method, templateParam.ReplaceAllString(path, id), body)
-			if rec.Code == http.StatusUnauthorized {
-				t.Fatalf("%s %s: 401 %s; the test's signature should authenticate", method, path, rec.Body)
+			r := c.SDK(context.Background(), testclient.SDKRequest{Method: method, Target: templateParam.ReplaceAllString(path, id), Body: body, Signer: signer})
+			if r.Status == http.StatusUnauthorized || r.Err != nil {
+				t.Fatalf("%s %s: %s; the test's signature should authenticate", method, path, r)
 			}
 			_, documents501 := op.Responses["501"]
 			documentsSuccess := slices.ContainsFunc(slices.Collect(maps.Keys(op.Responses)), func(status string) bool {
 				return strings.HasPrefix(status, "2")
 			})
-			if rec.Code != http.StatusNotImplemented {
+			if r.Status != http.StatusNotImplemented {
 				if documents501 || !documentsSuccess {
 					t.Errorf("%s %s answered %d, so it is emulated, but openapi.yaml documents responses %v (want a 2xx and no 501)",
-						method, path, rec.Code, slices.Sorted(maps.Keys(op.Responses)))
+						method, path, r.Status, slices.Sorted(maps.Keys(op.Responses)))
 				}
 				checked++
 				continue
@@ -694,8 +647,8 @@ func TestOpenAPINotEmulatedMatchesServer(t *testing.T) {
 			}
 			var answer v2Message
 			want := method + " " + path + " is an Encord SDK endpoint the emulator does not emulate yet"
-			if err := json.Unmarshal(rec.Body.Bytes(), &answer); err != nil || answer.Message != want {
-				t.Errorf("%s %s: 501 body %s, want {\"message\": %q}", method, path, rec.Body, want)
+			if err := json.Unmarshal(r.Body, &answer); err != nil || answer.Message != want {
+				t.Errorf("%s %s: 501 body %s, want {\"message\": %q}", method, path, r.Body, want)
 			}
 			checked++
 		}

@@ -2,12 +2,12 @@ package api_test
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 
 	"github.com/encord-emulator/encord-emulator/internal/api"
 	"github.com/encord-emulator/encord-emulator/internal/store"
 	"github.com/encord-emulator/encord-emulator/internal/store/memory"
+	"github.com/encord-emulator/encord-emulator/internal/testclient"
 	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
@@ -43,29 +43,9 @@ func replicaPairs() []struct {
 // servers, and returns how many answered each status.
 func race(t *testing.T, servers [2]*client, fn func(i int, c *client) response) map[int]int {
 	t.Helper()
-	var (
-		mu     sync.Mutex
-		counts = map[int]int{}
-		wg     sync.WaitGroup
-		start  = make(chan struct{})
-	)
-	for i := range racers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			r := fn(i, servers[i%2])
-			mu.Lock()
-			counts[r.Status]++
-			mu.Unlock()
-			if r.Status >= 500 {
-				t.Errorf("racer %d: %s", i, r)
-			}
-		}()
-	}
-	close(start)
-	wg.Wait()
-	return counts
+	return testclient.Race(t, racers, []*testclient.Client{servers[0].Client, servers[1].Client}, func(i int, _ *testclient.Client) testclient.Response {
+		return fn(i, servers[i%2]).Response
+	})
 }
 
 func TestRaces(t *testing.T) {

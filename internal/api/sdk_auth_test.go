@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -16,6 +15,7 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/api"
 	"github.com/encord-emulator/encord-emulator/internal/store"
 	"github.com/encord-emulator/encord-emulator/internal/store/memory"
+	"github.com/encord-emulator/encord-emulator/internal/testclient"
 	"github.com/encord-emulator/encord-emulator/internal/testenv"
 	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
 )
@@ -29,10 +29,12 @@ const (
 	v2BearerPath  = "/v2/public/user/bearer-token"
 )
 
-// sdkRequest is one SDK-plane call; tamper runs after signing.
+// sdkRequest is one SDK-plane call (testclient.SDKRequest); tamper runs
+// after signing.
 type sdkRequest struct {
 	method, target string
 	body           string
+	header         http.Header
 	now            time.Time
 	bearer         string
 	tamper         func(r *http.Request)
@@ -43,40 +45,10 @@ type sdkRequest struct {
 // v2 otherwise), or with a bearer token, or unsigned when s is nil.
 func (c *client) sdk(s *encordsign.Signer, req sdkRequest) response {
 	c.t.Helper()
-	if req.method == "" {
-		req.method = http.MethodGet
-	}
-	if req.now.IsZero() {
-		req.now = time.Now()
-	}
-	body := []byte(req.body)
-	r, err := http.NewRequestWithContext(context.Background(), req.method, c.base+req.target, bytes.NewReader(body))
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if len(body) > 0 {
-		r.Header.Set("Content-Type", "application/json")
-	}
-	switch {
-	case req.bearer != "":
-		r.Header.Set("Authorization", encordsign.BearerHeader(req.bearer))
-	case s != nil:
-		if err := s.SignRequest(r, body, req.now); err != nil {
-			c.t.Fatal(err)
-		}
-	}
-	if req.traceID != "" {
-		r.Header.Set("X-Cloud-Trace-Context", req.traceID+"/1;o=1")
-	}
-	if req.tamper != nil {
-		req.tamper(r)
-	}
-	resp, err := http.DefaultClient.Do(r)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	return decodeResponse(c.t, resp)
+	return c.answer(c.SDK(context.Background(), testclient.SDKRequest{
+		Method: req.method, Target: req.target, Body: req.body, Header: req.header, Signer: s,
+		Bearer: req.bearer, Now: req.now, TraceID: req.traceID, Tamper: req.tamper,
+	}))
 }
 
 func v1(body string) sdkRequest {
@@ -88,12 +60,8 @@ func v1(body string) sdkRequest {
 // signer over the returned private key, and the key's id.
 func (c *client) newSigner(token, path string) (*encordsign.Signer, string) {
 	c.t.Helper()
-	r := c.must(201, "POST", path, token, map[string]any{"title": "sdk"})
-	priv, err := encordsign.ParsePrivateKey([]byte(r.str("privateKey")))
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	return encordsign.New(priv), r.JSON["key"].(map[string]any)["id"].(string)
+	key := c.GenerateKey(c.t, token, path, "sdk")
+	return key.Signer, key.ID
 }
 
 func unregisteredSigner(t *testing.T) *encordsign.Signer {

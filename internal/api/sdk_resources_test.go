@@ -2,10 +2,7 @@ package api_test
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -31,32 +28,16 @@ type sdkUser struct {
 
 // send signs and sends one SDK request; body "" sends none.
 func (u sdkUser) send(method, target, body string, headers ...string) response {
-	t := u.c.t
-	t.Helper()
-	req, err := http.NewRequestWithContext(context.Background(), method, u.c.base+target, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	u.c.t.Helper()
+	header := http.Header{}
 	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
+		header.Set(headers[i], headers[i+1])
 	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
+	r := u.c.sdk(u.signer, sdkRequest{method: method, target: target, body: body, header: header})
+	if r.JSON == nil {
+		u.c.t.Fatalf("%s %s: answer is not a JSON object: %s", method, target, r)
 	}
-	if err := u.signer.SignRequest(req, []byte(body), time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, target, err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	out := response{Status: resp.StatusCode, Header: resp.Header, Raw: raw}
-	if err := json.Unmarshal(raw, &out.JSON); err != nil {
-		t.Fatalf("%s %s: answer is not a JSON object: %v: %s", method, target, err, raw)
-	}
-	return out
+	return r
 }
 
 // get is a v2 GET that must answer want.
@@ -116,12 +97,8 @@ func v1Error(t *testing.T, r response, status int, code string) {
 // /api/v1/me/keys or a service account's keys) and returns its signer.
 func (c *client) sdkKey(path, session string) *encordsign.Signer {
 	c.t.Helper()
-	r := c.must(201, "POST", path, session, map[string]any{"title": "sdk"})
-	priv, err := encordsign.ParsePrivateKey([]byte(r.str("privateKey")))
-	if err != nil {
-		c.t.Fatalf("privateKey of %s: %v", path, err)
-	}
-	return encordsign.New(priv)
+	signer, _ := c.newSigner(session, path)
+	return signer
 }
 
 // world is two workspaces with every kind of principal in the first.

@@ -28,13 +28,9 @@ func TestTokensAreNeverStoredOrShownInClear(t *testing.T) {
 
 			var pems []string
 			generate := func(token, path string) *encordsign.Signer {
-				r := c.must(201, "POST", path, token, map[string]any{"title": "sdk"})
-				pems = append(pems, r.str("privateKey"))
-				priv, err := encordsign.ParsePrivateKey([]byte(r.str("privateKey")))
-				if err != nil {
-					t.Fatal(err)
-				}
-				return encordsign.New(priv)
+				key := c.GenerateKey(t, token, path, "sdk")
+				pems = append(pems, key.PrivateKey)
+				return key.Signer
 			}
 			memberKey := generate(memberSession, "/api/v1/me/keys")
 			saKey := generate(ws.AdminToken, "/api/v1/workspace/service-accounts/"+sa+"/keys")

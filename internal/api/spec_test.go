@@ -19,8 +19,8 @@ import (
 	emulator "github.com/encord-emulator/encord-emulator"
 )
 
-// Every answer the HTTP tests receive (through decodeResponse, so c.do,
-// c.must and c.sdk) and every cell of the authorization matrix is checked
+// Every answer the HTTP tests receive (through the Check of the client of
+// newClient, so c.do, c.must and c.sdk) and every cell of the authorization matrix is checked
 // against openapi.yaml with kin-openapi: the status must be documented for
 // the operation, the Content-Type must be one the operation lists, and a
 // JSON body must match its schema. A request to no route of the spec must

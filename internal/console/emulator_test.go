@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
@@ -10,10 +11,10 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/encord-emulator/encord-emulator/internal/testclient"
 	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
 )
 
@@ -130,22 +131,12 @@ func sdkCall(t *testing.T, base string, privateKey []byte, traceID string) int {
 
 func signedCall(t *testing.T, base string, signer *encordsign.Signer, traceID string) int {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, base+"/v2/public/user/bearer-token", nil)
-	if err != nil {
-		t.Fatal(err)
+	c := testclient.NewForTest(t, base, testclient.Options{})
+	r := c.SDK(context.Background(), testclient.SDKRequest{Signer: signer, Target: testclient.BearerTokenPath, TraceID: traceID})
+	if r.Err != nil && r.Status == 0 {
+		t.Fatal(r.Err)
 	}
-	if traceID != "" {
-		req.Header.Set("X-Cloud-Trace-Context", traceID+"/1;o=1")
-	}
-	if err := signer.SignRequest(req, nil, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode
+	return r.Status
 }
 
 // newEd25519 returns a fresh key pair as an authorized_keys line, an

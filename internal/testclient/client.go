@@ -88,9 +88,11 @@ func (c *Client) Send(req *http.Request) Response {
 		return out
 	}
 	if c.check != nil {
-		c.check(req, resp.StatusCode, resp.Header, body)
+		// resp.Request is the request this answers: the last of a redirect chain.
+		c.check(resp.Request, resp.StatusCode, resp.Header, body)
 	}
-	if mediaType, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mediaType == "application/json" {
+	// A HEAD answer carries the headers of a GET and no body to decode.
+	if mediaType, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mediaType == "application/json" && req.Method != http.MethodHead {
 		if err := json.Unmarshal(body, &out.JSON); err != nil {
 			out.Err = fmt.Errorf("%s %s answered %d with JSON that is not an object: %w", req.Method, req.URL.RequestURI(), resp.StatusCode, err)
 		}

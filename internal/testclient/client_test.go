@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -90,6 +91,36 @@ func TestAnswersWithoutAUsableBody(t *testing.T) {
 	}
 	if err := r.Want(http.StatusOK); err == nil {
 		t.Error("Want accepted a missing answer")
+	}
+}
+
+// TestCheckSeesTheRequestAnswered: after a redirect, Check gets the request
+// the answer is for; a HEAD answer has no body to decode.
+func TestCheckSeesTheRequestAnswered(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/old" {
+			http.Redirect(w, r, "/new", http.StatusFound)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		if r.Method != http.MethodHead {
+			io.WriteString(w, `{"at": "new"}`)
+		}
+	}))
+	defer srv.Close()
+	var checked []string
+	c := testclient.New(srv.URL, testclient.Options{Check: func(req *http.Request, status int, _ http.Header, _ []byte) {
+		checked = append(checked, req.Method+" "+req.URL.Path)
+	}})
+	defer c.Close()
+	if r := c.Do(context.Background(), "GET", "/old", "", nil); r.Err != nil || r.Str("at") != "new" {
+		t.Errorf("GET /old: %+v", r)
+	}
+	if r := c.Do(context.Background(), "HEAD", "/new", "", nil); r.Err != nil || r.Status != http.StatusOK || r.JSON != nil {
+		t.Errorf("HEAD /new: %+v, want 200 without error or JSON", r)
+	}
+	if want := []string{"GET /new", "HEAD /new"}; !slices.Equal(checked, want) {
+		t.Errorf("Check saw %q, want %q", checked, want)
 	}
 }
 
