@@ -579,7 +579,7 @@ func TestOpenAPIErrorCodesMatchErrs(t *testing.T) {
 	codes := []errs.Code{
 		errs.InvalidArguments, errs.Authentication, errs.Authorisation, errs.NotFound,
 		errs.DuplicateSSHKey, errs.SSHKeyNotFound, errs.ResourceExists, errs.QuotaExceeded, errs.OperationNotAllowed,
-		errs.PayloadTooLarge, errs.UnsupportedMedia, errs.MethodNotAllowed, errs.NotImplemented, errs.ServiceUnavailable,
+		errs.RequestTimeout, errs.PayloadTooLarge, errs.UnsupportedMedia, errs.MethodNotAllowed, errs.NotImplemented, errs.ServiceUnavailable,
 		errs.Unknown,
 	}
 	var want []string

@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
 	"reflect"
 	"strings"
 
@@ -32,13 +33,19 @@ const (
 )
 
 // readBody reads the whole request body within the body limit
-// (limitBody): the one place where a body too large becomes a 413.
+// (limitBody) and the read deadline of the connection: the one place where
+// a body too large becomes a 413, and a body too slow a 408. A slow client
+// is the client's fault, not an outage: never a 5xx, which the SDK would
+// retry.
 func readBody(r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
+		switch {
+		case errors.As(err, &tooLarge):
 			return nil, errs.New(errs.PayloadTooLarge, "the request body is larger than the emulator's limit of %d bytes (--max-body-bytes)", tooLarge.Limit).WithDetail("limit", tooLarge.Limit)
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			return nil, errs.Wrap(err, errs.RequestTimeout, "the request body did not arrive in time: the emulator reads a body for at most --read-timeout after the headers, and within --request-timeout; send the whole body at once")
 		}
 		return nil, errs.Wrap(err, errs.InvalidArguments, "could not read the request body")
 	}

@@ -48,6 +48,13 @@ type Config struct {
 	// in-flight requests.
 	RequestTimeout  time.Duration
 	ShutdownTimeout time.Duration
+	// ReadHeaderTimeout bounds reading a request's headers (past it the
+	// connection is closed), ReadTimeout reading its body (past it, or past
+	// RequestTimeout, the request answers 408), IdleTimeout the wait of a
+	// keep-alive connection for its next request.
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	IdleTimeout       time.Duration
 	// LastUsedFlushInterval is how often key uses are written to the store.
 	LastUsedFlushInterval time.Duration
 	// Console, when set, is the web console mounted at /console/ (and /
@@ -82,6 +89,15 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = defaults.ShutdownTimeout
 	}
+	if cfg.ReadHeaderTimeout <= 0 {
+		cfg.ReadHeaderTimeout = defaults.ReadHeaderTimeout
+	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = defaults.ReadTimeout
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = defaults.IdleTimeout
+	}
 	if cfg.LastUsedFlushInterval <= 0 {
 		cfg.LastUsedFlushInterval = defaults.LastUsedFlushInterval
 	}
@@ -98,7 +114,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		}
 	}
 	s := &Server{cfg: cfg}
-	s.handler = withRequestTimeout(cfg.RequestTimeout, api.NewHandler(api.Config{
+	s.handler = withDeadlines(cfg.RequestTimeout, cfg.ReadTimeout, api.NewHandler(api.Config{
 		Accounts:        svc,
 		Logger:          cfg.Logger,
 		AdminToken:      cfg.AdminToken,
@@ -117,11 +133,20 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// withRequestTimeout gives every request a context deadline.
-func withRequestTimeout(timeout time.Duration, next http.Handler) http.Handler {
+// withDeadlines gives every request a context deadline (requestTimeout),
+// and its body a read deadline on the connection: readTimeout from now, and
+// never after the request's deadline. A body still arriving then fails to
+// read, which the planes answer 408 (the client was slow), where a body
+// read past the request's deadline would have answered 503 on its first
+// store call (the emulator was slow).
+func withDeadlines(requestTimeout, readTimeout time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), timeout)
+		now := time.Now()
+		ctx, cancel := context.WithDeadline(r.Context(), now.Add(requestTimeout))
 		defer cancel()
+		// Not every ResponseWriter has a connection (an httptest recorder):
+		// then the body has no deadline of its own.
+		_ = http.NewResponseController(w).SetReadDeadline(now.Add(min(readTimeout, requestTimeout)))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -174,7 +199,8 @@ func (s *Server) serveInBackground(ln net.Listener) {
 	s.listener = ln
 	s.http = &http.Server{
 		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
 	}

@@ -27,6 +27,7 @@ const (
 	QuotaExceeded       Code = "QUOTA_EXCEEDED_ERROR"
 	OperationNotAllowed Code = "OPERATION_NOT_ALLOWED"
 	PayloadTooLarge     Code = "PAYLOAD_TOO_LARGE_ERROR"
+	RequestTimeout      Code = "REQUEST_TIMEOUT_ERROR"
 	UnsupportedMedia    Code = "UNSUPPORTED_MEDIA_TYPE_ERROR"
 	MethodNotAllowed    Code = "METHOD_NOT_ALLOWED_ERROR"
 	NotImplemented      Code = "NOT_IMPLEMENTED_ERROR"
@@ -47,6 +48,8 @@ func (c Code) HTTPStatus() int {
 		return http.StatusNotFound
 	case DuplicateSSHKey, ResourceExists, QuotaExceeded, OperationNotAllowed:
 		return http.StatusConflict
+	case RequestTimeout:
+		return http.StatusRequestTimeout
 	case PayloadTooLarge:
 		return http.StatusRequestEntityTooLarge
 	case UnsupportedMedia:
