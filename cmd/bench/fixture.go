@@ -47,7 +47,7 @@ func newFixture(keyCount int, createdAt time.Time) *fixture {
 	f := &fixture{keyCount: keyCount, createdAt: createdAt}
 	f.workspace = store.Workspace{
 		ID: newUUID(ids), Name: "bench", CreatedAt: createdAt,
-		Quotas: store.Quotas{ServiceAccounts: 1, KeysPerServiceAccount: 5, KeysPerUser: keyCount/signerCount + 1},
+		Quotas: store.Quotas{ServiceAccounts: 1, KeysPerServiceAccount: 5, KeysPerUser: keyCount/signerCount + 1, Resources: 10_000},
 	}
 	for i := range min(keyCount, signerCount) {
 		role := store.RoleMember

@@ -85,8 +85,8 @@ func loadPostgres(ctx context.Context, dsn string, f *fixture) error {
 	defer conn.Close(ctx)
 	w := f.workspace
 	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"workspaces"},
-		[]string{"id", "name", "created_at", "quota_service_accounts", "quota_keys_per_service_account", "quota_keys_per_user"},
-		pgx.CopyFromRows([][]any{{w.ID, w.Name, w.CreatedAt, w.Quotas.ServiceAccounts, w.Quotas.KeysPerServiceAccount, w.Quotas.KeysPerUser}})); err != nil {
+		[]string{"id", "name", "created_at", "quota_service_accounts", "quota_keys_per_service_account", "quota_keys_per_user", "quota_resources"},
+		pgx.CopyFromRows([][]any{{w.ID, w.Name, w.CreatedAt, w.Quotas.ServiceAccounts, w.Quotas.KeysPerServiceAccount, w.Quotas.KeysPerUser, w.Quotas.Resources}})); err != nil {
 		return fmt.Errorf("copying the workspace: %w", err)
 	}
 	members := make([][]any, 0, len(f.members))

@@ -24,7 +24,7 @@ import (
 )
 
 // DefaultQuotas are Encord's documented defaults.
-var DefaultQuotas = store.Quotas{ServiceAccounts: 1, KeysPerServiceAccount: 5, KeysPerUser: 100}
+var DefaultQuotas = store.Quotas{ServiceAccounts: 1, KeysPerServiceAccount: 5, KeysPerUser: 100, Resources: 10_000}
 
 // Config tunes a Service. Zero fields take the documented defaults.
 type Config struct {

@@ -8,6 +8,7 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/accounts/attributes"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 	"github.com/encord-emulator/encord-emulator/internal/store"
+	"github.com/encord-emulator/encord-emulator/internal/textpolicy"
 )
 
 // The control plane's create of SDK resources: a way to populate what the
@@ -37,10 +38,10 @@ func (in *CreateResourceInput) Validate() error {
 	default:
 		return errs.Invalid("kind", "kind %q is not a resource kind: use project, dataset, ontology, storage_folder, group or cloud_integration", string(in.Kind))
 	}
-	if err := validateName("title", &in.Title); err != nil {
+	if err := checkText(textpolicy.Title, "title", &in.Title); err != nil {
 		return err
 	}
-	if err := validateDescription("description", in.Description); err != nil {
+	if err := checkText(textpolicy.Description, "description", &in.Description); err != nil {
 		return err
 	}
 	if in.CreatedBy != nil {
@@ -57,7 +58,7 @@ func (in *CreateResourceInput) Validate() error {
 		return errs.Invalid("tags", "only projects have tags")
 	}
 	for i, t := range in.Tags {
-		if err := validateName(fmt.Sprintf("tags[%d]", i), &t); err != nil {
+		if err := checkText(textpolicy.Name, fmt.Sprintf("tags[%d]", i), &t); err != nil {
 			return err
 		}
 		in.Tags[i] = t
@@ -87,8 +88,12 @@ func (s *Service) CreateResource(ctx context.Context, workspaceID string, in Cre
 	now := s.clock()
 	r := s.newResource(workspaceID, in.Kind, in.Title, in.Description, store.Owner{}, in.SharedWith, now)
 	var out ResourceView
+	creates := 1
+	if in.Kind == store.KindProject {
+		creates = 2 // and its ontology
+	}
 	err := s.store.Tx(ctx, func(tx store.Tx) error {
-		if _, err := tx.GetWorkspace(ctx, workspaceID); err != nil {
+		if err := reserveResources(ctx, tx, workspaceID, creates); err != nil {
 			return workspaceNotFound(err, workspaceID)
 		}
 		if in.CreatedBy != nil {

@@ -1,23 +1,18 @@
 package accounts
 
 import (
-	"net/mail"
+	"errors"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 	"github.com/encord-emulator/encord-emulator/internal/store"
+	"github.com/encord-emulator/encord-emulator/internal/textpolicy"
 )
 
-// Length limits of free-text fields, in characters. They are part of the
-// documented API (openapi.yaml).
-const (
-	MaxNameLength        = 200
-	MaxDescriptionLength = 2000
-	MaxEmailLength       = 254
-	MaxQuota             = 1_000_000
-)
+// MaxQuota is the largest value of a quota. It is part of the documented
+// API (openapi.yaml), as are the length limits of text (package
+// textpolicy).
+const MaxQuota = 1_000_000
 
 // The inputs below are what the management and control planes and the seed
 // file ask for. Each validates itself; methods of Service call Validate
@@ -36,6 +31,7 @@ type QuotasPatch struct {
 	ServiceAccounts       *int `yaml:"serviceAccounts,omitempty"`
 	KeysPerServiceAccount *int `yaml:"keysPerServiceAccount,omitempty"`
 	KeysPerUser           *int `yaml:"keysPerUser,omitempty"`
+	Resources             *int `yaml:"resources,omitempty"`
 }
 
 // Validate checks each given quota is within 0..MaxQuota.
@@ -43,7 +39,7 @@ func (p QuotasPatch) Validate() error {
 	for _, f := range []struct {
 		name string
 		v    *int
-	}{{"serviceAccounts", p.ServiceAccounts}, {"keysPerServiceAccount", p.KeysPerServiceAccount}, {"keysPerUser", p.KeysPerUser}} {
+	}{{"serviceAccounts", p.ServiceAccounts}, {"keysPerServiceAccount", p.KeysPerServiceAccount}, {"keysPerUser", p.KeysPerUser}, {"resources", p.Resources}} {
 		if f.v != nil && (*f.v < 0 || *f.v > MaxQuota) {
 			return errs.Invalid("quotas."+f.name, "quotas.%s must be between 0 and %d, got %d", f.name, MaxQuota, *f.v)
 		}
@@ -61,6 +57,9 @@ func (p QuotasPatch) apply(q store.Quotas) store.Quotas {
 	if p.KeysPerUser != nil {
 		q.KeysPerUser = *p.KeysPerUser
 	}
+	if p.Resources != nil {
+		q.Resources = *p.Resources
+	}
 	return q
 }
 
@@ -75,6 +74,9 @@ func fillQuotas(q, d store.Quotas) store.Quotas {
 	if q.KeysPerUser == 0 {
 		q.KeysPerUser = d.KeysPerUser
 	}
+	if q.Resources == 0 {
+		q.Resources = d.Resources
+	}
 	return q
 }
 
@@ -87,13 +89,13 @@ type CreateWorkspaceInput struct {
 
 // Validate checks the name, the admin and the quotas.
 func (in *CreateWorkspaceInput) Validate() error {
-	if err := validateName("name", &in.Name); err != nil {
+	if err := checkText(textpolicy.Name, "name", &in.Name); err != nil {
 		return err
 	}
-	if err := validateEmail("admin.email", &in.Admin.Email); err != nil {
+	if err := checkText(textpolicy.Email, "admin.email", &in.Admin.Email); err != nil {
 		return err
 	}
-	if err := validateName("admin.name", &in.Admin.Name); err != nil {
+	if err := checkText(textpolicy.Name, "admin.name", &in.Admin.Name); err != nil {
 		return err
 	}
 	return in.Quotas.Validate()
@@ -108,10 +110,10 @@ type AddMemberInput struct {
 
 // Validate checks the email, the name and the role (default member).
 func (in *AddMemberInput) Validate() error {
-	if err := validateEmail("email", &in.Email); err != nil {
+	if err := checkText(textpolicy.Email, "email", &in.Email); err != nil {
 		return err
 	}
-	if err := validateName("name", &in.Name); err != nil {
+	if err := checkText(textpolicy.Name, "name", &in.Name); err != nil {
 		return err
 	}
 	return validateRole("role", &in.Role)
@@ -138,10 +140,10 @@ type CreateServiceAccountInput struct {
 
 // Validate checks the name and the description.
 func (in *CreateServiceAccountInput) Validate() error {
-	if err := validateName("name", &in.Name); err != nil {
+	if err := checkText(textpolicy.Name, "name", &in.Name); err != nil {
 		return err
 	}
-	return validateDescription("description", in.Description)
+	return checkText(textpolicy.Description, "description", &in.Description)
 }
 
 // UpdateServiceAccountInput changes a service account's role or description.
@@ -164,7 +166,7 @@ func (in *UpdateServiceAccountInput) Validate() error {
 		}
 	}
 	if in.Description != nil {
-		return validateDescription("description", *in.Description)
+		return checkText(textpolicy.Description, "description", in.Description)
 	}
 	return nil
 }
@@ -178,7 +180,7 @@ type AddKeyInput struct {
 
 // Validate checks the title; the key itself is checked by package sshkey.
 func (in *AddKeyInput) Validate() error {
-	if err := validateName("title", &in.Title); err != nil {
+	if err := checkText(textpolicy.Title, "title", &in.Title); err != nil {
 		return err
 	}
 	if in.PublicKey != nil && strings.TrimSpace(*in.PublicKey) == "" {
@@ -187,47 +189,24 @@ func (in *AddKeyInput) Validate() error {
 	return nil
 }
 
-// validateName trims *v and requires 1..MaxNameLength printable characters.
-func validateName(field string, v *string) error {
-	*v = strings.TrimSpace(*v)
-	switch n := utf8.RuneCountInString(*v); {
-	case !utf8.ValidString(*v):
-		return errs.Invalid(field, "%s is not valid UTF-8", field)
-	case n == 0:
-		return errs.Invalid(field, "%s is required and must not be blank", field)
-	case n > MaxNameLength:
-		return errs.Invalid(field, "%s is %d characters long; the limit is %d", field, n, MaxNameLength).WithDetail("limit", MaxNameLength)
+// checkText applies the text policy (docs/rules.md, Text) of kind to the
+// field *v and writes back the value to store: trimmed for single-line
+// kinds, lower-cased for emails. A refusal is a 400 naming the field, with
+// details reason (textpolicy.Reason) and, for lengths, limit.
+func checkText(kind textpolicy.Kind, field string, v *string) error {
+	out, err := textpolicy.Check(kind, field, *v)
+	var refused *textpolicy.Error
+	if errors.As(err, &refused) {
+		e := errs.Invalid(field, "%s", refused.Error()).WithDetail("reason", string(refused.Reason))
+		if refused.Limit > 0 {
+			e = e.WithDetail("limit", refused.Limit)
+		}
+		return e
 	}
-	if i := strings.IndexFunc(*v, unicode.IsControl); i >= 0 {
-		return errs.Invalid(field, "%s contains a control character at byte %d; use printable characters only", field, i)
+	if err != nil {
+		return err
 	}
-	return nil
-}
-
-func validateDescription(field, v string) error {
-	switch n := utf8.RuneCountInString(v); {
-	case !utf8.ValidString(v):
-		return errs.Invalid(field, "%s is not valid UTF-8", field)
-	case n > MaxDescriptionLength:
-		return errs.Invalid(field, "%s is %d characters long; the limit is %d", field, n, MaxDescriptionLength).WithDetail("limit", MaxDescriptionLength)
-	}
-	return nil
-}
-
-// validateEmail trims and lower-cases *v (emails identify users
-// case-insensitively) and requires a plain address.
-func validateEmail(field string, v *string) error {
-	*v = strings.ToLower(strings.TrimSpace(*v))
-	if *v == "" {
-		return errs.Invalid(field, "%s is required", field)
-	}
-	if len(*v) > MaxEmailLength {
-		return errs.Invalid(field, "%s is %d characters long; the limit is %d", field, len(*v), MaxEmailLength)
-	}
-	addr, err := mail.ParseAddress(*v)
-	if err != nil || addr.Address != *v || addr.Name != "" {
-		return errs.Invalid(field, "%s %q is not an email address (expected a plain address such as ada@example.com)", field, *v)
-	}
+	*v = out
 	return nil
 }
 

@@ -55,7 +55,7 @@ func (s *Service) AddMember(ctx context.Context, c Caller, in AddMemberInput) (s
 			return err
 		}
 		m = store.Member{ID: newID(), WorkspaceID: ws.ID, Email: in.Email, Name: in.Name, Role: in.Role, CreatedAt: s.clock()}
-		return memberExists(tx.CreateMember(ctx, m), "email", in.Email)
+		return memberEmailTaken(tx.CreateMember(ctx, m), "email", in.Email)
 	})
 	if err == nil {
 		s.log.InfoContext(ctx, "member added", "workspace", c.WorkspaceID, "member", m.ID, "role", m.Role, "by", c.MemberID)

@@ -106,17 +106,34 @@ func (s *Service) ResolveBearer(ctx context.Context, token string) (Principal, e
 		return Principal{}, credentialError(ExpiredToken, "the bearer token expired at %s; get a new one with EncordUserClient.get_bearer_token()", res.Token.ExpiresAt.Format(time.RFC3339))
 	case res.OwnerGone:
 		return Principal{}, credentialError(MemberRemoved, "the bearer token's owner %s is no longer in the workspace", res.Email)
+	case res.KeyGone:
+		// Revoking a key deletes its bearers in the same transaction; a
+		// bearer left is one minted while the revocation committed.
+		return Principal{}, credentialError(RevokedKey, "the bearer token's key was revoked: a bearer token lives only as long as the key that minted it; sign with an active key to get a new one").WithRemedy(errs.Remedy{Action: errs.GetBearerToken})
 	}
 	return Principal{Owner: res.Token.Owner, WorkspaceID: res.Token.WorkspaceID, Role: res.Role, Email: res.Email, Name: res.Name}, nil
 }
 
-// IssueBearerToken issues an SDK bearer token for p, living BearerTTL. It
-// dies with its owner's removal or deletion.
+// IssueBearerToken issues an SDK bearer token for p, living BearerTTL, bound
+// to the key that signed p's request: revoking that key, removing its owner
+// or deleting the service account deletes the token at once. Only a key
+// signature mints a bearer: a principal authenticated by a bearer token gets
+// 401, so that access always ends with the key.
+// docs/rules.md, Bearer tokens bound to their key.
 func (s *Service) IssueBearerToken(ctx context.Context, p Principal) (IssuedToken, error) {
+	if p.KeyID == "" {
+		return IssuedToken{}, errs.New(errs.Authentication, "a bearer token cannot mint another bearer token, or access would outlive the key that minted the first: sign the request with a key (v1 or v2 signature) to get a new one").WithRemedy(errs.Remedy{Action: errs.GetBearerToken})
+	}
 	var issued IssuedToken
 	err := s.store.Tx(ctx, func(tx store.Tx) error {
-		var err error
-		issued, err = s.issueToken(ctx, tx, store.TokenBearer, p.Owner, p.WorkspaceID)
+		k, err := tx.GetKey(ctx, p.KeyID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if err != nil || !k.Active() {
+			return credentialError(RevokedKey, "the key that signed this request was revoked while it was being answered; register or use an active key")
+		}
+		issued, err = s.issueToken(ctx, tx, store.TokenBearer, p.Owner, p.WorkspaceID, p.KeyID)
 		return err
 	})
 	return issued, err

@@ -138,7 +138,7 @@ func TestDefaultQuotas(t *testing.T) {
 
 		configured := accounts.New(e.st, accounts.Config{Quotas: store.Quotas{ServiceAccounts: 4}})
 		created := must(configured.CreateWorkspace(e.ctx, accounts.CreateWorkspaceInput{Name: "Configured", Admin: accounts.AdminInput{Email: "admin@configured.test", Name: "A"}}))(t)
-		want := store.Quotas{ServiceAccounts: 4, KeysPerServiceAccount: accounts.DefaultQuotas.KeysPerServiceAccount, KeysPerUser: accounts.DefaultQuotas.KeysPerUser}
+		want := store.Quotas{ServiceAccounts: 4, KeysPerServiceAccount: accounts.DefaultQuotas.KeysPerServiceAccount, KeysPerUser: accounts.DefaultQuotas.KeysPerUser, Resources: accounts.DefaultQuotas.Resources}
 		if got := created.Workspace.Quotas; got != want {
 			t.Errorf("with Config.Quotas: quotas %+v, want %+v", got, want)
 		}

@@ -34,7 +34,14 @@ func (s *Service) CreateDataset(ctx context.Context, p Principal, in CreateDatas
 	}
 	ds.Attributes = attributes.Encode(attrs)
 	var out ResourceView
+	creates := 1
+	if folder != nil {
+		creates = 2
+	}
 	err := s.store.Tx(ctx, func(tx store.Tx) error {
+		if err := reserveResources(ctx, tx, p.WorkspaceID, creates); err != nil {
+			return err
+		}
 		if folder != nil {
 			if err := tx.CreateResource(ctx, *folder); err != nil {
 				return err
@@ -63,6 +70,9 @@ func (s *Service) CreateOntology(ctx context.Context, p Principal, in CreateOnto
 	o.Attributes = attributes.Encode(attributes.Ontology{Editor: in.Editor})
 	var out ResourceView
 	err := s.store.Tx(ctx, func(tx store.Tx) error {
+		if err := reserveResources(ctx, tx, p.WorkspaceID, 1); err != nil {
+			return err
+		}
 		if err := tx.CreateResource(ctx, o); err != nil {
 			return err
 		}
@@ -90,8 +100,15 @@ func (s *Service) CreateProject(ctx context.Context, p Principal, in CreateProje
 	if attrs.DatasetIDs == nil {
 		attrs.DatasetIDs = []string{}
 	}
+	creates := 1
+	if in.OntologyID == "" {
+		creates = 2 // and its ontology
+	}
 	var out ResourceView
 	err := s.store.Tx(ctx, func(tx store.Tx) error {
+		if err := reserveResources(ctx, tx, p.WorkspaceID, creates); err != nil {
+			return err
+		}
 		for _, id := range in.DatasetIDs {
 			if _, err := visibleResource(ctx, tx, p, store.KindDataset, id); err != nil {
 				return err
@@ -135,6 +152,9 @@ func (s *Service) CreateStorageFolder(ctx context.Context, p Principal, in Creat
 	folder.Attributes = attributes.Encode(attributes.StorageFolder{ParentID: in.ParentID, ClientMetadata: in.ClientMetadata})
 	var out ResourceView
 	err := s.store.Tx(ctx, func(tx store.Tx) error {
+		if err := reserveResources(ctx, tx, p.WorkspaceID, 1); err != nil {
+			return err
+		}
 		if in.ParentID != nil {
 			if _, err := visibleResource(ctx, tx, p, store.KindStorageFolder, *in.ParentID); err != nil {
 				return err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts/attributes"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
+	"github.com/encord-emulator/encord-emulator/internal/textpolicy"
 )
 
 // The inputs of the SDK's create calls. Each validates itself; the methods
@@ -21,10 +22,10 @@ type CreateDatasetInput struct {
 
 // Validate checks the title and the description.
 func (in *CreateDatasetInput) Validate() error {
-	if err := validateName("title", &in.Title); err != nil {
+	if err := checkText(textpolicy.Title, "title", &in.Title); err != nil {
 		return err
 	}
-	return validateDescription("description", in.Description)
+	return checkText(textpolicy.Description, "description", &in.Description)
 }
 
 // CreateOntologyInput creates an ontology (create_ontology). Editor is the
@@ -38,10 +39,10 @@ type CreateOntologyInput struct {
 // Validate checks the title, the description and the editor structure,
 // which it completes with empty "objects" and "classifications" arrays.
 func (in *CreateOntologyInput) Validate() error {
-	if err := validateName("title", &in.Title); err != nil {
+	if err := checkText(textpolicy.Title, "title", &in.Title); err != nil {
 		return err
 	}
-	if err := validateDescription("description", in.Description); err != nil {
+	if err := checkText(textpolicy.Description, "description", &in.Description); err != nil {
 		return err
 	}
 	editor, err := normaliseEditor(in.Editor)
@@ -93,10 +94,10 @@ type CreateProjectInput struct {
 
 // Validate checks the title, the description and the form of the ids.
 func (in *CreateProjectInput) Validate() error {
-	if err := validateName("title", &in.Title); err != nil {
+	if err := checkText(textpolicy.Title, "title", &in.Title); err != nil {
 		return err
 	}
-	if err := validateDescription("description", in.Description); err != nil {
+	if err := checkText(textpolicy.Description, "description", &in.Description); err != nil {
 		return err
 	}
 	for i, h := range in.DatasetIDs {
@@ -128,10 +129,10 @@ type CreateStorageFolderInput struct {
 
 // Validate checks the name, the description and the parent's form.
 func (in *CreateStorageFolderInput) Validate() error {
-	if err := validateName("name", &in.Name); err != nil {
+	if err := checkText(textpolicy.Name, "name", &in.Name); err != nil {
 		return err
 	}
-	if err := validateDescription("description", in.Description); err != nil {
+	if err := checkText(textpolicy.Description, "description", &in.Description); err != nil {
 		return err
 	}
 	if in.ParentID != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts/attributes"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
+	"github.com/encord-emulator/encord-emulator/internal/like"
 	"github.com/encord-emulator/encord-emulator/internal/store"
 )
 
@@ -76,9 +77,10 @@ func (s *Service) ListResources(ctx context.Context, p Principal, kind store.Res
 		if err != nil {
 			return err
 		}
+		matches := f.matcher()
 		matched := make([]store.Resource, 0, len(all))
 		for _, r := range all {
-			if (canSee(p, r, f.IncludeOrgAccess) || reach[r.ID]) && f.matches(r) {
+			if (canSee(p, r, f.IncludeOrgAccess) || reach[r.ID]) && matches(r) {
 				matched = append(matched, r)
 			}
 		}
@@ -119,13 +121,28 @@ func (s *Service) GetResource(ctx context.Context, p Principal, kind store.Resou
 	return out, err
 }
 
-// matches applies the filter's predicates (not visibility) to r.
-func (f ResourceFilter) matches(r store.Resource) bool {
+// matcher returns the filter's predicates (not visibility), its LIKE
+// patterns compiled once for every resource they are matched against.
+func (f ResourceFilter) matcher() func(store.Resource) bool {
+	titleLike, descLike := compileLike(f.TitleLike), compileLike(f.DescLike)
+	return func(r store.Resource) bool { return f.matches(r, titleLike, descLike) }
+}
+
+func compileLike(pattern *string) *like.Pattern {
+	if pattern == nil {
+		return nil
+	}
+	return like.Compile(*pattern)
+}
+
+// matches applies the filter's predicates to r, with its LIKE patterns
+// compiled (nil: no such filter).
+func (f ResourceFilter) matches(r store.Resource, titleLike, descLike *like.Pattern) bool {
 	switch {
 	case f.TitleEq != nil && r.Title != *f.TitleEq,
-		f.TitleLike != nil && !Like(*f.TitleLike, r.Title),
+		titleLike != nil && !titleLike.Match(r.Title),
 		f.DescEq != nil && r.Description != *f.DescEq,
-		f.DescLike != nil && !Like(*f.DescLike, r.Description),
+		descLike != nil && !descLike.Match(r.Description),
 		f.CreatedBefore != nil && !r.CreatedAt.Before(*f.CreatedBefore),
 		f.CreatedAfter != nil && !r.CreatedAt.After(*f.CreatedAfter),
 		f.EditedBefore != nil && !r.UpdatedAt.Before(*f.EditedBefore),

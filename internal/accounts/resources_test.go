@@ -13,37 +13,6 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/store/memory"
 )
 
-func TestLike(t *testing.T) {
-	for _, tc := range []struct {
-		pattern, s string
-		want       bool
-	}{
-		{"cars", "cars", true},
-		{"cars", "CARS", true}, // case-insensitive, as ILIKE
-		{"cars", "cars2", false},
-		{"%cars%", "my cars here", true},
-		{"%cars%", "my car", false},
-		{"c_rs", "cars", true},
-		{"c_rs", "crs", false},
-		{"%", "", true},
-		{"", "", true},
-		{"", "x", false},
-		{"a%b%c", "aXXbYYc", true},
-		{"a%b%c", "aXXcYYb", false},
-		{"%%x", "x", true},
-		{`50\%`, "50%", true},
-		{`50\%`, "500", false},
-		{`a\_b`, "a_b", true},
-		{`a\_b`, "axb", false},
-		{"ünï%", "ÜNÏcode", true},
-		{"_", "é", true}, // one character, not one byte
-	} {
-		if got := accounts.Like(tc.pattern, tc.s); got != tc.want {
-			t.Errorf("Like(%q, %q) = %v, want %v", tc.pattern, tc.s, got, tc.want)
-		}
-	}
-}
-
 // TestResourcePagingIsPositional checks that a page token names a position,
 // not an offset: deleting an item already returned does not make the next
 // page skip one.

@@ -81,11 +81,10 @@ func (s *Service) CreateServiceAccount(ctx context.Context, c Caller, in CreateS
 			Email: ServiceAccountEmail(in.Name, ws.ID), Role: store.RoleMember,
 			CreatedAt: s.clock(), CreatedByMemberID: me.ID,
 		}
-		err = tx.CreateServiceAccount(ctx, sa)
-		if errors.Is(err, store.ErrAlreadyExists) {
-			return errs.Wrap(err, errs.ResourceExists, "a service account with the email %s already exists in this workspace; choose another name", sa.Email).WithDetail("field", "name")
+		if err := ensureServiceAccountEmailFree(ctx, tx, sa.Email); err != nil {
+			return err
 		}
-		return err
+		return serviceAccountEmailTaken(tx.CreateServiceAccount(ctx, sa), sa.Email)
 	})
 	if err == nil {
 		s.log.InfoContext(ctx, "service account created", "workspace", c.WorkspaceID, "serviceAccount", sa.ID, "by", c.MemberID)

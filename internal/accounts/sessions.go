@@ -3,10 +3,10 @@ package accounts
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 	"github.com/encord-emulator/encord-emulator/internal/store"
+	"github.com/encord-emulator/encord-emulator/internal/textpolicy"
 )
 
 // Caller is an authenticated management-plane caller: a member and the hash
@@ -16,6 +16,9 @@ type Caller struct {
 	MemberID    string
 	WorkspaceID string
 	TokenHash   string // "" for a caller acting without a session (ActingAs)
+	// Email is the member's email when its session was authenticated, for
+	// fault rules that match on it; nothing decides a rule by it.
+	Email string
 }
 
 // ActingAs returns a caller that acts as member m without a session, for
@@ -29,7 +32,7 @@ func ActingAs(m store.Member) Caller {
 // Login opens a session for a live member (an emulator needs no password).
 // Unknown emails, removed members and service accounts get 401.
 func (s *Service) Login(ctx context.Context, email string) (IssuedToken, store.Member, error) {
-	if err := validateEmail("email", &email); err != nil {
+	if err := checkText(textpolicy.Email, "email", &email); err != nil {
 		return IssuedToken{}, store.Member{}, err
 	}
 	var (
@@ -45,7 +48,7 @@ func (s *Service) Login(ctx context.Context, email string) (IssuedToken, store.M
 		if err != nil {
 			return err
 		}
-		issued, err = s.issueToken(ctx, tx, store.TokenSession, store.Owner{Type: store.OwnerUser, ID: member.ID}, member.WorkspaceID)
+		issued, err = s.issueToken(ctx, tx, store.TokenSession, store.Owner{Type: store.OwnerUser, ID: member.ID}, member.WorkspaceID, "")
 		return err
 	})
 	return issued, member, err
@@ -93,18 +96,19 @@ func (s *Service) AuthenticateSession(ctx context.Context, token string) (Caller
 	case res.OwnerGone || res.Token.Owner.Type != store.OwnerUser:
 		return Caller{}, errs.New(errs.Authentication, "the session's member was removed from the workspace; an admin must add it again")
 	}
-	return Caller{MemberID: res.Token.Owner.ID, WorkspaceID: res.Token.WorkspaceID, TokenHash: res.Token.Hash}, nil
+	return Caller{MemberID: res.Token.Owner.ID, WorkspaceID: res.Token.WorkspaceID, TokenHash: res.Token.Hash, Email: res.Email}, nil
 }
 
 // issueToken stores a new token of the given kind and returns its text once.
-func (s *Service) issueToken(ctx context.Context, tx store.Tx, kind store.TokenKind, owner store.Owner, workspaceID string) (IssuedToken, error) {
+// keyID is the key that minted a bearer token, "" for a session.
+func (s *Service) issueToken(ctx context.Context, tx store.Tx, kind store.TokenKind, owner store.Owner, workspaceID, keyID string) (IssuedToken, error) {
 	ttl, prefix := s.sessionTTL, "emus-"
 	if kind == store.TokenBearer {
 		ttl, prefix = s.bearerTTL, "emu-"
 	}
 	text, hash := newToken(prefix)
 	now := s.clock()
-	t := store.Token{ID: newID(), Hash: hash, Kind: kind, Owner: owner, WorkspaceID: workspaceID, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	t := store.Token{ID: newID(), Hash: hash, Kind: kind, Owner: owner, WorkspaceID: workspaceID, KeyID: keyID, CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	if err := tx.CreateToken(ctx, t); err != nil {
 		return IssuedToken{}, err
 	}
@@ -161,28 +165,6 @@ func checkCaller(ctx context.Context, tx store.Tx, c Caller, adminOnly bool) (st
 func callerGone(err error) error {
 	if errors.Is(err, store.ErrNotFound) {
 		return errs.Wrap(err, errs.Authentication, "the session's member is no longer in the workspace; log in again")
-	}
-	return err
-}
-
-// ensureEmailFree reports, as a 409 that names the workspace, an email that
-// is already a live member somewhere. The store's unique constraint still
-// decides races; this only makes the common case's message precise.
-func ensureEmailFree(ctx context.Context, tx store.Tx, field, email string) error {
-	other, err := tx.GetMemberByEmail(ctx, email)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return nil
-	case err != nil:
-		return err
-	}
-	msg := fmt.Sprintf("%s %q is already a member of workspace %s; a user belongs to one workspace at a time, so remove it there first", field, email, other.WorkspaceID)
-	return errs.New(errs.ResourceExists, "%s", msg).WithDetail("field", field)
-}
-
-func memberExists(err error, field, email string) error {
-	if errors.Is(err, store.ErrAlreadyExists) {
-		return errs.Wrap(err, errs.ResourceExists, "%s %q is already a member of a workspace; a user belongs to one workspace at a time", field, email).WithDetail("field", field)
 	}
 	return err
 }

@@ -43,6 +43,11 @@ type stateChecker struct {
 	principals map[store.Owner]principal
 	// resources by id, for the references between them.
 	resources map[string]*store.Resource
+	// keys by id, for the bearer tokens they minted.
+	keys map[string]store.Key
+	// liveEmails are the emails of live members and service accounts: the
+	// pointer of the entry that holds each.
+	liveEmails map[string]string
 }
 
 // checkState checks st and brings its times to the form the stores keep
@@ -54,6 +59,8 @@ func checkState(st *State) error {
 		workspaces: map[string]*store.Workspace{},
 		principals: map[store.Owner]principal{},
 		resources:  map[string]*store.Resource{},
+		keys:       map[string]store.Key{},
+		liveEmails: map[string]string{},
 	}
 	for _, check := range []func() error{c.checkWorkspaces, c.checkMembers, c.checkAdmins, c.checkServiceAccounts, c.checkKeys, c.checkTokens, c.checkResources} {
 		if err := check(); err != nil {
@@ -102,7 +109,11 @@ func storedText(kind textpolicy.Kind, ptr, value string) error {
 	err := textpolicy.Verify(kind, ptr, value)
 	var policy *textpolicy.Error
 	if errors.As(err, &policy) {
-		return errs.Invalid(ptr, "%s", policy.Error()).WithDetail("reason", string(policy.Reason))
+		e := errs.Invalid(ptr, "%s", policy.Error()).WithDetail("reason", string(policy.Reason))
+		if policy.Limit > 0 {
+			e = e.WithDetail("limit", policy.Limit)
+		}
+		return e
 	}
 	return err
 }
@@ -149,7 +160,7 @@ func (c *stateChecker) checkWorkspaces() error {
 		for _, q := range []struct {
 			name  string
 			value int
-		}{{"serviceAccounts", w.Quotas.ServiceAccounts}, {"keysPerServiceAccount", w.Quotas.KeysPerServiceAccount}, {"keysPerUser", w.Quotas.KeysPerUser}} {
+		}{{"serviceAccounts", w.Quotas.ServiceAccounts}, {"keysPerServiceAccount", w.Quotas.KeysPerServiceAccount}, {"keysPerUser", w.Quotas.KeysPerUser}, {"resources", w.Quotas.Resources}} {
 			if q.value < 0 || q.value > MaxQuota {
 				return refuse(pointer("workspaces", i, "quotas", q.name), "a quota is between 0 and %d, not %d", MaxQuota, q.value)
 			}
@@ -161,7 +172,6 @@ func (c *stateChecker) checkWorkspaces() error {
 
 func (c *stateChecker) checkMembers() error {
 	seen := map[string]string{}
-	liveEmails := map[string]string{}
 	for i, m := range c.st.Members {
 		if err := uniqueID(pointer("members", i, "id"), m.ID, seen); err != nil {
 			return err
@@ -175,14 +185,16 @@ func (c *stateChecker) checkMembers() error {
 		if err := storedText(textpolicy.Name, pointer("members", i, "name"), m.Name); err != nil {
 			return err
 		}
+		if inReservedDomain(m.Email) {
+			return refuse(pointer("members", i, "email"), "%q is in the domain %s, which is reserved for the emails of service accounts", m.Email, ServiceAccountEmailDomain)
+		}
 		if !m.Role.Valid() {
 			return refuse(pointer("members", i, "role"), `role %q is not a workspace role: "admin" or "member"`, string(m.Role))
 		}
 		if m.RemovedAt == nil {
-			if earlier, ok := liveEmails[m.Email]; ok {
-				return refuse(pointer("members", i, "email"), "%q is also the email of %s; a user is a live member of one workspace at most", m.Email, earlier)
+			if err := c.holdEmail(pointer("members", i), m.Email); err != nil {
+				return err
 			}
-			liveEmails[m.Email] = pointer("members", i)
 		}
 		c.principals[userOwner(m)] = principal{workspaceID: m.WorkspaceID, live: m.RemovedAt == nil, createdAt: m.CreatedAt, pointer: pointer("members", i)}
 	}
@@ -208,7 +220,6 @@ func (c *stateChecker) checkAdmins() error {
 
 func (c *stateChecker) checkServiceAccounts() error {
 	seen := map[string]string{}
-	liveEmails := map[string]string{}
 	for i, sa := range c.st.ServiceAccounts {
 		if err := uniqueID(pointer("serviceAccounts", i, "id"), sa.ID, seen); err != nil {
 			return err
@@ -235,13 +246,22 @@ func (c *stateChecker) checkServiceAccounts() error {
 			return refuse(pointer("serviceAccounts", i, "createdBy"), "member %q is not a member of workspace %q in the state", sa.CreatedByMemberID, sa.WorkspaceID)
 		}
 		if sa.DeletedAt == nil {
-			if earlier, ok := liveEmails[sa.Email]; ok {
-				return refuse(pointer("serviceAccounts", i, "email"), "%q is also the email of %s; two live service accounts of one workspace cannot share a name's email", sa.Email, earlier)
+			if err := c.holdEmail(pointer("serviceAccounts", i), sa.Email); err != nil {
+				return err
 			}
-			liveEmails[sa.Email] = pointer("serviceAccounts", i)
 		}
 		c.principals[saOwner(sa)] = principal{workspaceID: sa.WorkspaceID, live: sa.DeletedAt == nil, createdAt: sa.CreatedAt, pointer: pointer("serviceAccounts", i)}
 	}
+	return nil
+}
+
+// holdEmail gives the email to the live member or service account at ptr,
+// unless an earlier one holds it: an email names one live identity.
+func (c *stateChecker) holdEmail(ptr, email string) error {
+	if earlier, ok := c.liveEmails[email]; ok {
+		return refuse(ptr+"/email", "%q is also the email of %s; an email names one live member or service account, and a user is a live member of one workspace at most", email, earlier)
+	}
+	c.liveEmails[email] = ptr
 	return nil
 }
 
@@ -301,6 +321,7 @@ func (c *stateChecker) checkKeys() error {
 			}
 			activeHex[k.PublicKeyHex] = pointer("keys", i)
 		}
+		c.keys[k.ID] = k
 	}
 	return nil
 }
@@ -359,6 +380,33 @@ func (c *stateChecker) checkTokens() error {
 		case !t.ExpiresAt.After(t.CreatedAt):
 			return refuse(pointer("tokens", i, "expiresAt"), "a token expires after its createdAt (%s)", t.CreatedAt.Format(time.RFC3339Nano))
 		}
+		if err := c.checkTokenKey(i, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkTokenKey requires a bearer to name the active key of its owner that
+// minted it (revoking a key deletes its bearers), and a session to name
+// none.
+func (c *stateChecker) checkTokenKey(i int, t store.Token) error {
+	ptr := pointer("tokens", i, "keyId")
+	if t.Kind == store.TokenSession {
+		if t.KeyID != "" {
+			return refuse(ptr, "a session is not minted by a key; leave keyId out")
+		}
+		return nil
+	}
+	if err := canonicalID(ptr, t.KeyID); err != nil {
+		return refuse(ptr, "a bearer token names the key whose signed request minted it: an id is required, not %q", t.KeyID)
+	}
+	k, ok := c.keys[t.KeyID]
+	switch {
+	case !ok || k.Owner != t.Owner:
+		return refuse(ptr, "key %q is not a key of the token's owner in the state", t.KeyID)
+	case !k.Active():
+		return refuse(ptr, "key %q is revoked, which deletes the bearer tokens it minted", t.KeyID)
 	}
 	return nil
 }

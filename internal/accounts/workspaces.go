@@ -55,14 +55,14 @@ func (s *Service) CreateWorkspace(ctx context.Context, in CreateWorkspaceInput) 
 			return err
 		}
 		if err := tx.CreateMember(ctx, admin); err != nil {
-			return memberExists(err, "admin.email", admin.Email)
+			return memberEmailTaken(err, "admin.email", admin.Email)
 		}
 		// Every Encord organisation has a group of all its members.
 		everyone := s.newResource(ws.ID, store.KindGroup, DefaultGroupName, "All members of the workspace", userOwner(admin), nil, now)
 		if err := tx.CreateResource(ctx, everyone); err != nil {
 			return err
 		}
-		issued, err := s.issueToken(ctx, tx, store.TokenSession, store.Owner{Type: store.OwnerUser, ID: admin.ID}, ws.ID)
+		issued, err := s.issueToken(ctx, tx, store.TokenSession, store.Owner{Type: store.OwnerUser, ID: admin.ID}, ws.ID, "")
 		if err != nil {
 			return err
 		}

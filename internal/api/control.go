@@ -10,7 +10,9 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
+	"github.com/encord-emulator/encord-emulator/internal/clock"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
+	"github.com/encord-emulator/encord-emulator/internal/faults"
 )
 
 // control serves /_emulator: what only an emulator has (docs/architecture.md,
@@ -21,6 +23,8 @@ type control struct {
 	reseed     func(context.Context) error
 	ready      func(context.Context) error
 	sdk        sdkAuth
+	faults     *faults.Engine
+	clock      *clock.Clock
 	errorWriter
 }
 
@@ -40,6 +44,17 @@ func (c control) routes(r chi.Router) {
 			r.Delete("/{workspaceId}", c.handle(c.deleteWorkspace))
 			r.Patch("/{workspaceId}/quotas", c.handle(c.setQuotas))
 			r.Post("/{workspaceId}/resources", c.handle(c.createResource))
+		})
+		r.Route("/faults", func(r chi.Router) {
+			r.Get("/", c.handle(c.listFaultRules))
+			r.Post("/", c.handle(c.createFaultRule))
+			r.Delete("/", c.handle(c.deleteFaultRules))
+			r.Delete("/{ruleId}", c.handle(c.deleteFaultRule))
+		})
+		r.Route("/clock", func(r chi.Router) {
+			r.Get("/", c.handle(c.getClock))
+			r.Put("/", c.handle(c.setClock))
+			r.Delete("/", c.handle(c.resetClock))
 		})
 		r.Post("/reset", c.handle(c.reset))
 		r.Get("/requests", c.handle(c.requests))
@@ -148,7 +163,15 @@ func (c control) setQuotas(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// reset wipes the state, the fault rules and the clock setting, then
+// replays the seed (its rules included).
 func (c control) reset(w http.ResponseWriter, r *http.Request) error {
+	if _, err := c.faults.Clear(r.Context()); err != nil {
+		return err
+	}
+	if err := c.clock.Reset(r.Context()); err != nil {
+		return err
+	}
 	if err := c.accounts.Reset(r.Context()); err != nil {
 		return err
 	}

@@ -43,7 +43,7 @@ func viewPrincipal(p accounts.Principal) *principalView {
 // exactly why they fail.
 func (c control) whoami(w http.ResponseWriter, r *http.Request) {
 	dec := c.sdk.authenticate(r, v2Dialect{})
-	c.sdk.record(r, dec)
+	c.sdk.record(r, dec, nil)
 	if dec.err != nil {
 		writeJSON(w, dec.err.Status(), whoamiView{Scheme: dec.result.Scheme.String(), Reason: dec.reason, Message: dec.err.Message, SignatureBase: dec.result.SignatureBase})
 		return
@@ -70,6 +70,19 @@ type journalEntryView struct {
 	Message       string                `json:"message,omitempty"`
 	Principal     *journalPrincipalView `json:"principal,omitempty"`
 	SignatureBase string                `json:"signatureBase,omitempty"`
+	SDKRelease    string                `json:"sdkRelease,omitempty"`
+	DecodedTarget bool                  `json:"decodedTarget,omitempty"`
+	Fault         *journalFaultView     `json:"fault,omitempty"`
+}
+
+// journalFaultView is what a fault rule did to the request.
+type journalFaultView struct {
+	RuleID  string `json:"ruleId"`
+	Match   int64  `json:"match"`
+	Status  int    `json:"status,omitempty"`
+	Dropped bool   `json:"dropped,omitempty"`
+	// Delay is the delay applied before answering, a Go duration.
+	Delay string `json:"delay,omitempty"`
 }
 
 type journalPrincipalView struct {
@@ -82,18 +95,26 @@ type journalPrincipalView struct {
 
 func viewJournalEntry(e journal.Entry) journalEntryView {
 	v := journalEntryView{Seq: e.Seq, Time: e.Time, TraceID: e.TraceID, Method: e.Method, Target: e.Target, Scheme: e.Scheme,
-		KeyID: e.KeyID, Outcome: e.Outcome, Status: e.Status, Reason: e.Reason, Message: e.Message, SignatureBase: e.SignatureBase}
+		KeyID: e.KeyID, Outcome: e.Outcome, Status: e.Status, Reason: e.Reason, Message: e.Message, SignatureBase: e.SignatureBase,
+		SDKRelease: e.SDKRelease, DecodedTarget: e.DecodedTarget}
 	if p := e.Who; p != nil {
 		v.Principal = &journalPrincipalView{Type: p.Type, ID: p.ID, Email: p.Email, WorkspaceID: p.WorkspaceID, Role: p.Role}
+	}
+	if f := e.Fault; f != nil {
+		v.Fault = &journalFaultView{RuleID: f.RuleID, Match: f.Match, Status: f.Status, Dropped: f.Dropped}
+		if f.Delay > 0 {
+			v.Fault.Delay = f.Delay.String()
+		}
 	}
 	return v
 }
 
-// requests lists recent SDK-plane auth decisions, newest first, filtered
-// by traceId, keyId or outcome, at most limit (default 100).
+// requests lists recent SDK-plane auth decisions and faulted requests,
+// newest first, filtered by traceId, keyId, outcome or faultRule, at most
+// limit (default 100).
 func (c control) requests(w http.ResponseWriter, r *http.Request) error {
 	q := newQueryReader(r)
-	f := journal.Filter{TraceID: q.q.Get("traceId"), KeyID: q.q.Get("keyId"), Outcome: q.q.Get("outcome"),
+	f := journal.Filter{TraceID: q.q.Get("traceId"), KeyID: q.q.Get("keyId"), Outcome: q.q.Get("outcome"), FaultRule: q.q.Get("faultRule"),
 		Limit: q.integer("limit", 1, journal.DefaultCapacity, DefaultPageSize)}
 	if q.err != nil {
 		return q.err

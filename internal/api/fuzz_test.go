@@ -55,8 +55,15 @@ func newFuzzWorld(t testing.TB) *fuzzWorld {
 		t.Fatal(err)
 	}
 	w.saID = sa.ID
+	// The admin's principal as a key signature authenticates it: only a
+	// key mints bearer tokens.
+	key, err := w.svc.AddOwnKey(ctx, w.caller, accounts.AddKeyInput{Title: "fuzz"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	admin := w.ws.Admin
-	w.principal = accounts.Principal{Owner: store.Owner{Type: store.OwnerUser, ID: admin.ID}, WorkspaceID: admin.WorkspaceID, Role: admin.Role, Email: admin.Email, Name: admin.Name}
+	w.principal = accounts.Principal{Owner: store.Owner{Type: store.OwnerUser, ID: admin.ID}, WorkspaceID: admin.WorkspaceID, Role: admin.Role, Email: admin.Email, Name: admin.Name,
+		KeyID: key.Key.ID, PublicKeyHex: key.Key.PublicKeyHex}
 	return w
 }
 

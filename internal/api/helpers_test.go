@@ -14,6 +14,7 @@ import (
 	emulator "github.com/encord-emulator/encord-emulator"
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/api"
+	"github.com/encord-emulator/encord-emulator/internal/clock"
 	"github.com/encord-emulator/encord-emulator/internal/store"
 	"github.com/encord-emulator/encord-emulator/internal/testclient"
 )
@@ -59,7 +60,10 @@ func startServer(t *testing.T, st store.Store, cfg api.Config) (*client, *syncBu
 	t.Helper()
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	cfg.Accounts = accounts.New(st, accounts.Config{Logger: logger})
+	if cfg.Clock == nil {
+		cfg.Clock = clock.New(st)
+	}
+	cfg.Accounts = accounts.New(st, accounts.Config{Logger: logger, Now: cfg.Clock.Now})
 	cfg.Logger = logger
 	if cfg.OpenAPI == nil {
 		cfg.OpenAPI = emulator.OpenAPI

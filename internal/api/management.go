@@ -14,13 +14,15 @@ import (
 // the three planes).
 type management struct {
 	accounts *accounts.Service
+	faults   faultGate
 	errorWriter
 }
 
 func (m management) routes(r chi.Router) {
-	r.Post("/sessions", m.handle(m.login))
+	faulted := m.faults.management(m.errorWriter)
+	r.With(faulted).Post("/sessions", m.handle(m.login))
 	r.Group(func(r chi.Router) {
-		r.Use(m.requireSession)
+		r.Use(m.requireSession, faulted)
 		r.Delete("/sessions/current", m.handle(m.logout))
 		r.Route("/me", func(r chi.Router) {
 			r.Get("/", m.handle(m.me))

@@ -26,6 +26,7 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/journal"
 	"github.com/encord-emulator/encord-emulator/internal/store/memory"
 	"github.com/encord-emulator/encord-emulator/internal/testclient"
+	"github.com/encord-emulator/encord-emulator/internal/textpolicy"
 	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
 )
 
@@ -421,6 +422,18 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		{"JournalPrincipal", journalPrincipalView{}, true, false},
 		{"Whoami", whoamiView{}, true, false},
 		{"Principal", principalView{}, true, false},
+		{"JournalFault", journalFaultView{}, true, false},
+
+		// Control plane: fault rules and the clock.
+		{"FaultRuleRequest", faultRuleRequest{}, false, true},
+		{"FaultMatch", faultMatchJSON{}, true, true},
+		{"FaultAction", faultActionJSON{}, true, true},
+		{"FaultFire", faultFireJSON{}, true, true},
+		{"FaultRule", faultRuleView{}, true, false},
+		{"FaultRuleList", listView[faultRuleView]{}, true, false},
+		{"DeletedCount", deletedView{}, true, false},
+		{"ClockRequest", clockRequest{}, false, true},
+		{"Clock", clockView{}, true, false},
 
 		// SDK plane, v2. Request bodies are read leniently (unknown fields
 		// ignored, as Encord's pydantic models do).
@@ -447,12 +460,22 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		// SDK plane, v1.
 		{"V1Envelope", v1Envelope{}, true, false},
 		{"V1Call", v1Call{}, false, false},
-		{"V1ProjectFilter", v1ProjectFilter{}, false, false},
-		{"V1ProjectFilterKeys", v1ProjectFilterKeys{}, false, false},
+		{"V1ListingPayload", v1ListingPayload{}, false, false},
+		{"V1ListingFilter", v1ListingFilter{}, false, false},
+		{"V1CreateDatasetPayload", v1CreateDatasetPayload{}, false, false},
+		{"V1CreateOntologyPayload", v1CreateOntologyPayload{}, false, false},
 		{"V1CreateProjectPayload", v1CreateProjectPayload{}, false, false},
 		{"V1Project", v1ProjectJSON{}, true, false},
 		{"V1ProjectWithUserRole", v1ProjectWithRoleJSON{}, true, false},
 		{"V1Dataset", v1DatasetJSON{}, true, false},
+		{"V1CloudIntegration", v1CloudIntegrationJSON{}, true, false},
+		{"V1DatasetInfo", v1DatasetInfoJSON{}, true, false},
+		{"V1DatasetWithUserRole", v1DatasetWithRoleJSON{}, true, false},
+		{"V1CreatedDataset", v1CreatedDatasetJSON{}, true, false},
+		{"V1Ontology", v1OntologyJSON{}, true, false},
+		{"V1OntologyWithUserRole", v1OntologyWithRoleJSON{}, true, false},
+		{"V1ProjectDetail", v1ProjectDetailJSON{}, true, false},
+		{"V1ProjectDataset", v1ProjectDatasetJSON{}, true, false},
 	} {
 		t.Run(tc.schema, func(t *testing.T) {
 			s := doc.schema(t, tc.schema)
@@ -505,26 +528,26 @@ func TestOpenAPILimitsMatchRules(t *testing.T) {
 		schema, property string
 		want             int
 	}{
-		{"LoginRequest", "email", accounts.MaxEmailLength},
-		{"AddMemberRequest", "email", accounts.MaxEmailLength},
-		{"AddMemberRequest", "name", accounts.MaxNameLength},
-		{"WorkspaceAdmin", "email", accounts.MaxEmailLength},
-		{"WorkspaceAdmin", "name", accounts.MaxNameLength},
-		{"CreateWorkspaceRequest", "name", accounts.MaxNameLength},
-		{"CreateServiceAccountRequest", "name", accounts.MaxNameLength},
-		{"CreateServiceAccountRequest", "description", accounts.MaxDescriptionLength},
-		{"UpdateServiceAccountRequest", "description", accounts.MaxDescriptionLength},
-		{"AddKeyRequest", "title", accounts.MaxNameLength},
-		{"CreateResourceRequest", "title", accounts.MaxNameLength},
-		{"CreateResourceRequest", "description", accounts.MaxDescriptionLength},
-		{"CreateOntologyRequest", "title", accounts.MaxNameLength},
-		{"CreateOntologyRequest", "description", accounts.MaxDescriptionLength},
-		{"CreateDatasetRequest", "title", accounts.MaxNameLength},
-		{"CreateDatasetRequest", "description", accounts.MaxDescriptionLength},
-		{"CreateStorageFolderRequest", "name", accounts.MaxNameLength},
-		{"CreateStorageFolderRequest", "description", accounts.MaxDescriptionLength},
-		{"V1CreateProjectPayload", "title", accounts.MaxNameLength},
-		{"V1CreateProjectPayload", "description", accounts.MaxDescriptionLength},
+		{"LoginRequest", "email", textpolicy.MaxEmailLength},
+		{"AddMemberRequest", "email", textpolicy.MaxEmailLength},
+		{"AddMemberRequest", "name", textpolicy.MaxNameLength},
+		{"WorkspaceAdmin", "email", textpolicy.MaxEmailLength},
+		{"WorkspaceAdmin", "name", textpolicy.MaxNameLength},
+		{"CreateWorkspaceRequest", "name", textpolicy.MaxNameLength},
+		{"CreateServiceAccountRequest", "name", textpolicy.MaxNameLength},
+		{"CreateServiceAccountRequest", "description", textpolicy.MaxDescriptionLength},
+		{"UpdateServiceAccountRequest", "description", textpolicy.MaxDescriptionLength},
+		{"AddKeyRequest", "title", textpolicy.MaxTitleLength},
+		{"CreateResourceRequest", "title", textpolicy.MaxTitleLength},
+		{"CreateResourceRequest", "description", textpolicy.MaxDescriptionLength},
+		{"CreateOntologyRequest", "title", textpolicy.MaxTitleLength},
+		{"CreateOntologyRequest", "description", textpolicy.MaxDescriptionLength},
+		{"CreateDatasetRequest", "title", textpolicy.MaxTitleLength},
+		{"CreateDatasetRequest", "description", textpolicy.MaxDescriptionLength},
+		{"CreateStorageFolderRequest", "name", textpolicy.MaxNameLength},
+		{"CreateStorageFolderRequest", "description", textpolicy.MaxDescriptionLength},
+		{"V1CreateProjectPayload", "title", textpolicy.MaxTitleLength},
+		{"V1CreateProjectPayload", "description", textpolicy.MaxDescriptionLength},
 	}
 	for _, tc := range maxLength {
 		p := doc.schema(t, tc.schema).Properties[tc.property]
@@ -576,14 +599,8 @@ func intOrNone(p *int) string {
 // TestOpenAPIErrorCodesMatchErrs checks the ErrorCode enum against the codes
 // of package errs.
 func TestOpenAPIErrorCodesMatchErrs(t *testing.T) {
-	codes := []errs.Code{
-		errs.InvalidArguments, errs.Authentication, errs.Authorisation, errs.NotFound,
-		errs.DuplicateSSHKey, errs.SSHKeyNotFound, errs.ResourceExists, errs.QuotaExceeded, errs.OperationNotAllowed,
-		errs.RequestTimeout, errs.PayloadTooLarge, errs.UnsupportedMedia, errs.MethodNotAllowed, errs.NotImplemented, errs.ServiceUnavailable,
-		errs.Unknown,
-	}
 	var want []string
-	for _, c := range codes {
+	for _, c := range errs.Codes() {
 		want = append(want, string(c))
 	}
 	slices.Sort(want)

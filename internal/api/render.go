@@ -59,7 +59,7 @@ func (ew errorWriter) write(w http.ResponseWriter, r *http.Request, err error) {
 // render writes an error already coded in the plane's dialect, without
 // logging it (the SDK plane journals its denials instead).
 func (ew errorWriter) render(w http.ResponseWriter, e *errs.Error) {
-	if e.Code == errs.ServiceUnavailable {
+	if e.Code == errs.ServiceUnavailable && w.Header().Get("Retry-After") == "" {
 		w.Header().Set("Retry-After", "1")
 	}
 	writeJSON(w, e.Status(), ew.dialect.body(e))

@@ -65,10 +65,11 @@ type quotasPatchRequest struct {
 	ServiceAccounts       *int `json:"serviceAccounts,omitempty"`
 	KeysPerServiceAccount *int `json:"keysPerServiceAccount,omitempty"`
 	KeysPerUser           *int `json:"keysPerUser,omitempty"`
+	Resources             *int `json:"resources,omitempty"`
 }
 
 func (b quotasPatchRequest) input() accounts.QuotasPatch {
-	return accounts.QuotasPatch{ServiceAccounts: b.ServiceAccounts, KeysPerServiceAccount: b.KeysPerServiceAccount, KeysPerUser: b.KeysPerUser}
+	return accounts.QuotasPatch{ServiceAccounts: b.ServiceAccounts, KeysPerServiceAccount: b.KeysPerServiceAccount, KeysPerUser: b.KeysPerUser, Resources: b.Resources}
 }
 
 type createWorkspaceRequest struct {

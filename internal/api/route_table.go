@@ -7,6 +7,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/encord-emulator/encord-emulator/internal/errs"
+	"github.com/encord-emulator/encord-emulator/internal/metrics"
 )
 
 // routeTable says which methods a path has, for the Allow header of a 405
@@ -82,4 +83,22 @@ func routingPath(r *http.Request) string {
 		return r.URL.RawPath
 	}
 	return r.URL.Path
+}
+
+// pattern is the pattern of the route r is for, whatever the middleware
+// that answered it (an authentication failure answers before the router
+// gets that far), metrics.RouteUnmatched when no route has its path and
+// method.
+func (t *routeTable) pattern(r *http.Request) string {
+	path := routingPath(r)
+	for _, method := range []string{r.Method, http.MethodGet} {
+		rctx := chi.NewRouteContext()
+		if t.flat.Match(rctx, method, path) {
+			return rctx.RoutePattern()
+		}
+		if r.Method != http.MethodHead {
+			break
+		}
+	}
+	return metrics.RouteUnmatched
 }

@@ -9,15 +9,18 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"time"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/auth"
+	"github.com/encord-emulator/encord-emulator/internal/clock"
 	"github.com/encord-emulator/encord-emulator/internal/defaults"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
+	"github.com/encord-emulator/encord-emulator/internal/faults"
 	"github.com/encord-emulator/encord-emulator/internal/journal"
+	"github.com/encord-emulator/encord-emulator/internal/metrics"
 )
 
 // Config configures the router.
@@ -38,8 +41,19 @@ type Config struct {
 	// SignatureWindow is the accepted range of a v2 signature's created
 	// parameter around now (default 600 s past, 60 s future).
 	SignatureWindow auth.Window
-	// Now is the clock of signature verification (default time.Now).
-	Now func() time.Time
+	// Clock is the emulator's clock, set through /_emulator/clock: it
+	// drives the signature window and the journal's times, and the caller
+	// gives the same clock to Accounts (accounts.Config.Now), which keeps
+	// every other time. Nil means a clock over the accounts' store, at real
+	// time until set.
+	Clock *clock.Clock
+	// Faults are the fault rules applied to the SDK and management planes
+	// and served by /_emulator/faults; nil means an engine over the
+	// accounts' store, with no rules loaded.
+	Faults *faults.Engine
+	// Metrics count what the router serves, and GET /metrics serves them;
+	// nil means metrics of the router's own.
+	Metrics *metrics.Metrics
 	// JournalCapacity is how many SDK auth decisions GET
 	// /_emulator/requests keeps (default 1000).
 	JournalCapacity int
@@ -59,17 +73,33 @@ func NewHandler(cfg Config) http.Handler {
 	if cfg.Ready == nil {
 		cfg.Ready = cfg.Accounts.Store().Ping
 	}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.New(cfg.Accounts.Store())
+	}
+	if cfg.Faults == nil {
+		cfg.Faults = faults.NewEngine(cfg.Accounts.Store(), cfg.Clock.Now)
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = metrics.New()
+	}
 	ew := errorWriter{log: cfg.Logger, dialect: apiDialect{}}
+	jrnl := journal.New(cfg.JournalCapacity)
+	gate := faultGate{engine: cfg.Faults, journal: jrnl, metrics: cfg.Metrics, now: cfg.Clock.Now}
 	sdk := sdkAuth{
 		accounts: cfg.Accounts,
-		verifier: &auth.Verifier{Window: cfg.SignatureWindow, Now: cfg.Now},
-		journal:  journal.New(cfg.JournalCapacity),
+		verifier: &auth.Verifier{Window: cfg.SignatureWindow, Now: cfg.Clock.Now},
+		journal:  jrnl,
 		log:      cfg.Logger,
+		metrics:  cfg.Metrics,
+		faults:   gate,
+		now:      cfg.Clock.Now,
 	}
+	ctl := control{accounts: cfg.Accounts, adminToken: cfg.AdminToken, reseed: cfg.Reseed, ready: cfg.Ready, sdk: sdk,
+		faults: cfg.Faults, clock: cfg.Clock, errorWriter: ew}
 
 	routes := &routeTable{}
 	r := chi.NewRouter()
-	r.Use(recoverer(ew), requestLog(cfg.Logger), limitBody(cfg.MaxBodyBytes), collapseV1Slash, routes.headAsGet)
+	r.Use(cfg.Metrics.Middleware(planeOf, routes.pattern), recoverer(ew), requestLog(cfg.Logger), limitBody(cfg.MaxBodyBytes), collapseV1Slash, routes.headAsGet)
 	r.NotFound(ew.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return errs.New(errs.NotFound, "no route %s %s; the routes are listed in GET /openapi.yaml", r.Method, r.URL.Path)
 	}))
@@ -79,8 +109,9 @@ func NewHandler(cfg Config) http.Handler {
 		w.Header().Set("Content-Type", "application/yaml")
 		_, _ = w.Write(cfg.OpenAPI)
 	})
-	r.Route("/api/v1", management{accounts: cfg.Accounts, errorWriter: ew}.routes)
-	r.Route("/_emulator", control{accounts: cfg.Accounts, adminToken: cfg.AdminToken, reseed: cfg.Reseed, ready: cfg.Ready, sdk: sdk, errorWriter: ew}.routes)
+	r.With(ctl.requireAdminToken).Get("/metrics", cfg.Metrics.Handler().ServeHTTP)
+	r.Route("/api/v1", management{accounts: cfg.Accounts, faults: gate, errorWriter: ew}.routes)
+	r.Route("/_emulator", ctl.routes)
 	r.Group(newSDKPlane(cfg.Accounts, sdk, cfg.Logger, routes).routes)
 	if cfg.Console != nil {
 		r.Mount("/console", cfg.Console)
@@ -90,4 +121,29 @@ func NewHandler(cfg Config) http.Handler {
 		panic("api: walk the routes: " + err.Error()) // chi.Walk fails only on a router it cannot walk
 	}
 	return r
+}
+
+// Planes, as metrics label them.
+const (
+	planeSDK        = "sdk"
+	planeManagement = "management"
+	planeControl    = "control"
+	planeConsole    = "console"
+	planeOther      = "other"
+)
+
+// planeOf names the plane of a request by its path, for metrics.
+func planeOf(r *http.Request) string {
+	p := r.URL.Path
+	switch {
+	case p == "/public" || strings.HasPrefix(p, "/public/") || strings.HasPrefix(p, "/v2/public/") || p == "/v2/public":
+		return planeSDK
+	case strings.HasPrefix(p, "/api/v1/") || p == "/api/v1":
+		return planeManagement
+	case strings.HasPrefix(p, "/_emulator/") || p == "/openapi.yaml" || p == "/metrics":
+		return planeControl
+	case strings.HasPrefix(p, "/console/") || p == "/console" || p == "/":
+		return planeConsole
+	}
+	return planeOther
 }

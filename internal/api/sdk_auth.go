@@ -11,7 +11,9 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/auth"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
+	"github.com/encord-emulator/encord-emulator/internal/faults"
 	"github.com/encord-emulator/encord-emulator/internal/journal"
+	"github.com/encord-emulator/encord-emulator/internal/metrics"
 )
 
 // sdkAuth authenticates SDK-plane requests exactly as Encord does: it reads
@@ -23,6 +25,9 @@ type sdkAuth struct {
 	verifier *auth.Verifier
 	journal  *journal.Journal
 	log      *slog.Logger
+	metrics  *metrics.Metrics
+	faults   faultGate
+	now      func() time.Time
 }
 
 // decision is the outcome of authenticating one request.
@@ -71,10 +76,11 @@ func (a sdkAuth) authenticate(r *http.Request, d dialect) decision {
 	return dec
 }
 
-// record journals and logs a decision.
-func (a sdkAuth) record(r *http.Request, dec decision) {
+// record journals, counts and logs a decision, with the fault rule that
+// fired on the request, if one did.
+func (a sdkAuth) record(r *http.Request, dec decision, fault *faults.Decision) {
 	e := journal.Entry{
-		Time:    time.Now().UTC(),
+		Time:    a.now().UTC(),
 		TraceID: traceID(r),
 		Method:  r.Method,
 		Target:  r.RequestURI,
@@ -82,6 +88,9 @@ func (a sdkAuth) record(r *http.Request, dec decision) {
 		KeyID:   dec.result.KeyID,
 		Outcome: journal.Allowed,
 		Status:  http.StatusOK,
+
+		SDKRelease:    sdkRelease(r.Header.Get("User-Agent")),
+		DecodedTarget: dec.result.DecodedTarget,
 	}
 	if dec.err != nil {
 		e.Outcome, e.Status, e.Message = journal.Denied, dec.err.Status(), dec.err.Message
@@ -91,7 +100,11 @@ func (a sdkAuth) record(r *http.Request, dec decision) {
 		p := dec.principal
 		e.Who = &journal.Principal{Type: string(p.Owner.Type), ID: p.Owner.ID, Email: p.Email, WorkspaceID: p.WorkspaceID, Role: string(p.Role)}
 	}
+	if fault != nil {
+		a.faults.annotate(&e, *fault)
+	}
 	a.journal.Add(e)
+	a.metrics.AuthDecision(e.Scheme, e.Outcome, e.Reason)
 	level := slog.LevelDebug
 	if dec.err != nil {
 		level = slog.LevelInfo
@@ -103,19 +116,32 @@ func (a sdkAuth) record(r *http.Request, dec decision) {
 	// request even when the line is discarded, as it is by default.
 	if a.log.Enabled(r.Context(), level) {
 		a.log.LogAttrs(r.Context(), level, "sdk auth", slog.String("traceId", e.TraceID), slog.String("method", e.Method), slog.String("target", e.Target),
-			slog.String("scheme", e.Scheme), slog.String("keyId", e.KeyID), slog.String("outcome", e.Outcome), slog.String("reason", e.Reason), slog.String("message", e.Message))
+			slog.String("scheme", e.Scheme), slog.String("keyId", e.KeyID), slog.String("sdkRelease", e.SDKRelease), slog.String("outcome", e.Outcome), slog.String("reason", e.Reason), slog.String("message", e.Message))
 	}
 }
 
-// middleware authenticates, then runs next with the principal in the
-// context and the body readable again; a denial is written by ew.
+// middleware authenticates, applies the fault rules to an authenticated
+// request, then runs next with the principal in the context and the body
+// readable again; a denial or a fault is written by ew. A fault never hides
+// an authentication failure: the SDK would not see one from Encord either.
 func (a sdkAuth) middleware(ew errorWriter) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			dec := a.authenticate(r, ew.dialect)
-			a.record(r, dec)
+			var fault *faults.Decision
+			if dec.err == nil {
+				var err error
+				if fault, err = a.faults.decide(r, a.faults.sdkRequest(r, dec.principal, dec.body)); err != nil {
+					dec.err = codeIn(ew.dialect, err)
+					dec.reason = string(dec.err.Code)
+				}
+			}
+			a.record(r, dec, fault)
 			if dec.err != nil {
 				ew.render(w, dec.err)
+				return
+			}
+			if fault != nil && a.faults.apply(w, r, faults.PlaneSDK, *fault, ew) {
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(dec.body))

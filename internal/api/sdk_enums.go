@@ -11,6 +11,18 @@ const (
 	projectRoleAdmin     = 0
 	projectRoleAnnotator = 1
 
+	// The v1 DatasetUserRole of get_datasets (releases 0.1.84 to 0.1.152);
+	// v2 says "admin" or "user" (adminOrUser).
+	datasetRoleAdmin = 0
+	datasetRoleUser  = 1
+
+	// Storage locations of the v1 create_dataset's type (the SDK's
+	// StorageLocation): Encord's own storage, the one the emulator offers,
+	// and the cloud storages (AWS 1, GCP 2, AZURE 3, OTC or S3_COMPATIBLE
+	// 4), which it does not emulate.
+	storageLocationCord         = 0
+	storageLocationLastOfClouds = 4
+
 	// legacyStorageLocationCord is Encord's own storage (StorageLocation
 	// 0 on v2) in the legacy v1 dataset object, whose dataset_type the SDK
 	// reads back by name
@@ -31,6 +43,13 @@ func projectRole(v accounts.ResourceView) int {
 		return projectRoleAdmin
 	}
 	return projectRoleAnnotator
+}
+
+func datasetRole(v accounts.ResourceView) int {
+	if v.Administered {
+		return datasetRoleAdmin
+	}
+	return datasetRoleUser
 }
 
 // adminOrUser is DatasetUserRoleV2 and StorageUserRole.

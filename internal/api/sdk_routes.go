@@ -39,6 +39,9 @@ func (p sdkPlane) routes(r chi.Router) {
 	r.Route("/v2/public", func(r chi.Router) {
 		r.Use(p.auth.middleware(p.v2Errors))
 		r.Get("/user/bearer-token", p.v2(p.bearerToken))
+		// The path releases 0.1.110 to 0.1.143 call. Routed as it is sent:
+		// the v2 signature covers it, so nothing rewrites it.
+		r.Get("/user/bearer_token", p.v2(p.bearerToken))
 		r.Get("/cloud-integrations", p.v2(p.listCloudIntegrations))
 		r.Get("/user/current-organisation/groups", p.v2(p.listGroups))
 		r.Get("/ontologies", p.v2(p.listOntologies))
@@ -58,7 +61,7 @@ func (p sdkPlane) routes(r chi.Router) {
 			}
 		}
 		r.NotFound(p.v2(func(w http.ResponseWriter, r *http.Request) error {
-			return errs.New(errs.NotFound, "%s %s is not an endpoint of the Encord SDK 0.1.190", r.Method, r.URL.Path)
+			return errs.New(errs.NotFound, "%s %s is not an endpoint of any Encord SDK release from %s to %s", r.Method, r.URL.Path, supportedReleases.first, supportedReleases.last)
 		}))
 		r.MethodNotAllowed(p.allRoutes.methodNotAllowed(p.v2Errors))
 	})
@@ -76,11 +79,21 @@ type v1Route struct {
 }
 
 // v1Handlers lists the emulated v1 calls; every other call of the SDK
-// answers 501 (sdkV1QueryTypes).
+// answers 501 (sdkV1QueryTypes). The calls every supported release makes
+// come first, then those of the releases before 0.1.153, which later
+// releases make over v2 (docs/sdk-protocol.md, Per-call matrix).
 func (p sdkPlane) v1Handlers() map[v1Route]v1Handler {
 	return map[v1Route]v1Handler{
 		{path: "/public/user", queryType: "projectwithuserrole", method: "GET"}: p.v1GetProjects,
 		{path: "/public/user", queryType: "project", method: "POST"}:            p.v1CreateProject,
 		{path: "/public", queryType: "dataset", method: "GET"}:                  p.v1GetDataset,
+
+		{path: "/public/user", queryType: "cloudintegration", method: "GET"}:     p.v1GetCloudIntegrations,
+		{path: "/public/user", queryType: "datasetwithuserrole", method: "GET"}:  p.v1GetDatasets,
+		{path: "/public/user", queryType: "dataset", method: "POST"}:             p.v1CreateDataset,
+		{path: "/public/user", queryType: "ontologywithuserrole", method: "GET"}: p.v1GetOntologies,
+		{path: "/public/user", queryType: "ontology", method: "POST"}:            p.v1CreateOntology,
+		{path: "/public", queryType: "ontology", method: "GET"}:                  p.v1GetOntology,
+		{path: "/public", queryType: "project", method: "GET"}:                   p.v1GetProject,
 	}
 }

@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/json"
 	"net/http"
-	"time"
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
@@ -27,6 +26,11 @@ type v1Call struct {
 	ResourceID   string `json:"-"`
 }
 
+// payloadAbsent reports a payload that is null or not sent.
+func (c v1Call) payloadAbsent() bool {
+	return len(c.Values.Payload) == 0 || string(c.Values.Payload) == "null"
+}
+
 // v1Handler answers one v1 query type and method.
 type v1Handler func(w http.ResponseWriter, r *http.Request, call v1Call) error
 
@@ -47,10 +51,15 @@ func (p sdkPlane) dispatchV1(w http.ResponseWriter, r *http.Request, scoped bool
 	if h, ok := p.v1[v1Route{path: path, queryType: call.QueryType, method: call.QueryMethod}]; ok {
 		return h(w, r, call)
 	}
-	if sdkV1QueryTypes[call.QueryType] {
-		return errs.New(errs.NotImplemented, "v1 query_type %q with query_method %s on POST %s is an Encord SDK call the emulator does not emulate yet", call.QueryType, call.QueryMethod, path)
+	methods, known := sdkV1QueryTypes[call.QueryType]
+	if !known {
+		return errs.New(errs.InvalidArguments, "unknown v1 query_type %q: no Encord SDK release from %s to %s sends it", call.QueryType, supportedReleases.first, supportedReleases.last)
 	}
-	return errs.New(errs.InvalidArguments, "unknown v1 query_type %q: the Encord SDK 0.1.190 never sends it", call.QueryType)
+	releases, sent := methods[call.QueryMethod]
+	if !sent {
+		return errs.New(errs.InvalidArguments, "v1 query_type %q with query_method %q: no Encord SDK release from %s to %s sends it", call.QueryType, call.QueryMethod, supportedReleases.first, supportedReleases.last)
+	}
+	return errs.New(errs.NotImplemented, "v1 query_type %q with query_method %s on POST %s is an Encord SDK call (releases %s) the emulator does not emulate yet", call.QueryType, call.QueryMethod, path, releases)
 }
 
 // writeV1 answers a v1 call successfully.
@@ -61,51 +70,23 @@ func writeV1(w http.ResponseWriter, response any) {
 // v1GetProjects: uc.get_projects() (deprecated), query_type
 // projectwithuserrole.
 func (p sdkPlane) v1GetProjects(w http.ResponseWriter, r *http.Request, call v1Call) error {
-	var payload v1ProjectFilter
-	if len(call.Values.Payload) > 0 && string(call.Values.Payload) != "null" {
-		if err := decodeJSON(call.Values.Payload, &payload, lenient, "values.payload"); err != nil {
-			return err
-		}
-	}
-	in := payload.Filter
-	f := accounts.ResourceFilter{IncludeOrgAccess: in.IncludeOrgAccess, TitleEq: in.TitleEq, TitleLike: in.TitleLike, DescEq: in.DescEq, DescLike: in.DescLike}
-	for _, t := range []struct {
-		name string
-		raw  *string
-		dst  **time.Time
-	}{
-		{"created_before", in.CreatedBefore, &f.CreatedBefore}, {"created_after", in.CreatedAfter, &f.CreatedAfter},
-		{"edited_before", in.EditedBefore, &f.EditedBefore}, {"edited_after", in.EditedAfter, &f.EditedAfter},
-	} {
-		if t.raw == nil {
-			continue
-		}
-		at, ok := parseSDKTime(*t.raw)
-		if !ok {
-			return errs.Invalid(t.name, "filter.%s %q is not a datetime (use ISO 8601, e.g. 2024-02-01T01:02:03+00:00)", t.name, *t.raw)
-		}
-		*t.dst = &at
+	f, err := v1Listing(call)
+	if err != nil {
+		return err
 	}
 	pg, err := p.list(r, store.KindProject, f, accounts.PageRequest{})
 	if err != nil {
 		return err
 	}
-	out := make([]v1ProjectWithRoleJSON, 0, len(pg.Items))
-	for _, v := range pg.Items {
-		out = append(out, viewV1ProjectWithRole(v))
-	}
-	writeV1(w, out)
+	writeV1(w, v1ListOf(pg.Items, viewV1ProjectWithRole))
 	return nil
 }
 
 // v1CreateProject: uc.create_project(title, dataset_hashes, description);
 // the response is the new project's hash.
 func (p sdkPlane) v1CreateProject(w http.ResponseWriter, r *http.Request, call v1Call) error {
-	if len(call.Values.Payload) == 0 || string(call.Values.Payload) == "null" {
-		return errs.Invalid("values.payload", "values.payload must be an object with title, description and dataset_hashes")
-	}
 	var payload v1CreateProjectPayload
-	if err := decodeJSON(call.Values.Payload, &payload, lenient, "values.payload"); err != nil {
+	if err := v1RequiredPayload(call, &payload, "an object with title, description and dataset_hashes"); err != nil {
 		return err
 	}
 	project, err := p.accounts.CreateProject(r.Context(), principal(r), payload.input())

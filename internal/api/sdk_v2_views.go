@@ -65,13 +65,17 @@ type ontologyJSON struct {
 	UserRole     *int            `json:"userRole"`
 }
 
-func viewOntology(v accounts.ResourceView) ontologyJSON {
-	editor := attributes.Of[attributes.Ontology](v.Resource).Editor
-	if len(editor) == 0 {
-		editor = attributes.EmptyEditor()
+// ontologyEditor is an ontology's structure, on v1 and v2 alike.
+func ontologyEditor(v accounts.ResourceView) json.RawMessage {
+	if editor := attributes.Of[attributes.Ontology](v.Resource).Editor; len(editor) > 0 {
+		return editor
 	}
+	return attributes.EmptyEditor()
+}
+
+func viewOntology(v accounts.ResourceView) ontologyJSON {
 	role := ontologyRole(v)
-	return ontologyJSON{OntologyUUID: v.ID, Title: v.Title, Description: v.Description, Editor: editor,
+	return ontologyJSON{OntologyUUID: v.ID, Title: v.Title, Description: v.Description, Editor: ontologyEditor(v),
 		CreatedAt: sdkTime(v.CreatedAt), LastEditedAt: sdkTime(v.UpdatedAt), UserRole: &role}
 }
 

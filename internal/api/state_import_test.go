@@ -378,7 +378,41 @@ var stateEdits = []stateEdit{
 		nested(tok, "owner")["id"] = carl["id"]
 		return stateAt("tokens", i, "owner")
 	}, "deletes its tokens"},
+	{"a bearer token whose key is revoked", func(t *testing.T, d stateDoc) string {
+		i, tok := find(t, d, "tokens", isBearer)
+		_, k := find(t, d, "keys", hasField("id", tok["keyId"]))
+		k["revokedAt"], k["revokeReason"] = k["createdAt"], "revoked by its owner"
+		return stateAt("tokens", i, "keyId")
+	}, "deletes the bearer tokens"},
+	{"a bearer token that names no key", func(t *testing.T, d stateDoc) string {
+		i, tok := find(t, d, "tokens", isBearer)
+		delete(tok, "keyId")
+		return stateAt("tokens", i, "keyId")
+	}, "names the key"},
+	{"a bearer token minted by another owner's key", func(t *testing.T, d stateDoc) string {
+		i, tok := find(t, d, "tokens", isBearer)
+		_, k := find(t, d, "keys", func(e map[string]any) bool {
+			return e["revokedAt"] == nil && nested(e, "owner")["type"] == "service_account"
+		})
+		tok["keyId"] = k["id"]
+		return stateAt("tokens", i, "keyId")
+	}, "not a key of the token's owner"},
+	{"a session that names a key", func(t *testing.T, d stateDoc) string {
+		i, tok := find(t, d, "tokens", isSession)
+		_, bearer := find(t, d, "tokens", isBearer)
+		tok["keyId"] = bearer["keyId"]
+		return stateAt("tokens", i, "keyId")
+	}, "leave keyId out"},
+	{"a resources quota of -1", func(t *testing.T, d stateDoc) string {
+		nested(entries(d, "workspaces")[0].(map[string]any), "quotas")["resources"] = -1
+		return stateAt("workspaces", 0, "quotas", "resources")
+	}, "-1"},
 	// Uniqueness and service accounts.
+	{"a member in the service accounts' domain", func(t *testing.T, d stateDoc) string {
+		i, m := find(t, d, "members", hasField("email", "bob@acme.test"))
+		m["email"] = "bob@service-accounts.encord-emulator.local"
+		return stateAt("members", i, "email")
+	}, "reserved"},
 	{"two live members of one email", func(t *testing.T, d stateDoc) string {
 		i, m := find(t, d, "members", hasField("email", "eve@other.test"))
 		m["email"] = "bob@acme.test"

@@ -72,14 +72,28 @@ type quotasJSON struct {
 	ServiceAccounts       int `json:"serviceAccounts"`
 	KeysPerServiceAccount int `json:"keysPerServiceAccount"`
 	KeysPerUser           int `json:"keysPerUser"`
+	Resources             int `json:"resources"`
 }
 
 func quotasJSONOf(q store.Quotas) quotasJSON {
-	return quotasJSON{ServiceAccounts: q.ServiceAccounts, KeysPerServiceAccount: q.KeysPerServiceAccount, KeysPerUser: q.KeysPerUser}
+	return quotasJSON{ServiceAccounts: q.ServiceAccounts, KeysPerServiceAccount: q.KeysPerServiceAccount, KeysPerUser: q.KeysPerUser, Resources: q.Resources}
 }
 
 func (q quotasJSON) quotas() store.Quotas {
-	return store.Quotas{ServiceAccounts: q.ServiceAccounts, KeysPerServiceAccount: q.KeysPerServiceAccount, KeysPerUser: q.KeysPerUser}
+	return store.Quotas{ServiceAccounts: q.ServiceAccounts, KeysPerServiceAccount: q.KeysPerServiceAccount, KeysPerUser: q.KeysPerUser, Resources: q.Resources}
+}
+
+// UnmarshalJSON reads quotas; a state exported before the resources quota
+// existed has none, and its workspaces get the default, as they did from
+// the schema migration that introduced it.
+func (q *quotasJSON) UnmarshalJSON(data []byte) error {
+	type plain quotasJSON
+	p := plain{Resources: accounts.DefaultQuotas.Resources}
+	if err := json.Unmarshal(data, &p); err != nil {
+		return err
+	}
+	*q = quotasJSON(p)
+	return nil
 }
 
 type stateWorkspace struct {
@@ -134,6 +148,7 @@ type stateToken struct {
 	Kind        store.TokenKind `json:"kind"`
 	Owner       ownerJSON       `json:"owner"`
 	WorkspaceID string          `json:"workspaceId"`
+	KeyID       string          `json:"keyId,omitempty"`
 	CreatedAt   time.Time       `json:"createdAt"`
 	ExpiresAt   time.Time       `json:"expiresAt"`
 }
@@ -170,7 +185,7 @@ func stateDocumentOf(st accounts.State) stateDocument {
 				LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt, RevokeReason: k.RevokeReason}
 		}),
 		Tokens: convertAll(st.Tokens, func(t store.Token) stateToken {
-			return stateToken{ID: t.ID, Hash: t.Hash, Kind: t.Kind, Owner: ownerJSONOf(t.Owner), WorkspaceID: t.WorkspaceID, CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt}
+			return stateToken{ID: t.ID, Hash: t.Hash, Kind: t.Kind, Owner: ownerJSONOf(t.Owner), WorkspaceID: t.WorkspaceID, KeyID: t.KeyID, CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt}
 		}),
 		Resources: convertAll(st.Resources, stateResourceOf),
 	}
@@ -199,7 +214,7 @@ func (d stateDocument) state() (accounts.State, error) {
 				LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt, RevokeReason: k.RevokeReason}
 		}),
 		Tokens: convertAll(d.Tokens, func(t stateToken) store.Token {
-			return store.Token{ID: t.ID, Hash: t.Hash, Kind: t.Kind, Owner: t.Owner.owner(), WorkspaceID: t.WorkspaceID, CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt}
+			return store.Token{ID: t.ID, Hash: t.Hash, Kind: t.Kind, Owner: t.Owner.owner(), WorkspaceID: t.WorkspaceID, KeyID: t.KeyID, CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt}
 		}),
 		Resources: convertAll(d.Resources, stateResource.resource),
 	}, nil

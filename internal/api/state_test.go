@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/api"
 	"github.com/encord-emulator/encord-emulator/internal/store"
 	"github.com/encord-emulator/encord-emulator/internal/testenv"
@@ -16,14 +17,23 @@ import (
 // build (testdata/state-v1.json: a removed member, a service account, a
 // key, a session, a dataset with its backing folder, a shared project) and
 // exports it again: the format of version 1 must read and write the same.
+// The document predates the resources quota: its workspaces import with
+// the default, which the export then shows.
 func TestStateVersion1Imports(t *testing.T) {
 	golden, err := os.ReadFile("testdata/state-v1.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var want any
+	var want map[string]any
 	if err := json.Unmarshal(golden, &want); err != nil {
 		t.Fatal(err)
+	}
+	for _, ws := range want["workspaces"].([]any) {
+		quotas := ws.(map[string]any)["quotas"].(map[string]any)
+		if _, ok := quotas["resources"]; ok {
+			t.Fatal("testdata/state-v1.json has a resources quota: it no longer tests a document that predates it")
+		}
+		quotas["resources"] = float64(accounts.DefaultQuotas.Resources)
 	}
 	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		c, _ := startServer(t, newStore(t), api.Config{})

@@ -1,6 +1,8 @@
 // Package app assembles one emulator over an open store: the rules
 // (accounts), the router of the three planes (api), the seed, the writer of
-// key uses, and the HTTP server that serves them. pkg/server builds its
+// key uses, the controls every replica shares (the clock and the fault
+// rules, kept in step with the store by a watch), the metrics, and the HTTP
+// server that serves them. pkg/server builds its
 // public Server on it; cmd/bench uses it directly to serve a store it filled
 // itself.
 package app
@@ -15,11 +17,16 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	emulator "github.com/encord-emulator/encord-emulator"
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/api"
 	"github.com/encord-emulator/encord-emulator/internal/auth"
+	"github.com/encord-emulator/encord-emulator/internal/clock"
 	"github.com/encord-emulator/encord-emulator/internal/defaults"
+	"github.com/encord-emulator/encord-emulator/internal/faults"
+	"github.com/encord-emulator/encord-emulator/internal/metrics"
 	"github.com/encord-emulator/encord-emulator/internal/seed"
 	"github.com/encord-emulator/encord-emulator/internal/store"
 )
@@ -57,6 +64,9 @@ type Config struct {
 	IdleTimeout       time.Duration
 	// LastUsedFlushInterval is how often key uses are written to the store.
 	LastUsedFlushInterval time.Duration
+	// TokenPurgeInterval is how often expired sessions and bearer tokens
+	// are deleted from the store.
+	TokenPurgeInterval time.Duration
 	// Console, when set, is the web console mounted at /console/ (and /
 	// redirects there); nil leaves both to the 404 of unknown routes.
 	Console http.Handler
@@ -68,15 +78,25 @@ type Config struct {
 // router of the three planes.
 type Server struct {
 	cfg      Config
+	clock    *clock.Clock
+	faults   *faults.Engine
 	handler  http.Handler
 	http     *http.Server
 	listener net.Listener
 	done     chan error
 
-	closeOnce   sync.Once
-	closeErr    error
-	stopFlusher context.CancelFunc
-	flusherDone chan struct{}
+	closeOnce sync.Once
+	closeErr  error
+	// The background loops: the key-use flusher, the token purger and the
+	// watch of the shared controls (fault rules, clock).
+	stopBackground context.CancelFunc
+	background     sync.WaitGroup
+}
+
+// poolStats is a store with a connection pool (the Postgres store), whose
+// figures the metrics read at each scrape.
+type poolStats interface {
+	PoolStat() *pgxpool.Stat
 }
 
 // New applies the seed (to an empty store) and builds the router over
@@ -101,19 +121,40 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.LastUsedFlushInterval <= 0 {
 		cfg.LastUsedFlushInterval = defaults.LastUsedFlushInterval
 	}
+	if cfg.TokenPurgeInterval <= 0 {
+		cfg.TokenPurgeInterval = defaults.TokenPurgeInterval
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	svc := accounts.New(cfg.Store, accounts.Config{SessionTTL: cfg.SessionTTL, BearerTTL: cfg.BearerTTL, Logger: cfg.Logger})
+	m := metrics.New()
+	if pooled, ok := cfg.Store.(poolStats); ok {
+		if err := m.Register(metrics.NewPoolCollector(pooled.PoolStat)); err != nil {
+			cfg.Store.Close()
+			return nil, fmt.Errorf("registering the pool's metrics: %w", err)
+		}
+	}
+	st := m.InstrumentStore(cfg.Store)
+	s := &Server{cfg: cfg, clock: clock.New(st)}
+	s.faults = faults.NewEngine(st, s.clock.Now)
+	if err := errors.Join(s.clock.Reload(ctx), s.faults.Reload(ctx)); err != nil {
+		cfg.Store.Close()
+		return nil, fmt.Errorf("reading the clock and the fault rules: %w", err)
+	}
+	svc := accounts.New(st, accounts.Config{SessionTTL: cfg.SessionTTL, BearerTTL: cfg.BearerTTL, Logger: cfg.Logger, Now: s.clock.Now})
 	var reseed func(context.Context) error
 	if cfg.Seed != nil {
-		reseed = func(ctx context.Context) error { return cfg.Seed.Apply(ctx, svc) }
+		reseed = func(ctx context.Context) error {
+			if err := cfg.Seed.Apply(ctx, svc); err != nil {
+				return err
+			}
+			return cfg.Seed.ApplyFaults(ctx, s.faults)
+		}
 		if err := applySeedIfEmpty(ctx, svc, reseed, cfg.Logger); err != nil {
 			cfg.Store.Close()
 			return nil, err
 		}
 	}
-	s := &Server{cfg: cfg}
 	s.handler = withDeadlines(cfg.RequestTimeout, cfg.ReadTimeout, api.NewHandler(api.Config{
 		Accounts:        svc,
 		Logger:          cfg.Logger,
@@ -123,15 +164,40 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		Reseed:          reseed,
 		SignatureWindow: auth.Window{Past: cfg.SignatureMaxAge, Future: cfg.SignatureMaxFuture},
 		Console:         cfg.Console,
+		Clock:           s.clock,
+		Faults:          s.faults,
+		Metrics:         m,
 	}))
-	flusherCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	s.stopFlusher, s.flusherDone = stop, make(chan struct{})
-	go func() {
-		defer close(s.flusherDone)
-		svc.RunKeyUseFlusher(flusherCtx, cfg.LastUsedFlushInterval)
-	}()
+	background, stop := context.WithCancel(context.WithoutCancel(ctx))
+	s.stopBackground = stop
+	s.background.Go(func() { s.watchControls(background, st) })
+	s.background.Go(func() { svc.RunKeyUseFlusher(background, cfg.LastUsedFlushInterval) })
+	s.background.Go(func() { svc.RunTokenPurger(background, cfg.TokenPurgeInterval) })
 	return s, nil
 }
+
+// watchControls reloads the clock and the fault rules whenever the store
+// says another replica (or this one) changed them, until ctx ends.
+func (s *Server) watchControls(ctx context.Context, st store.Store) {
+	_ = st.WatchControls(ctx, func(topic store.ControlTopic) {
+		var err error
+		switch topic {
+		case store.TopicClock:
+			err = s.clock.Reload(ctx)
+		case store.TopicFaults:
+			err = s.faults.Reload(ctx)
+		}
+		if err != nil && ctx.Err() == nil {
+			s.cfg.Logger.WarnContext(ctx, "reloading a control after a change; the next change or reconnection retries", "control", string(topic), "err", err)
+		}
+	})
+}
+
+// Clock is the emulator's clock, shared by every replica of the store.
+func (s *Server) Clock() *clock.Clock { return s.clock }
+
+// Faults are the fault rules, shared by every replica of the store.
+func (s *Server) Faults() *faults.Engine { return s.faults }
 
 // withDeadlines gives every request a context deadline (requestTimeout),
 // and its body a read deadline on the connection: readTimeout from now, and
@@ -231,8 +297,8 @@ func (s *Server) Close() error {
 				err = errors.Join(err, serveErr)
 			}
 		}
-		s.stopFlusher() // flushes the last key uses before the store closes
-		<-s.flusherDone
+		s.stopBackground() // the flusher writes the last key uses before the store closes
+		s.background.Wait()
 		s.closeErr = errors.Join(err, s.cfg.Store.Close())
 	})
 	return s.closeErr

@@ -57,4 +57,7 @@ const (
 	// LastUsedFlushInterval is how often the last use of keys is written to
 	// the store.
 	LastUsedFlushInterval = time.Second
+	// TokenPurgeInterval is how often expired sessions and bearer tokens
+	// are deleted from the store.
+	TokenPurgeInterval = time.Minute
 )

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"testing"
 
 	"github.com/encord-emulator/encord-emulator/internal/store"
@@ -44,10 +45,25 @@ func TestHTTPStatus(t *testing.T) {
 		InvalidArguments: 400, SSHKeyNotFound: 400, Authentication: 401, Authorisation: 403,
 		NotFound: 404, MethodNotAllowed: 405, DuplicateSSHKey: 409, ResourceExists: 409,
 		QuotaExceeded: 409, OperationNotAllowed: 409, RequestTimeout: 408, PayloadTooLarge: 413, UnsupportedMedia: 415,
-		Unknown: http.StatusInternalServerError, NotImplemented: 501, ServiceUnavailable: 503,
+		Unknown: http.StatusInternalServerError, NotImplemented: 501, ServiceUnavailable: 503, RateLimited: 429,
 	} {
 		if got := code.HTTPStatus(); got != status {
 			t.Errorf("%s: status %d, want %d", code, got, status)
 		}
+		if !slices.Contains(Codes(), code) {
+			t.Errorf("%s is missing from Codes()", code)
+		}
+	}
+}
+
+// A fault rule answers the status it names, whatever its code.
+func TestWithStatus(t *testing.T) {
+	e := New(ServiceUnavailable, "down")
+	faulted := e.WithStatus(http.StatusGatewayTimeout)
+	if faulted.Status() != http.StatusGatewayTimeout || faulted.Code != ServiceUnavailable {
+		t.Errorf("WithStatus(504): status %d code %s, want 504 and the code kept", faulted.Status(), faulted.Code)
+	}
+	if e.Status() != http.StatusServiceUnavailable {
+		t.Errorf("WithStatus changed the original: status %d", e.Status())
 	}
 }

@@ -2,7 +2,8 @@
 // plane in memory, for GET /_emulator/requests: when an SDK call fails, the
 // journal says exactly why (unknown key, revoked because the member was
 // removed, signature mismatch with the signature base the server computed,
-// created too old, ...). Each process keeps its own journal; it holds no
+// created too old, ...), and which fault rule hit a request (on the
+// management plane too). Each process keeps its own journal; it holds no
 // secret (no token, no signature, no private key).
 package journal
 
@@ -37,6 +38,25 @@ type Entry struct {
 	// SignatureBase is the v2 signature base the server computed, set when
 	// the signature did not verify, to compare with the client's.
 	SignatureBase string
+	// SDKRelease is the Encord SDK release the request's User-Agent names
+	// ("0.1.84"); empty for another client.
+	SDKRelease string
+	// DecodedTarget is set when the v2 signature verified over the
+	// percent-decoded request target, as SDK release 0.1.127 signs.
+	DecodedTarget bool
+	// Fault is the fault rule that fired on the request, if one did.
+	Fault *Fault
+}
+
+// Fault is what a fault rule did to a request.
+type Fault struct {
+	RuleID string
+	// Match numbers the request among the rule's matches, from 1.
+	Match int64
+	// Status is the status answered, 0 when none was.
+	Status  int
+	Dropped bool
+	Delay   time.Duration
 }
 
 // Outcomes.
@@ -83,13 +103,16 @@ type Filter struct {
 	TraceID string
 	KeyID   string
 	Outcome string
-	Limit   int
+	// FaultRule selects the requests that rule fired on.
+	FaultRule string
+	Limit     int
 }
 
 func (f Filter) match(e Entry) bool {
 	return (f.TraceID == "" || e.TraceID == f.TraceID) &&
 		(f.KeyID == "" || e.KeyID == f.KeyID) &&
-		(f.Outcome == "" || e.Outcome == f.Outcome)
+		(f.Outcome == "" || e.Outcome == f.Outcome) &&
+		(f.FaultRule == "" || e.Fault != nil && e.Fault.RuleID == f.FaultRule)
 }
 
 // List returns the matching entries, newest first, at most f.Limit (all

@@ -55,8 +55,12 @@ func parse(path string, data []byte) (*File, error) {
 		return nil, whole.fail(err)
 	}
 	f.recordLines(&doc)
+	f.recordFaultLines(&doc)
 
 	if err := f.check(whole); err != nil {
+		return nil, err
+	}
+	if err := f.checkFaults(whole); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -182,6 +186,13 @@ func (f *File) recordLines(doc *yaml.Node) {
 			w.ServiceAccounts[j].line = lineOf(sn)
 			recordKeyLines(sn, w.ServiceAccounts[j].Keys)
 		}
+	}
+}
+
+func (f *File) recordFaultLines(doc *yaml.Node) {
+	list := field(doc, "faults")
+	for i := range f.Faults {
+		f.Faults[i].line = lineOf(item(list, i))
 	}
 }
 

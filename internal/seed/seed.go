@@ -28,6 +28,11 @@
 //	        keys:
 //	          - title: ci
 //	            privateKeyFile: keys/ci-bot
+//	faults:                              # optional: fault rules (docs/faults.md)
+//	  - id: slow-projects                # optional (default seed-1, seed-2, ...)
+//	    match: {path: /v2/public/projects}
+//	    action: {status: 429, retryAfter: 2}
+//	    fire: {times: 3}
 //
 // A key gives exactly one of publicKey, a single "ssh-ed25519 AAAA..." line
 // as in a .pub file, or privateKeyFile, the path of an unencrypted OpenSSH
@@ -42,7 +47,8 @@
 // # Applying
 //
 // Load parses and checks the file without touching a store: structure,
-// required fields, roles, lengths, and keys. Apply then creates the
+// required fields, roles, lengths, keys, and fault rules (faults.Validate).
+// ApplyFaults creates the fault rules; Apply then creates the
 // entries in file order through accounts.Service, each workspace acting
 // as its admin, and each member's own keys acting as that member
 // (accounts.ActingAs: no session is opened). The rules that depend on the store (quotas, duplicate public
@@ -75,6 +81,8 @@ import (
 // Apply may be called any number of times, also concurrently.
 type File struct {
 	Workspaces []Workspace `yaml:"workspaces"`
+	// Faults are fault rules, applied by ApplyFaults (faults.go).
+	Faults []FaultRule `yaml:"faults"`
 
 	path string // as given to Load, for messages and relative key paths
 }

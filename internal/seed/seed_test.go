@@ -62,7 +62,7 @@ func TestApplyCreatesEverythingTheSeedDescribes(t *testing.T) {
 		t.Fatalf("workspaces = %+v, want Acme then Beta", st.Workspaces)
 	}
 	acme, beta := st.Workspaces[0], st.Workspaces[1]
-	wantQuotas := store.Quotas{ServiceAccounts: 2, KeysPerServiceAccount: 3, KeysPerUser: accounts.DefaultQuotas.KeysPerUser}
+	wantQuotas := store.Quotas{ServiceAccounts: 2, KeysPerServiceAccount: 3, KeysPerUser: accounts.DefaultQuotas.KeysPerUser, Resources: accounts.DefaultQuotas.Resources}
 	if acme.Quotas != wantQuotas {
 		t.Errorf("Acme quotas = %+v, want %+v", acme.Quotas, wantQuotas)
 	}
@@ -260,6 +260,18 @@ func TestRuleBreachesFailApplyNamingTheEntryAndLeaveNothing(t *testing.T) {
 		code:   errs.ResourceExists,
 		entry:  `workspaces[1] "Beta"`,
 		lineOf: "- name: Beta",
+	}, {
+		name: "a member email in the service accounts' domain",
+		yaml: `workspaces:
+  - name: Acme
+    admin: {email: admin@acme.test, name: Ada}
+    members:
+      - {email: bob@service-accounts.encord-emulator.local, name: Bob}
+`,
+		code:      errs.ResourceExists,
+		entry:     `workspaces[0] "Acme": members[0] "bob@service-accounts.encord-emulator.local"`,
+		lineOf:    "- {email: bob@service-accounts",
+		inMessage: "reserved for the emails of service accounts",
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -325,6 +337,21 @@ func TestLoadRejectsBrokenFilesNamingTheEntry(t *testing.T) {
 		entry:  `workspaces[0] "Acme": members[0] "bob@acme.test": keys[0] "old laptop"`,
 		lineOf: "- title: old laptop",
 		inMsg:  "ssh-rsa, which is not supported",
+	}, {
+		name: "the identity point, a key anyone can sign for",
+		yaml: `workspaces:
+  - name: Acme
+    admin:
+      email: admin@acme.test
+      name: Ada
+      keys:
+        - title: forged
+          publicKey: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+`,
+		is:     sshkey.KindSmallOrder,
+		entry:  `workspaces[0] "Acme": admin "admin@acme.test": keys[0] "forged"`,
+		lineOf: "- title: forged",
+		inMsg:  "small-order point (the identity)",
 	}, {
 		name: "an unknown field (typo)",
 		yaml: `workspaces:
@@ -421,10 +448,10 @@ func TestLoadRejectsBrokenFilesNamingTheEntry(t *testing.T) {
 		yaml: `workspaces:
   - name: Acme
     admin: {email: admin@acme.test, name: Ada}
-    members: [{email: "Bob <bob@acme.test>", name: Bob}]
+    members: [{email: "<bob@acme.test>", name: Bob}]
 `,
 		code:  errs.InvalidArguments,
-		entry: `workspaces[0] "Acme": members[0] "Bob <bob@acme.test>"`,
+		entry: `workspaces[0] "Acme": members[0] "<bob@acme.test>"`,
 		inMsg: "is not an email address",
 	}, {
 		name: "a key with both publicKey and privateKeyFile",

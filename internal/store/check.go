@@ -75,7 +75,7 @@ func (w Workspace) Check() error {
 }
 
 func (q Quotas) check() check {
-	return check{"quotas", q.ServiceAccounts >= 0 && q.KeysPerServiceAccount >= 0 && q.KeysPerUser >= 0}
+	return check{"quotas", q.ServiceAccounts >= 0 && q.KeysPerServiceAccount >= 0 && q.KeysPerUser >= 0 && q.Resources >= 0}
 }
 
 // Check returns ErrInvalid (wrapped) for a negative quota.
@@ -114,7 +114,7 @@ func (k Key) Check() error {
 // backends can hold t.
 func (t Token) Check() error {
 	return invalid("token "+t.ID,
-		text("id", t.ID, t.WorkspaceID), text("hash", t.Hash), check{"kind", t.Kind.Valid()}, check{"owner", t.Owner.Valid()})
+		text("id", t.ID, t.WorkspaceID, t.KeyID), text("hash", t.Hash), check{"kind", t.Kind.Valid()}, check{"owner", t.Owner.Valid()})
 }
 
 // Check returns ErrInvalid (wrapped, naming the field) unless both

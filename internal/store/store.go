@@ -20,8 +20,8 @@ var (
 	// natural key such as an email, no live row carries it).
 	ErrNotFound = errors.New("not found")
 	// ErrAlreadyExists: a create would break a uniqueness rule other than key
-	// uniqueness: an id reused, an email that is already a live member of some
-	// workspace, a service-account email already taken by a live account.
+	// uniqueness: an id reused, or an email already held by a live member of
+	// some workspace or by a live service account (one identity, one email).
 	ErrAlreadyExists = errors.New("already exists")
 	// ErrDuplicateKey: a create would register a public key that is already
 	// registered to an active (unrevoked) key anywhere in the installation.
@@ -72,6 +72,9 @@ type Quotas struct {
 	ServiceAccounts       int
 	KeysPerServiceAccount int
 	KeysPerUser           int
+	// Resources bounds the SDK-plane resources of the workspace, every
+	// kind together.
+	Resources int
 }
 
 // Workspace is an Encord organisation.
@@ -153,8 +156,12 @@ type Token struct {
 	Kind        TokenKind
 	Owner       Owner
 	WorkspaceID string
-	CreatedAt   time.Time
-	ExpiresAt   time.Time
+	// KeyID is, for a bearer token, the id of the key whose signed request
+	// minted it: the bearer lives only as long as that key is active. It is
+	// empty for a session.
+	KeyID     string
+	CreatedAt time.Time
+	ExpiresAt time.Time
 }
 
 // ResourceKind is the kind of an SDK-plane resource.
@@ -205,6 +212,10 @@ type TokenResolution struct {
 	Email     string
 	Name      string
 	OwnerGone bool
+	// KeyGone is set for a bearer token whose key (Token.KeyID) is revoked,
+	// no longer exists, or was never recorded: such a bearer never
+	// authenticates. Always false for a session.
+	KeyGone bool
 }
 
 // Store is a backend. Every method is safe for concurrent use, including by
@@ -238,9 +249,19 @@ type Store interface {
 	ResolveKey(ctx context.Context, publicKeyHex string) (KeyResolution, error)
 
 	// ResolveToken finds a token by the hex SHA-256 of its text, with its
-	// owner. Expired tokens are returned as they are; callers check ExpiresAt.
-	// ErrNotFound if no such token exists (never issued, or deleted).
+	// owner and, for a bearer, whether its key is gone, read in the same one
+	// lookup: a key revocation committed before ResolveToken starts is always
+	// visible, whichever process committed it. Expired tokens are returned
+	// as they are; callers check ExpiresAt. ErrNotFound if no such token
+	// exists (never issued, deleted, or purged).
 	ResolveToken(ctx context.Context, hash string) (TokenResolution, error)
+
+	// PurgeExpiredTokens deletes every token (session or bearer) whose
+	// ExpiresAt is not after before, and returns how many it deleted. It
+	// runs outside any transaction, in short steps that never wait for each
+	// other, so several processes may purge one database at once; a token
+	// deleted by another purge is simply not counted twice.
+	PurgeExpiredTokens(ctx context.Context, before time.Time) (int, error)
 
 	// TouchKeys sets LastUsedAt of the given keys (key id → time), keeping the
 	// later of the stored and given time. Unknown ids are ignored.
@@ -251,6 +272,9 @@ type Store interface {
 
 	// Close releases the backend's resources.
 	Close() error
+
+	// Controls keeps the fault rules and the clock setting (controls.go).
+	Controls
 }
 
 // Tx is the view of the store inside one transaction. Methods that address a
@@ -275,8 +299,10 @@ type Tx interface {
 	DeleteWorkspace(ctx context.Context, id string) error
 
 	// CreateMember adds a membership. ErrAlreadyExists when the id is reused
-	// or the email (compared case-insensitively) is a live member of any
-	// workspace.
+	// or, for a live membership, the email (compared case-insensitively) is
+	// held by a live member of any workspace or by a live service account:
+	// an email names one identity, installation-wide, also under concurrent
+	// transactions of several processes.
 	CreateMember(ctx context.Context, m Member) error
 	GetMember(ctx context.Context, id string) (Member, error)
 	// GetMemberByEmail returns the live (not removed) membership of the email,
@@ -289,10 +315,14 @@ type Tx interface {
 	// MarkMemberRemoved sets RemovedAt; ErrNotFound if already removed.
 	MarkMemberRemoved(ctx context.Context, id string, at time.Time) error
 
-	// CreateServiceAccount: ErrAlreadyExists when the id is reused or the
-	// email is taken by a live (not deleted) service account.
+	// CreateServiceAccount: ErrAlreadyExists when the id is reused or, for a
+	// live account, the email (compared case-insensitively) is held by a live
+	// service account or a live member, as for CreateMember.
 	CreateServiceAccount(ctx context.Context, sa ServiceAccount) error
 	GetServiceAccount(ctx context.Context, id string) (ServiceAccount, error)
+	// GetServiceAccountByEmail returns the live (not deleted) service account
+	// holding the email, compared case-insensitively, in any workspace.
+	GetServiceAccountByEmail(ctx context.Context, email string) (ServiceAccount, error)
 	// ListServiceAccounts lists the workspace's accounts, oldest first;
 	// deleted ones only when includeDeleted.
 	ListServiceAccounts(ctx context.Context, workspaceID string, includeDeleted bool) ([]ServiceAccount, error)
@@ -312,12 +342,17 @@ type Tx interface {
 	// ListWorkspaceKeys lists every key of a workspace, oldest first.
 	ListWorkspaceKeys(ctx context.Context, workspaceID string) ([]Key, error)
 	CountActiveKeys(ctx context.Context, owner Owner) (int, error)
-	// RevokeKey sets RevokedAt and RevokeReason of an active key; ErrNotFound
-	// when the key does not exist or is already revoked.
+	// RevokeKey sets RevokedAt and RevokeReason of an active key and deletes
+	// the bearer tokens it minted (those whose KeyID is the key's id);
+	// ErrNotFound when the key does not exist or is already revoked.
 	RevokeKey(ctx context.Context, id string, at time.Time, reason string) error
-	// RevokeOwnerKeys revokes every active key of owner and returns how many.
+	// RevokeOwnerKeys revokes every active key of owner, deleting their
+	// bearer tokens as RevokeKey does, and returns how many keys it revoked.
 	RevokeOwnerKeys(ctx context.Context, owner Owner, at time.Time, reason string) (int, error)
 
+	// CreateToken stores t; ErrAlreadyExists on a reused id or hash. The
+	// store does not check that a bearer's KeyID names a key: ResolveToken
+	// reports a bearer without an active key as KeyGone.
 	CreateToken(ctx context.Context, t Token) error
 	// DeleteToken deletes the token with the given hash; ErrNotFound if none.
 	DeleteToken(ctx context.Context, hash string) error
@@ -333,6 +368,9 @@ type Tx interface {
 	GetResource(ctx context.Context, workspaceID string, kind ResourceKind, id string) (Resource, error)
 	// ListResources lists the workspace's resources of a kind, oldest first.
 	ListResources(ctx context.Context, workspaceID string, kind ResourceKind) ([]Resource, error)
+	// CountResources counts the workspace's resources of every kind (for
+	// Quotas.Resources; callers hold LockWorkspace).
+	CountResources(ctx context.Context, workspaceID string) (int, error)
 	// UpdateResource stores Title, Description, SharedWith, UpdatedAt and
 	// Attributes of r.
 	UpdateResource(ctx context.Context, r Resource) error

@@ -52,6 +52,14 @@ func TestREADMEWalkthrough(t *testing.T) {
 		"remove member: HTTP 204",
 		`"revokeReason": "member removed from the workspace"`,
 		`"code": "QUOTA_EXCEEDED_ERROR"`,
+		`{"id":"rate-limit","match":{"plane":"sdk","path":"/v2/public/projects"},"action":{"status":429,"retryAfter":2},"fire":{"times":2}}`,
+		`"code":"SERVICE_UNAVAILABLE_ERROR"`,
+		`{"id":"rate-limit","fired":0,"spent":false}`,
+		`{"deleted":2}`,
+		`{"mode":"frozen","now":"2030-01-01T00:00:00Z"}`,
+		"the session expired",
+		`{"mode":"real"}`,
+		`encord_emulator_http_requests_total{method="GET",plane="management",route="/api/v1/me",status="503"} 1`,
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("the walkthrough's output lacks %q:\n%s", want, out)

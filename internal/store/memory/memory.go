@@ -32,13 +32,16 @@ type Store struct {
 	mu     sync.RWMutex
 	data   *tables // nil once closed
 	closed bool
+
+	controls *controls     // fault rules and clock (controls.go)
+	closing  chan struct{} // closed by Close, ending the watches
 }
 
 var _ store.Store = (*Store)(nil)
 
 // New returns an empty store.
 func New() *Store {
-	return &Store{data: newTables()}
+	return &Store{data: newTables(), controls: newControls(), closing: make(chan struct{})}
 }
 
 // tables is the whole state of a store: one table per row type, with the
@@ -65,6 +68,7 @@ type tables struct {
 	tokenByHash       *uniqueIndex[store.Token]
 	tokensByOwner     *groupIndex[store.Token, store.Owner]
 	tokensByWorkspace *groupIndex[store.Token, string]
+	tokensByKey       *groupIndex[store.Token, string] // bearers by the key that minted them
 
 	resources            *table[store.Resource]
 	resourcesByKind      *groupIndex[store.Resource, workspaceKind]
@@ -106,6 +110,7 @@ func newTables() *tables {
 		tokenByHash:       newUniqueIndex(func(tok *store.Token) (string, bool) { return tok.Hash, true }),
 		tokensByOwner:     newGroupIndex(func(tok *store.Token) (store.Owner, bool) { return tok.Owner, true }),
 		tokensByWorkspace: newGroupIndex(func(tok *store.Token) (string, bool) { return tok.WorkspaceID, true }),
+		tokensByKey:       newGroupIndex(func(tok *store.Token) (string, bool) { return tok.KeyID, tok.KeyID != "" }),
 
 		resourcesByKind: newGroupIndex(func(r *store.Resource) (workspaceKind, bool) {
 			return workspaceKind{r.WorkspaceID, r.Kind}, true
@@ -116,7 +121,7 @@ func newTables() *tables {
 	t.members = newTable[store.Member](t.liveMemberByEmail, t.membersByWorkspace)
 	t.accounts = newTable[store.ServiceAccount](t.liveAccountByEmail, t.accountsByWorkspace)
 	t.keys = newTable[keyRow](t.activeKeyByHex, t.revokedKeysByHex, t.keysByOwner, t.activeKeysByOwner, t.keysByWorkspace)
-	t.tokens = newTable[store.Token](t.tokenByHash, t.tokensByOwner, t.tokensByWorkspace)
+	t.tokens = newTable[store.Token](t.tokenByHash, t.tokensByOwner, t.tokensByWorkspace, t.tokensByKey)
 	t.resources = newTable[store.Resource](t.resourcesByKind, t.resourcesByWorkspace)
 	return t
 }
@@ -274,7 +279,39 @@ func (s *Store) ResolveToken(ctx context.Context, hash string) (store.TokenResol
 		Email:     owner.email,
 		Name:      owner.name,
 		OwnerGone: owner.gone,
+		KeyGone:   tok.Kind == store.TokenBearer && !s.data.keyActive(tok.KeyID),
 	}, nil
+}
+
+// keyActive reports whether a key with that id exists and is active.
+func (t *tables) keyActive(id string) bool {
+	row := t.keys.rows[id]
+	return row != nil && row.Active()
+}
+
+// PurgeExpiredTokens implements store.Store. It holds the write lock for one
+// pass over the tokens, which is as long as a transaction that lists them:
+// the purge itself keeps that number down to the tokens still valid.
+func (s *Store) PurgeExpiredTokens(ctx context.Context, before time.Time) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("memory: purge expired tokens: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return 0, errClosed
+	}
+	before = normalTime(before)
+	var expired []string
+	for id, tok := range s.data.tokens.rows {
+		if !tok.ExpiresAt.After(before) {
+			expired = append(expired, id)
+		}
+	}
+	for _, id := range expired {
+		s.data.tokens.put(id, nil)
+	}
+	return len(expired), nil
 }
 
 // TouchKeys implements store.Store. It runs under the read lock: LastUsedAt
@@ -314,6 +351,10 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if !s.closed {
+		close(s.closing)
+		s.controls.close()
+	}
 	s.closed = true
 	s.data = nil
 	return nil

@@ -206,8 +206,8 @@ func (tx *txn) CreateMember(ctx context.Context, m store.Member) error {
 		return alreadyExists("member", m.ID)
 	}
 	if m.RemovedAt == nil {
-		if t.liveMemberByEmail.lookup(strings.ToLower(m.Email)) != nil {
-			return alreadyExists("member email", m.Email)
+		if err := t.emailFree(m.Email); err != nil {
+			return err
 		}
 	}
 	m = cloneMember(m)
@@ -305,13 +305,38 @@ func (tx *txn) CreateServiceAccount(ctx context.Context, sa store.ServiceAccount
 		return alreadyExists("service account", sa.ID)
 	}
 	if sa.DeletedAt == nil {
-		if t.liveAccountByEmail.lookup(strings.ToLower(sa.Email)) != nil {
-			return alreadyExists("service account email", sa.Email)
+		if err := t.emailFree(sa.Email); err != nil {
+			return err
 		}
 	}
 	sa = cloneServiceAccount(sa)
 	put(tx, t.accounts, sa.ID, &sa)
 	return nil
+}
+
+// emailFree is the rule of one identity per email: no live member and no
+// live service account holds it, compared case-insensitively.
+func (t *tables) emailFree(email string) error {
+	lower := strings.ToLower(email)
+	if t.liveMemberByEmail.lookup(lower) != nil {
+		return alreadyExists("email of a live member", email)
+	}
+	if t.liveAccountByEmail.lookup(lower) != nil {
+		return alreadyExists("email of a live service account", email)
+	}
+	return nil
+}
+
+func (tx *txn) GetServiceAccountByEmail(ctx context.Context, email string) (store.ServiceAccount, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return store.ServiceAccount{}, err
+	}
+	sa := t.liveAccountByEmail.lookup(strings.ToLower(email))
+	if sa == nil {
+		return store.ServiceAccount{}, notFound("service account email", email)
+	}
+	return cloneServiceAccount(*sa), nil
 }
 
 func (tx *txn) GetServiceAccount(ctx context.Context, id string) (store.ServiceAccount, error) {
@@ -481,11 +506,15 @@ func (tx *txn) RevokeOwnerKeys(ctx context.Context, owner store.Owner, at time.T
 	return len(ids), nil
 }
 
+// revoke revokes one key and deletes the bearer tokens it minted.
 func (tx *txn) revoke(t *tables, old *keyRow, at time.Time, reason string) {
 	row := *old // shares the usage clock: touches outlive the revocation
 	row.RevokedAt = cloneTime(&at)
 	row.RevokeReason = reason
 	put(tx, t.keys, row.ID, &row)
+	for _, tokenID := range t.tokensByKey.lookup(row.ID) {
+		put(tx, t.tokens, tokenID, nil)
+	}
 }
 
 // Tokens.
@@ -570,6 +599,14 @@ func (tx *txn) CreateResource(ctx context.Context, r store.Resource) error {
 	r = cloneResource(r)
 	put(tx, t.resources, r.ID, &r)
 	return nil
+}
+
+func (tx *txn) CountResources(ctx context.Context, workspaceID string) (int, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return t.resourcesByWorkspace.count(workspaceID), nil
 }
 
 // resource returns the stored resource with that id if it belongs to the

@@ -19,9 +19,12 @@ func TestConformance(t *testing.T) {
 	admin := db.schemaConn(t)
 	storetest.Run(t, func(st *testing.T) store.Store {
 		_, err := admin.Exec(context.Background(),
-			`TRUNCATE workspaces, members, service_accounts, keys, tokens, resources`)
+			`TRUNCATE workspaces, members, service_accounts, identities, keys, tokens, resources`)
 		if err != nil {
 			st.Fatalf("emptying the test schema: %v", err)
+		}
+		if _, err := admin.Exec(context.Background(), `TRUNCATE fault_rules, emulator_clock`); err != nil {
+			st.Fatalf("emptying the controls of the test schema: %v", err)
 		}
 		return db.openUnmanaged(st)
 	})

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/puddle/v2"
 
 	"github.com/encord-emulator/encord-emulator/internal/store"
 )
@@ -101,6 +102,7 @@ func unreachable(err error) bool {
 		errors.As(err, &connectErr),
 		errors.As(err, &netErr),
 		errors.Is(err, pgconn.ErrConnClosed),
+		errors.Is(err, puddle.ErrClosedPool), // the Store was closed
 		errors.Is(err, io.EOF),
 		errors.Is(err, io.ErrUnexpectedEOF):
 		return true

@@ -56,6 +56,11 @@ func (o Options) withDefaults() Options {
 // Store implements store.Store over a pgx connection pool.
 type Store struct {
 	pool *pgxpool.Pool
+
+	// watching is the context of WatchControls' connections; Close cancels
+	// it (stopWatching) before closing the pool.
+	watching     context.Context
+	stopWatching context.CancelFunc
 }
 
 var _ store.Store = (*Store)(nil)
@@ -110,6 +115,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
+	s.watching, s.stopWatching = context.WithCancel(context.Background())
 	return s, nil
 }
 
@@ -132,6 +138,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the pool, waiting for connections in use to be returned.
 func (s *Store) Close() error {
+	s.stopWatching()
 	s.pool.Close()
 	return nil
 }
@@ -211,10 +218,14 @@ func (s *Store) ResolveKey(ctx context.Context, publicKeyHex string) (store.KeyR
 	return res, nil
 }
 
-// resolveTokenSQL is resolveKeySQL for tokens: one lookup on tokens_hash_key.
+// resolveTokenSQL is resolveKeySQL for tokens: one lookup on tokens_hash_key,
+// with one primary-key probe of the owner's table and, for a bearer, one of
+// keys to tell whether the key that minted it is still active.
 const resolveTokenSQL = `
-SELECT ` + ownedTokenColumns + `,` + ownerNowColumns + `
+SELECT ` + ownedTokenColumns + `,` + ownerNowColumns + `,
+       owned.kind = 'bearer' AND (k.id IS NULL OR k.revoked_at IS NOT NULL)
 FROM tokens owned` + ownerNowJoins + `
+LEFT JOIN keys k ON k.id = owned.key_id
 WHERE owned.hash = $1`
 
 // ResolveToken implements store.Store.
@@ -222,13 +233,47 @@ func (s *Store) ResolveToken(ctx context.Context, hash string) (store.TokenResol
 	var res store.TokenResolution
 	var role string
 	t := &res.Token
-	err := storableOnly{s.pool}.QueryRow(ctx, resolveTokenSQL, hash).Scan(append(tokenScanTargets(t), &role, &res.Email, &res.Name, &res.OwnerGone)...)
+	err := storableOnly{s.pool}.QueryRow(ctx, resolveTokenSQL, hash).Scan(append(tokenScanTargets(t), &role, &res.Email, &res.Name, &res.OwnerGone, &res.KeyGone)...)
 	if err != nil {
 		return store.TokenResolution{}, fmt.Errorf("postgres: resolve token: %w", translate(err))
 	}
 	normalizeToken(t)
 	res.Role = store.Role(role)
 	return res, nil
+}
+
+// purgeBatch is how many expired tokens one purge statement deletes, so that
+// no statement holds many row locks or runs long.
+const purgeBatch = 1000
+
+// purgeExpiredTokensSQL deletes up to $2 tokens expired at $1, read from
+// tokens_expires_at_idx. SKIP LOCKED passes over rows another purge (or a
+// revocation) holds, so purges of several replicas never wait for each
+// other; the rows passed over are theirs to delete.
+const purgeExpiredTokensSQL = `
+DELETE FROM tokens
+WHERE id IN (
+    SELECT id FROM tokens
+    WHERE expires_at <= $1
+    ORDER BY expires_at
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED
+)`
+
+// PurgeExpiredTokens implements store.Store, one batch per statement until a
+// batch comes back short.
+func (s *Store) PurgeExpiredTokens(ctx context.Context, before time.Time) (int, error) {
+	total := 0
+	for {
+		tag, err := s.pool.Exec(ctx, purgeExpiredTokensSQL, before, purgeBatch)
+		if err != nil {
+			return total, fmt.Errorf("postgres: purge expired tokens: %w", translate(err))
+		}
+		total += int(tag.RowsAffected())
+		if tag.RowsAffected() < purgeBatch {
+			return total, nil
+		}
+	}
 }
 
 // touchKeysSQL sets last_used_at to the later of the stored and given time in

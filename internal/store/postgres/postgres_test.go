@@ -104,7 +104,7 @@ func TestMigrateUpDownUp(t *testing.T) {
 	db := newTestDB(t)
 	ctx := context.Background()
 	latest := latestVersion(t)
-	tables := []string{"workspaces", "members", "service_accounts", "keys", "tokens", "resources"}
+	tables := []string{"workspaces", "members", "service_accounts", "identities", "keys", "tokens", "resources"}
 
 	assertVersion(t, db, 0)
 	db.migrateUp(t)

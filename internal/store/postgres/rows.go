@@ -14,19 +14,19 @@ import (
 // variants are qualified by the alias of ResolveKey's and ResolveToken's
 // joins (ownerNowJoins).
 const (
-	workspaceColumns      = `id, name, created_at, quota_service_accounts, quota_keys_per_service_account, quota_keys_per_user`
+	workspaceColumns      = `id, name, created_at, quota_service_accounts, quota_keys_per_service_account, quota_keys_per_user, quota_resources`
 	memberColumns         = `id, workspace_id, email, name, role, created_at, removed_at`
 	serviceAccountColumns = `id, workspace_id, name, description, email, role, created_at, created_by, deleted_at`
 	keyColumns            = `id, workspace_id, owner_type, owner_id, title, public_key, public_key_hex, fingerprint, origin, created_at, last_used_at, revoked_at, revoke_reason`
 	ownedKeyColumns       = `owned.id, owned.workspace_id, owned.owner_type, owned.owner_id, owned.title, owned.public_key, owned.public_key_hex, owned.fingerprint, owned.origin, owned.created_at, owned.last_used_at, owned.revoked_at, owned.revoke_reason`
-	tokenColumns          = `id, hash, kind, owner_type, owner_id, workspace_id, created_at, expires_at`
-	ownedTokenColumns     = `owned.id, owned.hash, owned.kind, owned.owner_type, owned.owner_id, owned.workspace_id, owned.created_at, owned.expires_at`
+	tokenColumns          = `id, hash, kind, owner_type, owner_id, workspace_id, key_id, created_at, expires_at`
+	ownedTokenColumns     = `owned.id, owned.hash, owned.kind, owned.owner_type, owned.owner_id, owned.workspace_id, owned.key_id, owned.created_at, owned.expires_at`
 	resourceColumns       = `id, workspace_id, kind, title, description, created_by_type, created_by_id, shared_with, created_at, updated_at, attributes`
 )
 
 func scanWorkspace(row pgx.Row) (store.Workspace, error) {
 	var w store.Workspace
-	err := row.Scan(&w.ID, &w.Name, &w.CreatedAt, &w.Quotas.ServiceAccounts, &w.Quotas.KeysPerServiceAccount, &w.Quotas.KeysPerUser)
+	err := row.Scan(&w.ID, &w.Name, &w.CreatedAt, &w.Quotas.ServiceAccounts, &w.Quotas.KeysPerServiceAccount, &w.Quotas.KeysPerUser, &w.Quotas.Resources)
 	w.CreatedAt = w.CreatedAt.UTC()
 	return w, err
 }
@@ -70,7 +70,7 @@ func scanKey(row pgx.Row) (store.Key, error) {
 // tokenScanTargets returns the destinations of tokenColumns in t; call
 // normalizeToken after the scan.
 func tokenScanTargets(t *store.Token) []any {
-	return []any{&t.ID, &t.Hash, &t.Kind, &t.Owner.Type, &t.Owner.ID, &t.WorkspaceID, &t.CreatedAt, &t.ExpiresAt}
+	return []any{&t.ID, &t.Hash, &t.Kind, &t.Owner.Type, &t.Owner.ID, &t.WorkspaceID, emptyIfNull{&t.KeyID}, &t.CreatedAt, &t.ExpiresAt}
 }
 
 func normalizeToken(t *store.Token) {
@@ -145,6 +145,29 @@ func attributesParam(attributes json.RawMessage) any {
 		return nil
 	}
 	return string(attributes)
+}
+
+// emptyIfNull scans a nullable text column into a string, NULL as "".
+type emptyIfNull struct{ dst *string }
+
+func (e emptyIfNull) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*e.dst = ""
+	case string:
+		*e.dst = v
+	default:
+		return fmt.Errorf("scanning %T into a string", src)
+	}
+	return nil
+}
+
+// nullIfEmpty is the parameter of a nullable text column: NULL for "".
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 func utcOrNil(t *time.Time) *time.Time {

@@ -96,8 +96,8 @@ func (t *tx) CreateWorkspace(ctx context.Context, w store.Workspace) error {
 	if err := w.Check(); err != nil {
 		return fmt.Errorf("postgres: create: %w", err)
 	}
-	err := t.insert(ctx, `INSERT INTO workspaces (`+workspaceColumns+`) VALUES ($1, $2, $3, $4, $5, $6)`,
-		w.ID, w.Name, w.CreatedAt, w.Quotas.ServiceAccounts, w.Quotas.KeysPerServiceAccount, w.Quotas.KeysPerUser)
+	err := t.insert(ctx, `INSERT INTO workspaces (`+workspaceColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		w.ID, w.Name, w.CreatedAt, w.Quotas.ServiceAccounts, w.Quotas.KeysPerServiceAccount, w.Quotas.KeysPerUser, w.Quotas.Resources)
 	return wrap("create workspace "+w.ID, err)
 }
 
@@ -118,8 +118,8 @@ func (t *tx) UpdateWorkspaceQuotas(ctx context.Context, id string, q store.Quota
 	}
 	return t.execOne(ctx, "update quotas of workspace "+id, `
 UPDATE workspaces
-SET quota_service_accounts = $2, quota_keys_per_service_account = $3, quota_keys_per_user = $4
-WHERE id = $1`, id, q.ServiceAccounts, q.KeysPerServiceAccount, q.KeysPerUser)
+SET quota_service_accounts = $2, quota_keys_per_service_account = $3, quota_keys_per_user = $4, quota_resources = $5
+WHERE id = $1`, id, q.ServiceAccounts, q.KeysPerServiceAccount, q.KeysPerUser, q.Resources)
 }
 
 // DeleteWorkspace removes the workspace; the foreign keys cascade to every
@@ -130,6 +130,9 @@ func (t *tx) DeleteWorkspace(ctx context.Context, id string) error {
 
 // Members.
 
+// CreateMember, like CreateServiceAccount, relies on the schema for email
+// uniqueness: members_live_email_key among members, and the identities
+// table (kept by a trigger) across members and service accounts.
 func (t *tx) CreateMember(ctx context.Context, m store.Member) error {
 	if err := m.Check(); err != nil {
 		return fmt.Errorf("postgres: create: %w", err)
@@ -187,6 +190,12 @@ func (t *tx) GetServiceAccount(ctx context.Context, id string) (store.ServiceAcc
 	return sa, wrap("get service account "+id, err)
 }
 
+func (t *tx) GetServiceAccountByEmail(ctx context.Context, email string) (store.ServiceAccount, error) {
+	sa, err := scanServiceAccount(t.tx.QueryRow(ctx,
+		`SELECT `+serviceAccountColumns+` FROM service_accounts WHERE lower(email) = lower($1) AND deleted_at IS NULL`, email))
+	return sa, wrap("get service account by email", err)
+}
+
 func (t *tx) ListServiceAccounts(ctx context.Context, workspaceID string, includeDeleted bool) ([]store.ServiceAccount, error) {
 	rows, err := t.tx.Query(ctx, `
 SELECT `+serviceAccountColumns+` FROM service_accounts
@@ -242,6 +251,9 @@ func (t *tx) ListWorkspaceKeys(ctx context.Context, workspaceID string) ([]store
 }
 
 func (t *tx) CountActiveKeys(ctx context.Context, owner store.Owner) (int, error) {
+	if !store.Storable(owner.ID) {
+		return 0, nil // a count is a row even when nothing matches (unstorable.go)
+	}
 	var n int
 	err := t.tx.QueryRow(ctx, `
 SELECT count(*) FROM keys
@@ -249,12 +261,32 @@ WHERE owner_type = $1 AND owner_id = $2 AND revoked_at IS NULL`, string(owner.Ty
 	return n, wrap(fmt.Sprintf("count keys of %s %s", owner.Type, owner.ID), err)
 }
 
+// revokeAndDeleteBearers completes a statement that revokes keys (a CTE
+// named revoked returning their ids): it deletes the bearer tokens those
+// keys minted, in the same statement, and counts the keys revoked.
+const revokeAndDeleteBearers = `,
+bearers AS (
+    DELETE FROM tokens WHERE key_id IN (SELECT id FROM revoked)
+)
+SELECT count(*) FROM revoked`
+
 func (t *tx) RevokeKey(ctx context.Context, id string, at time.Time, reason string) error {
 	if err := store.CheckReason(reason); err != nil {
 		return fmt.Errorf("postgres: revoke key %s: %w", id, err)
 	}
-	return t.execOne(ctx, "revoke key "+id,
-		`UPDATE keys SET revoked_at = $2, revoke_reason = $3 WHERE id = $1 AND revoked_at IS NULL`, id, at, reason)
+	var n int
+	err := t.tx.QueryRow(ctx, `
+WITH revoked AS (
+    UPDATE keys SET revoked_at = $2, revoke_reason = $3 WHERE id = $1 AND revoked_at IS NULL
+    RETURNING id
+)`+revokeAndDeleteBearers, id, at, reason).Scan(&n)
+	if err != nil {
+		return wrap("revoke key "+id, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("postgres: revoke key %s: %w", id, store.ErrNotFound)
+	}
+	return nil
 }
 
 // RevokeOwnerKeys locks the owner's keys in id order before writing them, as
@@ -263,14 +295,22 @@ func (t *tx) RevokeOwnerKeys(ctx context.Context, owner store.Owner, at time.Tim
 	if err := store.CheckReason(reason); err != nil {
 		return 0, fmt.Errorf("postgres: revoke keys: %w", err)
 	}
-	return t.execCount(ctx, fmt.Sprintf("revoke keys of %s %s", owner.Type, owner.ID), `
-UPDATE keys SET revoked_at = $3, revoke_reason = $4
-WHERE revoked_at IS NULL AND id IN (
-    SELECT id FROM keys
-    WHERE owner_type = $1 AND owner_id = $2 AND revoked_at IS NULL
-    ORDER BY id
-    FOR UPDATE
-)`, string(owner.Type), owner.ID, at, reason)
+	if !store.Storable(owner.ID) {
+		return 0, nil // a count is a row even when nothing matches (unstorable.go)
+	}
+	var n int
+	err := t.tx.QueryRow(ctx, `
+WITH revoked AS (
+    UPDATE keys SET revoked_at = $3, revoke_reason = $4
+    WHERE revoked_at IS NULL AND id IN (
+        SELECT id FROM keys
+        WHERE owner_type = $1 AND owner_id = $2 AND revoked_at IS NULL
+        ORDER BY id
+        FOR UPDATE
+    )
+    RETURNING id
+)`+revokeAndDeleteBearers, string(owner.Type), owner.ID, at, reason).Scan(&n)
+	return n, wrap(fmt.Sprintf("revoke keys of %s %s", owner.Type, owner.ID), err)
 }
 
 // Tokens.
@@ -279,8 +319,9 @@ func (t *tx) CreateToken(ctx context.Context, tok store.Token) error {
 	if err := tok.Check(); err != nil {
 		return fmt.Errorf("postgres: create: %w", err)
 	}
-	err := t.insert(ctx, `INSERT INTO tokens (`+tokenColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		tok.ID, tok.Hash, string(tok.Kind), string(tok.Owner.Type), tok.Owner.ID, tok.WorkspaceID, tok.CreatedAt, tok.ExpiresAt)
+	err := t.insert(ctx, `INSERT INTO tokens (`+tokenColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		tok.ID, tok.Hash, string(tok.Kind), string(tok.Owner.Type), tok.Owner.ID, tok.WorkspaceID, nullIfEmpty(tok.KeyID),
+		tok.CreatedAt, tok.ExpiresAt)
 	return wrap("create token "+tok.ID, err)
 }
 
@@ -329,6 +370,15 @@ WHERE workspace_id = $1 AND kind = $2
 ORDER BY created_at, id`, workspaceID, string(kind))
 	rs, err := collect(rows, err, scanResource)
 	return rs, wrap(fmt.Sprintf("list %s resources of workspace %s", kind, workspaceID), err)
+}
+
+func (t *tx) CountResources(ctx context.Context, workspaceID string) (int, error) {
+	if !store.Storable(workspaceID) {
+		return 0, nil // a count is a row even when nothing matches (unstorable.go)
+	}
+	var n int
+	err := t.tx.QueryRow(ctx, `SELECT count(*) FROM resources WHERE workspace_id = $1`, workspaceID).Scan(&n)
+	return n, wrap("count resources of workspace "+workspaceID, err)
 }
 
 // UpdateResource addresses the resource by workspace, kind and id, as

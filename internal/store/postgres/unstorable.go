@@ -16,7 +16,8 @@ import (
 // a lookup by such text finds nothing, as in the memory store, and creates
 // refuse it with ErrInvalid (the Check methods, before any statement). So a
 // statement one of whose arguments is such text is not sent: it matches no
-// row.
+// row. A statement that answers a row whatever matches (a count) is guarded
+// by its method instead.
 
 // storableOnly is a conn that does not send statements with unstorable text
 // arguments.

@@ -34,8 +34,14 @@ func RunConcurrent(t *testing.T, newStores func(t *testing.T) (store.Store, stor
 		{"KeyQuotaUnderLock", raceKeyQuota},
 		{"SamePublicKeyForManyOwners", raceSamePublicKey},
 		{"SameMemberEmailInManyWorkspaces", raceSameMemberEmail},
+		{"SameEmailAsMemberAndServiceAccount", raceSameEmailAsMemberAndServiceAccount},
 		{"TouchKeysKeepsLatest", raceTouchKeys},
 		{"RevocationVisibleToOtherStore", revocationVisibleToOtherStore},
+		{"BearerRevocationVisibleToOtherStore", bearerRevocationVisibleToOtherStore},
+		{"BearerMintRacingRevocation", raceBearerMintAndRevocation},
+		{"PurgeFromBothStores", racePurge},
+		{"ControlsSharedBetweenStores", controlsSharedBetweenStores},
+		{"FaultRuleLimitIsExact", raceFaultRuleLimit},
 	}
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {

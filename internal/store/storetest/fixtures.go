@@ -41,7 +41,7 @@ func newWorkspace() store.Workspace {
 		ID:        id,
 		Name:      "workspace " + id[:8],
 		CreatedAt: now(),
-		Quotas:    store.Quotas{ServiceAccounts: 5, KeysPerServiceAccount: 5, KeysPerUser: 10},
+		Quotas:    store.Quotas{ServiceAccounts: 5, KeysPerServiceAccount: 5, KeysPerUser: 10, Resources: 50},
 	}
 }
 
@@ -132,6 +132,13 @@ func newToken(workspaceID string, owner store.Owner, kind store.TokenKind) store
 		CreatedAt:   created,
 		ExpiresAt:   created.Add(time.Hour),
 	}
+}
+
+// newBearer returns a bearer token minted by key k, owned by k's owner.
+func newBearer(k store.Key) store.Token {
+	tok := newToken(k.WorkspaceID, k.Owner, store.TokenBearer)
+	tok.KeyID = k.ID
+	return tok
 }
 
 func newResource(workspaceID string, kind store.ResourceKind, createdBy store.Owner) store.Resource {

@@ -148,10 +148,18 @@ func invalidRowTests() []conformanceTest {
 					wantErr(t, "GetMember", err, store.ErrNotFound)
 					wantErr(t, "DeleteToken", tx.DeleteToken(ctx, text), store.ErrNotFound)
 					wantErr(t, "MarkMemberRemoved", tx.MarkMemberRemoved(ctx, text, now()), store.ErrNotFound)
-					n, err := tx.DeleteOwnerTokens(ctx, store.Owner{Type: store.OwnerUser, ID: text})
-					if err != nil || n != 0 {
-						t.Errorf("DeleteOwnerTokens of %q: %d, %v; want 0, nil", text, n, err)
+					owner := store.Owner{Type: store.OwnerUser, ID: text}
+					for name, count := range map[string]func() (int, error){
+						"DeleteOwnerTokens": func() (int, error) { return tx.DeleteOwnerTokens(ctx, owner) },
+						"RevokeOwnerKeys":   func() (int, error) { return tx.RevokeOwnerKeys(ctx, owner, now(), "gone") },
+						"CountActiveKeys":   func() (int, error) { return tx.CountActiveKeys(ctx, owner) },
+						"CountResources":    func() (int, error) { return tx.CountResources(ctx, text) },
+					} {
+						if n, err := count(); err != nil || n != 0 {
+							t.Errorf("%s of %q: %d, %v; want 0, nil", name, text, n, err)
+						}
 					}
+					wantErr(t, "RevokeKey", tx.RevokeKey(ctx, text, now(), "gone"), store.ErrNotFound)
 					list, err := tx.ListMembers(ctx, text, true)
 					if err != nil || len(list) != 0 {
 						t.Errorf("ListMembers of %q: %v, %v; want none", text, list, err)

@@ -53,7 +53,7 @@ func workspaceTests() []conformanceTest {
 		{"Workspace/UpdateQuotas", func(t *testing.T, s store.Store) {
 			ws, other := newWorkspace(), newWorkspace()
 			create(t, s, ws, other)
-			quotas := store.Quotas{ServiceAccounts: 7, KeysPerServiceAccount: 3, KeysPerUser: 1}
+			quotas := store.Quotas{ServiceAccounts: 7, KeysPerServiceAccount: 3, KeysPerUser: 1, Resources: 10001}
 			mustTx(t, s, func(ctx context.Context, tx store.Tx) error {
 				return tx.UpdateWorkspaceQuotas(ctx, ws.ID, quotas)
 			})
@@ -106,6 +106,10 @@ func testNotFound(t *testing.T, s store.Store) {
 			}},
 			{"GetServiceAccount", func(ctx context.Context, tx store.Tx) error {
 				_, err := tx.GetServiceAccount(ctx, missing)
+				return err
+			}},
+			{"GetServiceAccountByEmail", func(ctx context.Context, tx store.Tx) error {
+				_, err := tx.GetServiceAccountByEmail(ctx, missing+"@example.com")
 				return err
 			}},
 			{"UpdateServiceAccount", func(ctx context.Context, tx store.Tx) error {

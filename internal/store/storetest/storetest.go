@@ -35,15 +35,19 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		workspaceTests(),
 		memberTests(),
 		serviceAccountTests(),
+		identityTests(),
 		keyTests(),
 		resolveKeyTests(),
 		tokenTests(),
+		bearerTests(),
+		purgeTests(),
 		resourceTests(),
 		invalidRowTests(),
 		cascadeTests(),
 		transactionTests(),
 		viewTests(),
 		lifecycleTests(),
+		controlTests(),
 	}
 	for _, group := range groups {
 		for _, test := range group {
@@ -59,7 +63,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		}
 	}
 	// These close the store themselves.
-	for _, test := range closingTests() {
+	for _, test := range append(closingTests(), closingControlTests()...) {
 		t.Run(test.name, func(t *testing.T) { test.run(t, newStore(t)) })
 	}
 }

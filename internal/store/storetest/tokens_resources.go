@@ -16,11 +16,12 @@ func tokenTests() []conformanceTest {
 			m := newMember(ws.ID)
 			m.Role = store.RoleAdmin
 			sa := newServiceAccount(ws.ID, m.ID)
+			saKey := newKey(ws.ID, accountOf(sa))
 			session := newToken(ws.ID, userOf(m), store.TokenSession)
-			bearer := newToken(ws.ID, accountOf(sa), store.TokenBearer)
+			bearer := newBearer(saKey)
 			expired := newToken(ws.ID, userOf(m), store.TokenSession)
 			expired.CreatedAt, expired.ExpiresAt = at(0), at(time.Hour)
-			create(t, s, ws, m, sa, session, bearer, expired)
+			create(t, s, ws, m, sa, saKey, session, bearer, expired)
 			for _, want := range []store.TokenResolution{
 				{Token: session, Role: store.RoleAdmin, Email: m.Email, Name: m.Name},
 				{Token: bearer, Role: sa.Role, Email: sa.Email, Name: sa.Name},
@@ -97,8 +98,9 @@ func tokenTests() []conformanceTest {
 		{"Token/ListWorkspaceTokens", func(t *testing.T, s store.Store) {
 			ws, other := newWorkspace(), newWorkspace()
 			m, sa, outsider := newMember(ws.ID), newServiceAccount(ws.ID, ""), newMember(other.ID)
-			a, b := newToken(ws.ID, userOf(m), store.TokenSession), newToken(ws.ID, accountOf(sa), store.TokenBearer)
-			create(t, s, ws, other, m, sa, outsider, a, newToken(other.ID, userOf(outsider), store.TokenSession), b)
+			saKey := newKey(ws.ID, accountOf(sa))
+			a, b := newToken(ws.ID, userOf(m), store.TokenSession), newBearer(saKey)
+			create(t, s, ws, other, m, sa, outsider, saKey, a, newToken(other.ID, userOf(outsider), store.TokenSession), b)
 			got := read(t, s, func(ctx context.Context, tx store.Tx) ([]store.Token, error) {
 				return tx.ListWorkspaceTokens(ctx, ws.ID)
 			})
@@ -227,6 +229,34 @@ func resourceTests() []conformanceTest {
 			mustTx(t, s, func(ctx context.Context, tx store.Tx) error { return tx.UpdateResource(ctx, change) })
 			want.SharedWith, want.Attributes = nil, nil
 			equal(t, "cleared resource", getResource(t, s, r), want)
+		}},
+		{"Resource/CountAllKinds", func(t *testing.T, s store.Store) {
+			ws, other := newWorkspace(), newWorkspace()
+			m := newMember(ws.ID)
+			rows := []any{ws, other, m, newResource(other.ID, store.KindProject, userOf(m))}
+			var mine []store.Resource
+			for _, kind := range allKinds() {
+				r := newResource(ws.ID, kind, userOf(m))
+				mine = append(mine, r)
+				rows = append(rows, r)
+			}
+			create(t, s, rows...)
+			count := func() int {
+				return read(t, s, func(ctx context.Context, tx store.Tx) (int, error) { return tx.CountResources(ctx, ws.ID) })
+			}
+			if n := count(); n != len(mine) {
+				t.Errorf("CountResources = %d, want %d", n, len(mine))
+			}
+			mustTx(t, s, func(ctx context.Context, tx store.Tx) error {
+				return tx.DeleteResource(ctx, ws.ID, mine[0].Kind, mine[0].ID)
+			})
+			if n := count(); n != len(mine)-1 {
+				t.Errorf("CountResources after a delete = %d, want %d", n, len(mine)-1)
+			}
+			empty := read(t, s, func(ctx context.Context, tx store.Tx) (int, error) { return tx.CountResources(ctx, newID()) })
+			if empty != 0 {
+				t.Errorf("CountResources of an unknown workspace = %d", empty)
+			}
 		}},
 		{"Resource/Delete", func(t *testing.T, s store.Store) {
 			ws := newWorkspace()

@@ -77,13 +77,15 @@ func readState(t *testing.T, s store.Store) state {
 }
 
 // population is a small installation: two workspaces, each with a member, a
-// service account, an active and a revoked key, a token and a resource.
+// service account, an active and a revoked key, a session, a bearer of the
+// active key and a resource.
 type population struct {
 	workspaces []store.Workspace
 	members    []store.Member
 	accounts   []store.ServiceAccount
 	keys       []store.Key
 	tokens     []store.Token
+	bearers    []store.Token
 	resources  []store.Resource
 }
 
@@ -99,6 +101,7 @@ func populate(t *testing.T, s store.Store) population {
 		active, revoked := newKey(ws.ID, userOf(m)), newKey(ws.ID, accountOf(sa))
 		revoked.RevokedAt, revoked.RevokeReason = ptr(now()), "rotated"
 		tok := newToken(ws.ID, userOf(m), store.TokenSession)
+		bearer := newBearer(active)
 		r := newResource(ws.ID, store.KindProject, userOf(m))
 		r.SharedWith = []store.Owner{accountOf(sa)}
 		p.workspaces = append(p.workspaces, ws)
@@ -106,8 +109,9 @@ func populate(t *testing.T, s store.Store) population {
 		p.accounts = append(p.accounts, sa)
 		p.keys = append(p.keys, active, revoked)
 		p.tokens = append(p.tokens, tok)
+		p.bearers = append(p.bearers, bearer)
 		p.resources = append(p.resources, r)
-		rows = append(rows, ws, m, sa, active, revoked, tok, r)
+		rows = append(rows, ws, m, sa, active, revoked, tok, bearer, r)
 	}
 	create(t, s, rows...)
 	return p
@@ -126,9 +130,12 @@ func wantUnchanged(t *testing.T, s store.Store, before state, p population) {
 			t.Errorf("ResolveKey: owner of key %s gone after rollback", k.ID)
 		}
 	}
-	for _, tok := range p.tokens {
-		_, err := s.ResolveToken(t.Context(), tok.Hash)
+	for _, tok := range append(append([]store.Token{}, p.tokens...), p.bearers...) {
+		res, err := s.ResolveToken(t.Context(), tok.Hash)
 		noErr(t, "ResolveToken", err)
+		if res.KeyGone {
+			t.Errorf("ResolveToken: key of token %s gone after rollback", tok.ID)
+		}
 	}
 }
 
@@ -209,7 +216,7 @@ func cascadeTests() []conformanceTest {
 			// Everything can be written again, as by a state import.
 			var rows []any
 			for i := range p.workspaces {
-				rows = append(rows, p.workspaces[i], p.members[i], p.accounts[i], p.keys[2*i], p.keys[2*i+1], p.tokens[i], p.resources[i])
+				rows = append(rows, p.workspaces[i], p.members[i], p.accounts[i], p.keys[2*i], p.keys[2*i+1], p.tokens[i], p.bearers[i], p.resources[i])
 			}
 			create(t, s, rows...)
 		}},

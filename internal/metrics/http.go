@@ -1,0 +1,67 @@
+package metrics
+
+import (
+	"bufio"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Middleware counts and times every request once its answer is done.
+// plane names a request's plane; route names the route pattern it
+// matched (as the router declares it, never the raw path), or
+// RouteUnmatched. Both are asked after the request was served.
+func (m *Metrics) Middleware(plane, route func(*http.Request) string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			rec := &recorder{ResponseWriter: w}
+			next.ServeHTTP(rec, r)
+			m.ObserveRequest(plane(r), route(r), r.Method, rec.statusLabel(), time.Since(start))
+		})
+	}
+}
+
+// recorder remembers the status of an answer, or that the connection was
+// taken over to be dropped.
+type recorder struct {
+	http.ResponseWriter
+	status   int
+	hijacked bool
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+// Hijack hands the connection over (to drop it), remembering that it did.
+func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, rw, err := http.NewResponseController(r.ResponseWriter).Hijack()
+	if err == nil {
+		r.hijacked = true
+	}
+	return conn, rw, err
+}
+
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func (r *recorder) statusLabel() string {
+	switch {
+	case r.hijacked:
+		return StatusDropped
+	case r.status == 0:
+		return "200" // net/http answers 200 for a handler that wrote nothing
+	}
+	return strconv.Itoa(r.status)
+}
