@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -200,21 +201,52 @@ func (s *Server) Clock() *clock.Clock { return s.clock }
 func (s *Server) Faults() *faults.Engine { return s.faults }
 
 // withDeadlines gives every request a context deadline (requestTimeout),
-// and its body a read deadline on the connection: readTimeout from now, and
-// never after the request's deadline. A body still arriving then fails to
-// read, which the planes answer 408 (the client was slow), where a body
-// read past the request's deadline would have answered 503 on its first
-// store call (the emulator was slow).
+// and its body a read deadline (readBodyDeadline).
 func withDeadlines(requestTimeout, readTimeout time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		now := time.Now()
-		ctx, cancel := context.WithDeadline(r.Context(), now.Add(requestTimeout))
+		deadline := time.Now().Add(requestTimeout)
+		ctx, cancel := context.WithDeadline(r.Context(), deadline)
 		defer cancel()
-		// Not every ResponseWriter has a connection (an httptest recorder):
-		// then the body has no deadline of its own.
-		_ = http.NewResponseController(w).SetReadDeadline(now.Add(min(readTimeout, requestTimeout)))
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = &readBodyDeadline{ReadCloser: r.Body, conn: http.NewResponseController(w), timeout: readTimeout, requestDeadline: deadline}
+		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// readBodyDeadline bounds the reading of a request body by a read deadline
+// on its connection, from the first read: readTimeout, and never past the
+// request's deadline. A body still arriving then fails to read, which the
+// planes answer 408 (the client was slow), where a body read past the
+// request's deadline would have answered 503 on its first store call (as
+// if the emulator were slow). Once the body is read, the deadline is
+// lifted: the rest of the request, and the server's watch for a client
+// that goes away, run under the request's deadline alone.
+type readBodyDeadline struct {
+	io.ReadCloser
+	conn            *http.ResponseController
+	timeout         time.Duration
+	requestDeadline time.Time
+	started, ended  bool
+}
+
+func (b *readBodyDeadline) Read(p []byte) (int, error) {
+	if !b.started {
+		b.started = true
+		deadline := time.Now().Add(b.timeout)
+		if b.requestDeadline.Before(deadline) {
+			deadline = b.requestDeadline
+		}
+		// Not every ResponseWriter has a connection (an httptest
+		// recorder): then the body has no deadline of its own.
+		_ = b.conn.SetReadDeadline(deadline)
+	}
+	n, err := b.ReadCloser.Read(p)
+	if errors.Is(err, io.EOF) && !b.ended {
+		b.ended = true
+		_ = b.conn.SetReadDeadline(time.Time{})
+	}
+	return n, err
 }
 
 // applySeedIfEmpty applies the seed at startup unless the store already

@@ -273,3 +273,19 @@ func TestIdleConnectionsAreClosed(t *testing.T) {
 	closedByServer(t, conn, r)
 	goroutinesSettle(t, before)
 }
+
+// TestSlowServerIsNotASlowClient: the read deadline of --read-timeout
+// bounds the body only. A request whose answer takes longer (here a fault
+// rule's delay, standing for a slow Encord), with or without a body, is
+// answered as usual within --request-timeout: the deadline is neither
+// counted while the server keeps the body waiting nor left on the
+// connection once the body is read.
+func TestSlowServerIsNotASlowClient(t *testing.T) {
+	_, c := start(t, server.Options{ReadTimeout: 200 * time.Millisecond, RequestTimeout: time.Minute})
+	ws := c.NewWorkspace(t, "A", "a@a.test", nil)
+	c.Must(t, http.StatusCreated, "POST", "/_emulator/faults", "", map[string]any{
+		"match": map[string]any{"path": "/api/v1/**"}, "action": map[string]any{"delay": "600ms"},
+	})
+	c.Must(t, http.StatusOK, "GET", "/api/v1/me", ws.AdminToken, nil)
+	c.Must(t, http.StatusCreated, "POST", "/api/v1/workspace/service-accounts", ws.AdminToken, map[string]any{"name": "slow bot"})
+}
