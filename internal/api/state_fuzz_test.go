@@ -21,8 +21,9 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
-// FuzzStateImport mutates a valid state document (testdata/state-v1.json)
-// and imports it. The property: the import either succeeds, and the state
+// FuzzStateImport mutates a valid state document
+// (testdata/state-fuzz-base.json: the document of TestStateVersion1Imports
+// with a bearer token of its key) and imports it. The property: the import either succeeds, and the state
 // exports again as the document modulo the documented normalisation
 // (normaliseStateDocument), or it is refused with 400
 // INVALID_ARGUMENTS_ERROR naming a JSON pointer, and the state is the one
@@ -33,7 +34,7 @@ import (
 // a database, on Postgres too, and both must answer the same; fuzzing (go
 // test -fuzz) runs the memory store only.
 func FuzzStateImport(f *testing.F) {
-	base, err := os.ReadFile("testdata/state-v1.json")
+	base, err := os.ReadFile("testdata/state-fuzz-base.json")
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -393,7 +394,7 @@ func nilIfEmpty[T any](list []T) []T {
 // TestStateImportMutations: every mutation of FuzzStateImport changes the
 // base document, so that the seeds exercise what they say.
 func TestStateImportMutations(t *testing.T) {
-	base, err := os.ReadFile("testdata/state-v1.json")
+	base, err := os.ReadFile("testdata/state-fuzz-base.json")
 	if err != nil {
 		t.Fatal(err)
 	}
