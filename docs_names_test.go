@@ -224,7 +224,8 @@ func TestEveryRuleNamesItsCodeAndTests(t *testing.T) {
 			code = code || qualifiedName.MatchString(m[1]) || repoPath.MatchString(m[1])
 		}
 		for _, m := range codeSpan.FindAllStringSubmatch(cells[4], -1) {
-			tests = tests || testName.MatchString(m[1])
+			// A test function, or a clause of the conformance suite.
+			tests = tests || testName.MatchString(m[1]) || subtestPath.MatchString(m[1])
 		}
 		if !code {
 			t.Errorf("docs/rules.md, Summary: %q names no function or package that enforces it", rule)
