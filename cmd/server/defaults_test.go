@@ -154,7 +154,11 @@ func readmeSettings(t *testing.T) map[string]setting {
 			if strings.HasPrefix(def, "(") {
 				def = ""
 			}
-			settings[strings.TrimPrefix(flag, "--")] = setting{env: envs[i], def: def}
+			name := strings.TrimPrefix(flag, "--")
+			if _, twice := settings[name]; twice {
+				t.Errorf("README's configuration table has two rows for --%s", name)
+			}
+			settings[name] = setting{env: envs[i], def: def}
 		}
 	}
 	if len(settings) == 0 {
