@@ -45,7 +45,7 @@ func readBody(r *http.Request) ([]byte, error) {
 		case errors.As(err, &tooLarge):
 			return nil, errs.New(errs.PayloadTooLarge, "the request body is larger than the emulator's limit of %d bytes (--max-body-bytes)", tooLarge.Limit).WithDetail("limit", tooLarge.Limit)
 		case errors.Is(err, os.ErrDeadlineExceeded):
-			return nil, errs.Wrap(err, errs.RequestTimeout, "the request body did not arrive in time: the emulator reads a body for at most --read-timeout after the headers, and within --request-timeout; send the whole body at once")
+			return nil, errs.Wrap(err, errs.RequestTimeout, "the request body did not arrive in time: the emulator reads a body for at most --read-timeout from its first byte, and within --request-timeout; send the whole body at once")
 		}
 		return nil, errs.Wrap(err, errs.InvalidArguments, "could not read the request body")
 	}

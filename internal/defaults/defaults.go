@@ -20,8 +20,8 @@ const (
 	// ReadHeaderTimeout bounds reading a request's headers; a client slower
 	// than this has its connection closed.
 	ReadHeaderTimeout = 10 * time.Second
-	// ReadTimeout bounds reading a request's body, from the end of its
-	// headers; a client slower than this (or than RequestTimeout) gets 408.
+	// ReadTimeout bounds reading a request's body, from its first read; a
+	// client slower than this (or than RequestTimeout) gets 408.
 	ReadTimeout = 20 * time.Second
 	// IdleTimeout is how long a keep-alive connection may wait for its next
 	// request before the server closes it.

@@ -84,8 +84,8 @@ type Options struct {
 	// ReadHeaderTimeout bounds reading a request's headers: a client slower
 	// than this has its connection closed (DefaultReadHeaderTimeout).
 	ReadHeaderTimeout time.Duration
-	// ReadTimeout bounds reading a request's body, from the end of its
-	// headers and within RequestTimeout: a client slower than this gets 408
+	// ReadTimeout bounds reading a request's body, from its first read and
+	// within RequestTimeout: a client slower than this gets 408
 	// REQUEST_TIMEOUT_ERROR in the dialect of its plane, never a 5xx
 	// (DefaultReadTimeout).
 	ReadTimeout time.Duration
