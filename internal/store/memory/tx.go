@@ -84,6 +84,9 @@ func (tx *txn) CreateWorkspace(ctx context.Context, w store.Workspace) error {
 	if err != nil {
 		return err
 	}
+	if err := w.Check(); err != nil {
+		return err
+	}
 	if t.workspaces.rows[w.ID] != nil {
 		return alreadyExists("workspace", w.ID)
 	}
@@ -120,6 +123,9 @@ func (tx *txn) ListWorkspaces(ctx context.Context) ([]store.Workspace, error) {
 func (tx *txn) UpdateWorkspaceQuotas(ctx context.Context, id string, q store.Quotas) error {
 	t, err := tx.begin(ctx)
 	if err != nil {
+		return err
+	}
+	if err := q.Check(); err != nil {
 		return err
 	}
 	old := t.workspaces.rows[id]
@@ -190,6 +196,9 @@ func (tx *txn) CreateMember(ctx context.Context, m store.Member) error {
 	if err != nil {
 		return err
 	}
+	if err := m.Check(); err != nil {
+		return err
+	}
 	if err := requireWorkspace(t, m.WorkspaceID); err != nil {
 		return err
 	}
@@ -251,6 +260,9 @@ func (tx *txn) UpdateMemberRole(ctx context.Context, id string, role store.Role)
 	if err != nil {
 		return err
 	}
+	if err := store.CheckRole(role); err != nil {
+		return err
+	}
 	old := t.members.rows[id]
 	if old == nil {
 		return notFound("member", id)
@@ -281,6 +293,9 @@ func (tx *txn) MarkMemberRemoved(ctx context.Context, id string, at time.Time) e
 func (tx *txn) CreateServiceAccount(ctx context.Context, sa store.ServiceAccount) error {
 	t, err := tx.begin(ctx)
 	if err != nil {
+		return err
+	}
+	if err := sa.Check(); err != nil {
 		return err
 	}
 	if err := requireWorkspace(t, sa.WorkspaceID); err != nil {
@@ -357,6 +372,9 @@ func (tx *txn) UpdateServiceAccount(ctx context.Context, sa store.ServiceAccount
 	if err != nil {
 		return err
 	}
+	if err := sa.CheckUpdate(); err != nil {
+		return err
+	}
 	old := t.accounts.rows[sa.ID]
 	if old == nil {
 		return notFound("service account", sa.ID)
@@ -388,6 +406,9 @@ func (tx *txn) MarkServiceAccountDeleted(ctx context.Context, id string, at time
 func (tx *txn) CreateKey(ctx context.Context, k store.Key) error {
 	t, err := tx.begin(ctx)
 	if err != nil {
+		return err
+	}
+	if err := k.Check(); err != nil {
 		return err
 	}
 	if err := requireWorkspace(t, k.WorkspaceID); err != nil {
@@ -459,6 +480,9 @@ func (tx *txn) RevokeKey(ctx context.Context, id string, at time.Time, reason st
 	if err != nil {
 		return err
 	}
+	if err := store.CheckReason(reason); err != nil {
+		return err
+	}
 	old := t.keys.rows[id]
 	if old == nil || !old.Active() {
 		return notFound("active key", id)
@@ -470,6 +494,9 @@ func (tx *txn) RevokeKey(ctx context.Context, id string, at time.Time, reason st
 func (tx *txn) RevokeOwnerKeys(ctx context.Context, owner store.Owner, at time.Time, reason string) (int, error) {
 	t, err := tx.begin(ctx)
 	if err != nil {
+		return 0, err
+	}
+	if err := store.CheckReason(reason); err != nil {
 		return 0, err
 	}
 	ids := t.activeKeysByOwner.lookup(owner)
@@ -495,6 +522,9 @@ func (tx *txn) revoke(t *tables, old *keyRow, at time.Time, reason string) {
 func (tx *txn) CreateToken(ctx context.Context, tok store.Token) error {
 	t, err := tx.begin(ctx)
 	if err != nil {
+		return err
+	}
+	if err := tok.Check(); err != nil {
 		return err
 	}
 	if err := requireWorkspace(t, tok.WorkspaceID); err != nil {
@@ -555,6 +585,9 @@ func (tx *txn) ListWorkspaceTokens(ctx context.Context, workspaceID string) ([]s
 func (tx *txn) CreateResource(ctx context.Context, r store.Resource) error {
 	t, err := tx.begin(ctx)
 	if err != nil {
+		return err
+	}
+	if err := r.Check(); err != nil {
 		return err
 	}
 	if err := requireWorkspace(t, r.WorkspaceID); err != nil {
@@ -618,6 +651,9 @@ func (tx *txn) ListResources(ctx context.Context, workspaceID string, kind store
 func (tx *txn) UpdateResource(ctx context.Context, r store.Resource) error {
 	t, err := tx.begin(ctx)
 	if err != nil {
+		return err
+	}
+	if err := r.CheckUpdate(); err != nil {
 		return err
 	}
 	old, err := t.resource(r.WorkspaceID, r.Kind, r.ID)
