@@ -41,6 +41,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	f.duration(&opts.LastUsedFlushInterval, "last-used-flush-interval", "EMULATOR_LAST_USED_FLUSH_INTERVAL", server.DefaultLastUsedFlushInterval, "how often the last use of keys (lastUsedAt) is written to the store")
 	f.int64(&opts.MaxBodyBytes, "max-body-bytes", "EMULATOR_MAX_BODY_BYTES", server.DefaultMaxBodyBytes, "largest request body accepted; larger ones get 413")
 	f.duration(&opts.RequestTimeout, "request-timeout", "EMULATOR_REQUEST_TIMEOUT", server.DefaultRequestTimeout, "longest one request may take, database waits included, before it answers 503 (bounds requests when the database stops answering)")
+	f.duration(&opts.ReadHeaderTimeout, "read-header-timeout", "EMULATOR_READ_HEADER_TIMEOUT", server.DefaultReadHeaderTimeout, "longest a client may take to send a request's headers before its connection is closed")
+	f.duration(&opts.ReadTimeout, "read-timeout", "EMULATOR_READ_TIMEOUT", server.DefaultReadTimeout, "longest a client may take to send a request's body, from when the emulator starts reading it (and within --request-timeout), before the request answers 408")
+	f.duration(&opts.IdleTimeout, "idle-timeout", "EMULATOR_IDLE_TIMEOUT", server.DefaultIdleTimeout, "how long a keep-alive connection may wait for its next request before it is closed")
 	f.duration(&opts.ShutdownTimeout, "shutdown-timeout", "EMULATOR_SHUTDOWN_TIMEOUT", server.DefaultShutdownTimeout, "on SIGINT or SIGTERM, how long in-flight requests may take to finish")
 	newLogger := logFlags(f, stderr)
 	if err := f.parse(args); err != nil {

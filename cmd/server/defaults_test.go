@@ -33,6 +33,9 @@ func codeDefaults() map[string]string {
 		"max-body-bytes":           strconv.Itoa(server.DefaultMaxBodyBytes),
 		"request-timeout":          server.DefaultRequestTimeout.String(),
 		"shutdown-timeout":         server.DefaultShutdownTimeout.String(),
+		"read-header-timeout":      server.DefaultReadHeaderTimeout.String(),
+		"read-timeout":             server.DefaultReadTimeout.String(),
+		"idle-timeout":             server.DefaultIdleTimeout.String(),
 		"last-used-flush-interval": server.DefaultLastUsedFlushInterval.String(),
 		"console":                  strconv.FormatBool(defaultConsole),
 		"log-level":                defaultLogLevel,
@@ -151,7 +154,11 @@ func readmeSettings(t *testing.T) map[string]setting {
 			if strings.HasPrefix(def, "(") {
 				def = ""
 			}
-			settings[strings.TrimPrefix(flag, "--")] = setting{env: envs[i], def: def}
+			name := strings.TrimPrefix(flag, "--")
+			if _, twice := settings[name]; twice {
+				t.Errorf("README's configuration table has two rows for --%s", name)
+			}
+			settings[name] = setting{env: envs[i], def: def}
 		}
 	}
 	if len(settings) == 0 {

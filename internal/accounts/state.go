@@ -3,10 +3,9 @@ package accounts
 import (
 	"context"
 	"errors"
-	"fmt"
+	"slices"
 
 	"github.com/encord-emulator/encord-emulator/internal/errs"
-	"github.com/encord-emulator/encord-emulator/internal/sshkey"
 	"github.com/encord-emulator/encord-emulator/internal/store"
 )
 
@@ -72,10 +71,16 @@ func (s *Service) ExportState(ctx context.Context) (State, error) {
 }
 
 // ImportState replaces the whole state by st in one transaction: on any
-// error nothing changes. st is checked first (references, roles, keys);
-// uniqueness is then enforced by the store as for any write.
+// error nothing changes. st is checked first, whole, by the rules of the
+// API and the seed (checkState, docs/rules.md, State import); a refusal
+// names the value at fault by its JSON pointer in the state document. Its
+// times are stored in UTC, in whole microseconds.
 func (s *Service) ImportState(ctx context.Context, st State) error {
-	if err := st.validate(); err != nil {
+	st = State{
+		Workspaces: slices.Clone(st.Workspaces), Members: slices.Clone(st.Members), ServiceAccounts: slices.Clone(st.ServiceAccounts),
+		Keys: slices.Clone(st.Keys), Tokens: slices.Clone(st.Tokens), Resources: slices.Clone(st.Resources),
+	}
+	if err := checkState(&st); err != nil {
 		return err
 	}
 	err := s.store.Tx(ctx, func(tx store.Tx) error {
@@ -125,71 +130,19 @@ func (s *Service) Reset(ctx context.Context) error {
 	return s.store.Tx(ctx, func(tx store.Tx) error { return tx.DeleteAll(ctx) })
 }
 
+// importErr names the entry a store refused. checkState refuses what the
+// stores would first, so these are a second line, alike on both stores.
 func importErr(list string, i int, err error) error {
+	ptr := pointer(list, i)
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, store.ErrDuplicateKey):
-		return errs.Wrap(err, errs.InvalidArguments, "%s[%d]: its public key is also registered to another active key; each active public key may appear once", list, i)
+		return errs.Wrap(err, errs.InvalidArguments, "%s: its public key is also registered to another active key; each active public key may appear once", ptr).WithDetail("field", ptr)
 	case errors.Is(err, store.ErrAlreadyExists):
-		return errs.Wrap(err, errs.InvalidArguments, "%s[%d]: its id or email is already used by an earlier entry", list, i)
+		return errs.Wrap(err, errs.InvalidArguments, "%s: its id or email is already used by an earlier entry", ptr).WithDetail("field", ptr)
+	case errors.Is(err, store.ErrInvalid):
+		return errs.Wrap(err, errs.InvalidArguments, "%s: the store cannot hold this entry", ptr).WithDetail("field", ptr)
 	}
 	return err
-}
-
-// validate checks what the store does not: references between entries,
-// enum values, and that every key is the ed25519 key it claims.
-func (st *State) validate() error {
-	bad := func(list string, i int, format string, args ...any) error {
-		return errs.Invalid(fmt.Sprintf("%s[%d]", list, i), "%s[%d]: %s", list, i, fmt.Sprintf(format, args...))
-	}
-	workspaces := map[string]bool{}
-	for i, w := range st.Workspaces {
-		if w.ID == "" || w.Name == "" {
-			return bad("workspaces", i, "id and name are required")
-		}
-		workspaces[w.ID] = true
-	}
-	owners := map[store.Owner]string{} // owner → workspace
-	for i, m := range st.Members {
-		if !workspaces[m.WorkspaceID] {
-			return bad("members", i, "workspace %q is not in the state", m.WorkspaceID)
-		}
-		if m.ID == "" || !m.Role.Valid() {
-			return bad("members", i, `id is required and role must be "admin" or "member"`)
-		}
-		owners[store.Owner{Type: store.OwnerUser, ID: m.ID}] = m.WorkspaceID
-	}
-	for i, sa := range st.ServiceAccounts {
-		if !workspaces[sa.WorkspaceID] {
-			return bad("serviceAccounts", i, "workspace %q is not in the state", sa.WorkspaceID)
-		}
-		if sa.ID == "" || !sa.Role.Valid() {
-			return bad("serviceAccounts", i, `id is required and role must be "admin" or "member"`)
-		}
-		owners[store.Owner{Type: store.OwnerServiceAccount, ID: sa.ID}] = sa.WorkspaceID
-	}
-	for i, k := range st.Keys {
-		if ws, ok := owners[k.Owner]; !ok || ws != k.WorkspaceID {
-			return bad("keys", i, "owner %s %q is not in the state under workspace %q", k.Owner.Type, k.Owner.ID, k.WorkspaceID)
-		}
-		pub, err := sshkey.Parse(k.PublicKey)
-		if err != nil {
-			return bad("keys", i, "publicKey: %v", err)
-		}
-		if pub.Hex != k.PublicKeyHex || pub.Fingerprint != k.Fingerprint || pub.Line != k.PublicKey {
-			return bad("keys", i, "publicKeyHex and fingerprint must be those of publicKey (%s, %s)", pub.Hex, pub.Fingerprint)
-		}
-	}
-	for i, t := range st.Tokens {
-		if ws, ok := owners[t.Owner]; !ok || ws != t.WorkspaceID {
-			return bad("tokens", i, "owner %s %q is not in the state under workspace %q", t.Owner.Type, t.Owner.ID, t.WorkspaceID)
-		}
-	}
-	for i, r := range st.Resources {
-		if !workspaces[r.WorkspaceID] {
-			return bad("resources", i, "workspace %q is not in the state", r.WorkspaceID)
-		}
-	}
-	return nil
 }

@@ -44,7 +44,7 @@ func seesAll(p Principal, kind store.ResourceKind, orgAccess bool) bool {
 // visibleResource reads a resource of p's workspace and applies the
 // visibility rule. A read by id needs no includeOrgAccess: a workspace
 // admin sees and manages everything in the workspace (docs/rules.md,
-// roles); the flag only widens listings, which otherwise show an admin
+// Workspace roles); the flag only widens listings, which otherwise show an admin
 // what it created or was invited to, as Encord's do.
 func visibleResource(ctx context.Context, tx store.Tx, p Principal, kind store.ResourceKind, id string) (store.Resource, error) {
 	r, err := tx.GetResource(ctx, p.WorkspaceID, kind, id)

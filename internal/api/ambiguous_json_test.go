@@ -42,8 +42,8 @@ func TestAmbiguousJSONIsRefused(t *testing.T) {
 			{"invalid UTF-8", "POST", sas, []byte("{\"name\": \"bot\xff\"}"), nil, 400, "INVALID_ARGUMENTS_ERROR", "name", "not UTF-8"},
 			{"lone surrogate", "POST", sas, `{"name": "bot\ud800"}`, nil, 400, "INVALID_ARGUMENTS_ERROR", "name", `\ud800`},
 			{"lone surrogate in a key title", "POST", "/api/v1/me/keys", `{"title": "\udc00"}`, nil, 400, "INVALID_ARGUMENTS_ERROR", "title", `\udc00`},
-			{"state with a duplicate", "PUT", "/_emulator/state", `{"version": 1, "workspaces": [{"id": "w", "id": "v", "name": "W", "createdAt": "2025-01-02T03:04:05Z", "quotas": {"serviceAccounts": 1, "keysPerServiceAccount": 1, "keysPerUser": 1}}]}`, nil, 400, "INVALID_ARGUMENTS_ERROR", "workspaces[0].id", "twice"},
-			{"state with a null name", "PUT", "/_emulator/state", `{"version": 1, "workspaces": [{"id": "w", "name": null, "createdAt": "2025-01-02T03:04:05Z", "quotas": {"serviceAccounts": 1, "keysPerServiceAccount": 1, "keysPerUser": 1}}]}`, nil, 400, "INVALID_ARGUMENTS_ERROR", "workspaces[0].name", "null"},
+			{"state with a duplicate", "PUT", "/_emulator/state", `{"version": 1, "workspaces": [{"id": "w", "id": "v", "name": "W", "createdAt": "2025-01-02T03:04:05Z", "quotas": {"serviceAccounts": 1, "keysPerServiceAccount": 1, "keysPerUser": 1}}]}`, nil, 400, "INVALID_ARGUMENTS_ERROR", "/workspaces/0/id", "twice"},
+			{"state with a null name", "PUT", "/_emulator/state", `{"version": 1, "workspaces": [{"id": "w", "name": null, "createdAt": "2025-01-02T03:04:05Z", "quotas": {"serviceAccounts": 1, "keysPerServiceAccount": 1, "keysPerUser": 1}}]}`, nil, 400, "INVALID_ARGUMENTS_ERROR", "/workspaces/0/name", "null"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				r := c.do(tc.method, tc.path, ws.AdminToken, tc.body, tc.headers...)

@@ -16,7 +16,7 @@ import (
 )
 
 // control serves /_emulator: what only an emulator has (docs/architecture.md,
-// the three planes).
+// Planes).
 type control struct {
 	accounts   *accounts.Service
 	adminToken string

@@ -18,7 +18,7 @@ func (c control) exportState(w http.ResponseWriter, r *http.Request) error {
 // build reads.
 func (c control) importState(w http.ResponseWriter, r *http.Request) error {
 	var doc stateDocument
-	if err := decodeBody(r, &doc, strict); err != nil {
+	if err := decodeDocument(r, &doc); err != nil {
 		return err
 	}
 	st, err := doc.state()

@@ -10,7 +10,7 @@ import (
 // dialect is the error language of a plane. The status always comes from
 // the error's code (package errs); a dialect only spells the code and
 // writes the body. The SDK's two dialects are described in
-// docs/sdk-protocol.md (error dialects).
+// docs/sdk-protocol.md, Error dialects.
 type dialect interface {
 	// code spells e, coded from cause, as this dialect does.
 	code(e *errs.Error, cause error) *errs.Error

@@ -77,8 +77,8 @@ type sdkTable struct {
 	cells    map[int][]string // status → one cell per family
 }
 
-// readSDKTable reads the table under the heading of docs/faults.md,
-// resolving "same" to the cell on its left.
+// readSDKTable reads the table under the heading of docs/faults.md and
+// resolves "same" to the cell on its left.
 func readSDKTable(t *testing.T, heading string) sdkTable {
 	t.Helper()
 	f, err := os.Open("../../docs/faults.md")

@@ -12,7 +12,7 @@ import (
 )
 
 // management serves /api/v1: what Encord's web UI does (docs/architecture.md,
-// the three planes).
+// Planes).
 type management struct {
 	accounts *accounts.Service
 	faults   faultGate

@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
 	"reflect"
 	"strings"
 
@@ -32,13 +33,19 @@ const (
 )
 
 // readBody reads the whole request body within the body limit
-// (limitBody): the one place where a body too large becomes a 413.
+// (limitBody) and the read deadline of the connection: the one place where
+// a body too large becomes a 413, and a body too slow a 408. A slow client
+// is the client's fault, not an outage: never a 5xx, which the SDK would
+// retry.
 func readBody(r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
+		switch {
+		case errors.As(err, &tooLarge):
 			return nil, errs.New(errs.PayloadTooLarge, "the request body is larger than the emulator's limit of %d bytes (--max-body-bytes)", tooLarge.Limit).WithDetail("limit", tooLarge.Limit)
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			return nil, errs.Wrap(err, errs.RequestTimeout, "the request body did not arrive in time: the emulator reads a body for at most --read-timeout from its first byte, and within --request-timeout; send the whole body at once")
 		}
 		return nil, errs.Wrap(err, errs.InvalidArguments, "could not read the request body")
 	}
@@ -49,17 +56,42 @@ func readBody(r *http.Request) ([]byte, error) {
 // types, within the body limit. Every error says what was wrong; the rules
 // of the values are package accounts' to check.
 func decodeBody(r *http.Request, v any, mode strictness) error {
-	body, err := readBody(r)
+	body, err := readJSONBody(r)
 	if err != nil {
 		return err
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return errs.New(errs.InvalidArguments, "the request body is empty; send a JSON object with Content-Type: application/json")
-	}
-	if err := requireJSONMediaType(r); err != nil {
+	return decodeJSON(body, v, mode, "")
+}
+
+// decodeDocument is decodeBody in strict mode for a document of many
+// entries (the state): its errors name the value at fault by its JSON
+// pointer, "/keys/3/origin".
+func decodeDocument(r *http.Request, v any) error {
+	body, err := readJSONBody(r)
+	if err != nil {
 		return err
 	}
-	return decodeJSON(body, v, mode, "")
+	data, err := checkJSONDocument(body, reflect.TypeOf(v).Elem())
+	if err != nil {
+		return err
+	}
+	return unmarshalChecked(data, v)
+}
+
+// readJSONBody reads a body that must be JSON: not empty, and declared
+// as JSON by its Content-Type.
+func readJSONBody(r *http.Request) ([]byte, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return nil, err
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, errs.New(errs.InvalidArguments, "the request body is empty; send a JSON object with Content-Type: application/json")
+	}
+	if err := requireJSONMediaType(r); err != nil {
+		return nil, err
+	}
+	return body, nil
 }
 
 // requireJSONMediaType refuses a body that its Content-Type does not say
@@ -89,8 +121,13 @@ func decodeJSON(data []byte, v any, mode strictness, path string) error {
 	if err != nil {
 		return err
 	}
+	return unmarshalChecked(data, v)
+}
+
+// unmarshalChecked decodes what checkJSON has read against v's type
+// already.
+func unmarshalChecked(data []byte, v any) error {
 	if err := json.Unmarshal(data, v); err != nil {
-		// checkJSON has read every value against v's type already.
 		return errs.Wrap(err, errs.InvalidArguments, "the request body could not be decoded: %s", err.Error())
 	}
 	return nil

@@ -34,8 +34,23 @@ import (
 // itself), against t and returns it without the fields lenient mode
 // drops. Every error names the field at fault by its path in the body.
 func checkJSON(data []byte, t reflect.Type, mode strictness, path string) ([]byte, error) {
-	c := &jsonChecker{data: data, dec: json.NewDecoder(bytes.NewReader(data)), mode: mode}
+	return newJSONChecker(data, mode, false).run(t, path)
+}
+
+// checkJSONDocument is checkJSON in strict mode for a document of many
+// entries, such as the state: errors name the value at fault by its JSON
+// pointer (RFC 6901), "/keys/3/origin".
+func checkJSONDocument(data []byte, t reflect.Type) ([]byte, error) {
+	return newJSONChecker(data, strict, true).run(t, "")
+}
+
+func newJSONChecker(data []byte, mode strictness, pointers bool) *jsonChecker {
+	c := &jsonChecker{data: data, dec: json.NewDecoder(bytes.NewReader(data)), mode: mode, pointers: pointers}
 	c.dec.UseNumber()
+	return c
+}
+
+func (c *jsonChecker) run(t reflect.Type, path string) ([]byte, error) {
 	tok, err := c.next()
 	if err != nil {
 		return nil, err
@@ -59,7 +74,9 @@ type jsonChecker struct {
 	data []byte
 	dec  *json.Decoder
 	mode strictness
-	out  bytes.Buffer
+	// pointers: paths are JSON pointers ("/keys/3"), not "keys[3]".
+	pointers bool
+	out      bytes.Buffer
 	// end is the offset just after the last token read; raw its text.
 	end int64
 	raw []byte
@@ -210,7 +227,7 @@ func (c *jsonChecker) object(t reflect.Type, path string) error {
 		if err := checkKey(rawKey, path); err != nil {
 			return err
 		}
-		child := joinPath(path, key)
+		child := c.child(path, key)
 		if seen[key] {
 			return duplicateField(child)
 		}
@@ -255,7 +272,7 @@ func (c *jsonChecker) anyObject(elemType reflect.Type, path string, keep bool) e
 		if err := checkKey(rawKey, path); err != nil {
 			return err
 		}
-		child := joinPath(path, key)
+		child := c.child(path, key)
 		if seen[key] {
 			return duplicateField(child)
 		}
@@ -294,7 +311,7 @@ func (c *jsonChecker) array(t reflect.Type, path string, keep bool) error {
 		if i > 0 {
 			c.write(keep, []byte{','})
 		}
-		if err := c.value(tok, elemType, fmt.Sprintf("%s[%d]", path, i), keep); err != nil {
+		if err := c.value(tok, elemType, c.index(path, i), keep); err != nil {
 			return err
 		}
 	}
@@ -332,10 +349,23 @@ func unknownField(key, path string, fields map[string]reflect.Type) error {
 	return errs.Invalid(path, "unknown field %q in the request body; check the spelling against openapi.yaml", path)
 }
 
-// joinPath names the field key of the object at path: "admin.email".
-func joinPath(path, key string) string {
+// child names the field key of the object at path: "admin.email", or
+// "/admin/email" as a JSON pointer.
+func (c *jsonChecker) child(path, key string) string {
+	if c.pointers {
+		return path + "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(key)
+	}
 	if path == "" {
 		return key
 	}
 	return path + "." + key
+}
+
+// index names item i of the array at path: "keys[3]", or "/keys/3" as a
+// JSON pointer.
+func (c *jsonChecker) index(path string, i int) string {
+	if c.pointers {
+		return fmt.Sprintf("%s/%d", path, i)
+	}
+	return fmt.Sprintf("%s[%d]", path, i)
 }

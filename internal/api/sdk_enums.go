@@ -3,7 +3,7 @@ package api
 import "github.com/encord-emulator/encord-emulator/internal/accounts"
 
 // The SDK's enum values, as its parsers read them (docs/sdk-protocol.md,
-// enums).
+// JSON conventions).
 const (
 	ontologyRoleAdmin = 0
 	ontologyRoleUser  = 1

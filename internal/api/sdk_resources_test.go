@@ -443,7 +443,7 @@ func TestSDKResourceCalls(t *testing.T) {
 	})
 }
 
-// TestSDKResourceVisibility checks who sees what (accounts/resources.go).
+// TestSDKResourceVisibility checks who sees what (accounts/visibility.go).
 func TestSDKResourceVisibility(t *testing.T) {
 	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		w := newWorld(t, newStore)

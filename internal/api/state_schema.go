@@ -195,7 +195,7 @@ func stateDocumentOf(st accounts.State) stateDocument {
 // reads.
 func (d stateDocument) state() (accounts.State, error) {
 	if d.Version != stateVersion {
-		return accounts.State{}, errs.Invalid("version", "state version %d is not supported; this emulator reads version %d (export a fresh state with GET /_emulator/state)", d.Version, stateVersion)
+		return accounts.State{}, errs.Invalid("/version", "/version: state version %d is not supported; this emulator reads version %d (export a fresh state with GET /_emulator/state)", d.Version, stateVersion)
 	}
 	return accounts.State{
 		Workspaces: convertAll(d.Workspaces, func(w stateWorkspace) store.Workspace {

@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -55,6 +56,13 @@ type Config struct {
 	// in-flight requests.
 	RequestTimeout  time.Duration
 	ShutdownTimeout time.Duration
+	// ReadHeaderTimeout bounds reading a request's headers (past it the
+	// connection is closed), ReadTimeout reading its body (past it, or past
+	// RequestTimeout, the request answers 408), IdleTimeout the wait of a
+	// keep-alive connection for its next request.
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	IdleTimeout       time.Duration
 	// LastUsedFlushInterval is how often key uses are written to the store.
 	LastUsedFlushInterval time.Duration
 	// TokenPurgeInterval is how often expired sessions and bearer tokens
@@ -102,6 +110,15 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = defaults.ShutdownTimeout
 	}
+	if cfg.ReadHeaderTimeout <= 0 {
+		cfg.ReadHeaderTimeout = defaults.ReadHeaderTimeout
+	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = defaults.ReadTimeout
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = defaults.IdleTimeout
+	}
 	if cfg.LastUsedFlushInterval <= 0 {
 		cfg.LastUsedFlushInterval = defaults.LastUsedFlushInterval
 	}
@@ -139,7 +156,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
-	s.handler = withRequestTimeout(cfg.RequestTimeout, api.NewHandler(api.Config{
+	s.handler = withDeadlines(cfg.RequestTimeout, cfg.ReadTimeout, api.NewHandler(api.Config{
 		Accounts:        svc,
 		Logger:          cfg.Logger,
 		AdminToken:      cfg.AdminToken,
@@ -183,13 +200,53 @@ func (s *Server) Clock() *clock.Clock { return s.clock }
 // Faults are the fault rules, shared by every replica of the store.
 func (s *Server) Faults() *faults.Engine { return s.faults }
 
-// withRequestTimeout gives every request a context deadline.
-func withRequestTimeout(timeout time.Duration, next http.Handler) http.Handler {
+// withDeadlines gives every request a context deadline (requestTimeout),
+// and its body a read deadline (readBodyDeadline).
+func withDeadlines(requestTimeout, readTimeout time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), timeout)
+		deadline := time.Now().Add(requestTimeout)
+		ctx, cancel := context.WithDeadline(r.Context(), deadline)
 		defer cancel()
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = &readBodyDeadline{ReadCloser: r.Body, conn: http.NewResponseController(w), timeout: readTimeout, requestDeadline: deadline}
+		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// readBodyDeadline bounds the reading of a request body by a read deadline
+// on its connection, from the first read: readTimeout, and never past the
+// request's deadline. A body still arriving then fails to read, which the
+// planes answer 408 (the client was slow), where a body read past the
+// request's deadline would have answered 503 on its first store call (as
+// if the emulator were slow). Once the body is read, the deadline is
+// lifted: the rest of the request, and the server's watch for a client
+// that goes away, run under the request's deadline alone.
+type readBodyDeadline struct {
+	io.ReadCloser
+	conn            *http.ResponseController
+	timeout         time.Duration
+	requestDeadline time.Time
+	started, ended  bool
+}
+
+func (b *readBodyDeadline) Read(p []byte) (int, error) {
+	if !b.started {
+		b.started = true
+		deadline := time.Now().Add(b.timeout)
+		if b.requestDeadline.Before(deadline) {
+			deadline = b.requestDeadline
+		}
+		// Not every ResponseWriter has a connection (an httptest
+		// recorder): then the body has no deadline of its own.
+		_ = b.conn.SetReadDeadline(deadline)
+	}
+	n, err := b.ReadCloser.Read(p)
+	if errors.Is(err, io.EOF) && !b.ended {
+		b.ended = true
+		_ = b.conn.SetReadDeadline(time.Time{})
+	}
+	return n, err
 }
 
 // applySeedIfEmpty applies the seed at startup unless the store already
@@ -240,7 +297,8 @@ func (s *Server) serveInBackground(ln net.Listener) {
 	s.listener = ln
 	s.http = &http.Server{
 		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
 	}

@@ -17,6 +17,15 @@ const (
 	Store = "memory"
 	// RequestTimeout bounds one request, database waits included.
 	RequestTimeout = 30 * time.Second
+	// ReadHeaderTimeout bounds reading a request's headers; a client slower
+	// than this has its connection closed.
+	ReadHeaderTimeout = 10 * time.Second
+	// ReadTimeout bounds reading a request's body, from its first read; a
+	// client slower than this (or than RequestTimeout) gets 408.
+	ReadTimeout = 20 * time.Second
+	// IdleTimeout is how long a keep-alive connection may wait for its next
+	// request before the server closes it.
+	IdleTimeout = time.Minute
 	// ShutdownTimeout bounds the drain of in-flight requests on shutdown.
 	ShutdownTimeout = 10 * time.Second
 	// MaxBodyBytes is the largest request body accepted.

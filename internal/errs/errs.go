@@ -27,6 +27,7 @@ const (
 	QuotaExceeded       Code = "QUOTA_EXCEEDED_ERROR"
 	OperationNotAllowed Code = "OPERATION_NOT_ALLOWED"
 	PayloadTooLarge     Code = "PAYLOAD_TOO_LARGE_ERROR"
+	RequestTimeout      Code = "REQUEST_TIMEOUT_ERROR"
 	UnsupportedMedia    Code = "UNSUPPORTED_MEDIA_TYPE_ERROR"
 	MethodNotAllowed    Code = "METHOD_NOT_ALLOWED_ERROR"
 	NotImplemented      Code = "NOT_IMPLEMENTED_ERROR"
@@ -41,7 +42,7 @@ const (
 func Codes() []Code {
 	return []Code{
 		InvalidArguments, Authentication, Authorisation, NotFound, DuplicateSSHKey, SSHKeyNotFound,
-		ResourceExists, QuotaExceeded, OperationNotAllowed, PayloadTooLarge, UnsupportedMedia,
+		ResourceExists, QuotaExceeded, OperationNotAllowed, RequestTimeout, PayloadTooLarge, UnsupportedMedia,
 		MethodNotAllowed, NotImplemented, ServiceUnavailable, RateLimited, Unknown,
 	}
 }
@@ -59,6 +60,8 @@ func (c Code) HTTPStatus() int {
 		return http.StatusNotFound
 	case DuplicateSSHKey, ResourceExists, QuotaExceeded, OperationNotAllowed:
 		return http.StatusConflict
+	case RequestTimeout:
+		return http.StatusRequestTimeout
 	case PayloadTooLarge:
 		return http.StatusRequestEntityTooLarge
 	case UnsupportedMedia:
@@ -185,7 +188,7 @@ func Invalid(field, format string, args ...any) *Error {
 
 // From maps any error to a coded error: coded errors pass through, a store
 // outage, a deadline or a cancellation becomes SERVICE_UNAVAILABLE_ERROR, bare store
-// sentinels get a generic message, and anything else is UNKNOWN_ERROR (a bug:
+// sentinels get a generic message (a row the stores refuse is a 400), and anything else is UNKNOWN_ERROR (a bug:
 // callers log it).
 func From(err error) *Error {
 	var e *Error
@@ -202,6 +205,10 @@ func From(err error) *Error {
 		return Wrap(err, DuplicateSSHKey, "this public key is already registered; create a unique key")
 	case errors.Is(err, store.ErrAlreadyExists):
 		return Wrap(err, ResourceExists, "the resource already exists")
+	case errors.Is(err, store.ErrInvalid):
+		// Package accounts refuses such values first, naming the field;
+		// this is the store's own refusal, the same on every store.
+		return Wrap(err, InvalidArguments, "the request holds a value the emulator cannot store (text with NUL or bytes that are not UTF-8, or a value outside its set); correct it and send it again")
 	default:
 		return Wrap(err, Unknown, "internal error; see the emulator's log")
 	}

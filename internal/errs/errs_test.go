@@ -24,6 +24,7 @@ func TestFrom(t *testing.T) {
 		{store.ErrNotFound, NotFound},
 		{store.ErrDuplicateKey, DuplicateSSHKey},
 		{store.ErrAlreadyExists, ResourceExists},
+		{fmt.Errorf("create: %w", store.ErrInvalid), InvalidArguments},
 		{errors.New("a bug"), Unknown},
 	}
 	for _, tc := range cases {
@@ -43,7 +44,7 @@ func TestHTTPStatus(t *testing.T) {
 	for code, status := range map[Code]int{
 		InvalidArguments: 400, SSHKeyNotFound: 400, Authentication: 401, Authorisation: 403,
 		NotFound: 404, MethodNotAllowed: 405, DuplicateSSHKey: 409, ResourceExists: 409,
-		QuotaExceeded: 409, OperationNotAllowed: 409, PayloadTooLarge: 413, UnsupportedMedia: 415,
+		QuotaExceeded: 409, OperationNotAllowed: 409, RequestTimeout: 408, PayloadTooLarge: 413, UnsupportedMedia: 415,
 		Unknown: http.StatusInternalServerError, NotImplemented: 501, ServiceUnavailable: 503, RateLimited: 429,
 	} {
 		if got := code.HTTPStatus(); got != status {

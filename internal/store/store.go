@@ -31,6 +31,13 @@ var (
 	ErrUnavailable = errors.New("store unavailable")
 	// ErrReadOnly: a write (or LockWorkspace) was attempted inside View.
 	ErrReadOnly = errors.New("write in a read-only view")
+	// ErrInvalid: a create or update would write a row that not every
+	// backend can hold (the Check methods of the row types, check.go): a
+	// value outside its enumeration, a negative quota, an owner without a
+	// type or an id (a resource without an owner among them), text that is
+	// not UTF-8 or holds NUL, attributes that are not JSON. Nothing is
+	// written.
+	ErrInvalid = errors.New("invalid row")
 )
 
 // Role is a workspace role of a member or a service account.
@@ -272,7 +279,9 @@ type Store interface {
 
 // Tx is the view of the store inside one transaction. Methods that address a
 // row by id return ErrNotFound when it does not exist. Creates take fully
-// formed values (ids and times chosen by the caller) and store them as given.
+// formed values (ids and times chosen by the caller) and store them as given;
+// creates and updates refuse, with ErrInvalid, a row its Check method
+// refuses. A lookup by text that is not Storable finds nothing.
 type Tx interface {
 	// LockWorkspace returns the workspace and holds an exclusive lock on it
 	// until the transaction ends. Every write whose validity depends on counts

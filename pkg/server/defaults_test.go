@@ -32,6 +32,9 @@ func TestDefaultsDocumented(t *testing.T) {
 		"DefaultMaxBodyBytes":          server.DefaultMaxBodyBytes,
 		"DefaultRequestTimeout":        server.DefaultRequestTimeout,
 		"DefaultShutdownTimeout":       server.DefaultShutdownTimeout,
+		"DefaultReadHeaderTimeout":     server.DefaultReadHeaderTimeout,
+		"DefaultReadTimeout":           server.DefaultReadTimeout,
+		"DefaultIdleTimeout":           server.DefaultIdleTimeout,
 		"DefaultLastUsedFlushInterval": server.DefaultLastUsedFlushInterval,
 	}
 	file, err := parser.ParseFile(token.NewFileSet(), "options.go", nil, parser.ParseComments)

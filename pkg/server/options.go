@@ -31,6 +31,9 @@ const (
 	DefaultMaxBodyBytes          = defaults.MaxBodyBytes          // 1048576 (1 MiB)
 	DefaultRequestTimeout        = defaults.RequestTimeout        // 30s
 	DefaultShutdownTimeout       = defaults.ShutdownTimeout       // 10s
+	DefaultReadHeaderTimeout     = defaults.ReadHeaderTimeout     // 10s
+	DefaultReadTimeout           = defaults.ReadTimeout           // 20s
+	DefaultIdleTimeout           = defaults.IdleTimeout           // 1m
 	DefaultLastUsedFlushInterval = defaults.LastUsedFlushInterval // 1s
 )
 
@@ -78,6 +81,17 @@ type Options struct {
 	// bounds requests when the database stops answering without closing
 	// connections, which DBStatementTimeout, enforced by Postgres, cannot.
 	RequestTimeout time.Duration
+	// ReadHeaderTimeout bounds reading a request's headers: a client slower
+	// than this has its connection closed (DefaultReadHeaderTimeout).
+	ReadHeaderTimeout time.Duration
+	// ReadTimeout bounds reading a request's body, from its first read and
+	// within RequestTimeout: a client slower than this gets 408
+	// REQUEST_TIMEOUT_ERROR in the dialect of its plane, never a 5xx
+	// (DefaultReadTimeout).
+	ReadTimeout time.Duration
+	// IdleTimeout is how long a keep-alive connection may wait for its next
+	// request before the server closes it (DefaultIdleTimeout).
+	IdleTimeout time.Duration
 	// ShutdownTimeout bounds the drain of in-flight requests by Close
 	// (DefaultShutdownTimeout).
 	ShutdownTimeout time.Duration

@@ -84,6 +84,9 @@ func (tx *txn) CreateWorkspace(ctx context.Context, w store.Workspace) error {
 	if err != nil {
 		return err
 	}
+	if err := w.Check(); err != nil {
+		return err
+	}
 	if t.workspaces.rows[w.ID] != nil {
 		return alreadyExists("workspace", w.ID)
 	}
@@ -127,6 +130,9 @@ func copyOf[T any](row *T) T { return *row }
 func (tx *txn) UpdateWorkspaceQuotas(ctx context.Context, id string, q store.Quotas) error {
 	t, err := tx.begin(ctx)
 	if err != nil {
+		return err
+	}
+	if err := q.Check(); err != nil {
 		return err
 	}
 	old := t.workspaces.rows[id]
@@ -195,6 +201,9 @@ func requireWorkspace(t *tables, id string) error {
 func (tx *txn) CreateMember(ctx context.Context, m store.Member) error {
 	t, err := tx.begin(ctx)
 	if err != nil {
+		return err
+	}
+	if err := m.Check(); err != nil {
 		return err
 	}
 	if err := requireWorkspace(t, m.WorkspaceID); err != nil {
@@ -275,6 +284,9 @@ func (tx *txn) UpdateMemberRole(ctx context.Context, id string, role store.Role)
 	if err != nil {
 		return err
 	}
+	if err := store.CheckRole(role); err != nil {
+		return err
+	}
 	old := t.members.rows[id]
 	if old == nil {
 		return notFound("member", id)
@@ -305,6 +317,9 @@ func (tx *txn) MarkMemberRemoved(ctx context.Context, id string, at time.Time) e
 func (tx *txn) CreateServiceAccount(ctx context.Context, sa store.ServiceAccount) error {
 	t, err := tx.begin(ctx)
 	if err != nil {
+		return err
+	}
+	if err := sa.Check(); err != nil {
 		return err
 	}
 	if err := requireWorkspace(t, sa.WorkspaceID); err != nil {
@@ -398,6 +413,9 @@ func (tx *txn) UpdateServiceAccount(ctx context.Context, sa store.ServiceAccount
 	if err != nil {
 		return err
 	}
+	if err := sa.CheckUpdate(); err != nil {
+		return err
+	}
 	old := t.accounts.rows[sa.ID]
 	if old == nil {
 		return notFound("service account", sa.ID)
@@ -429,6 +447,9 @@ func (tx *txn) MarkServiceAccountDeleted(ctx context.Context, id string, at time
 func (tx *txn) CreateKey(ctx context.Context, k store.Key) error {
 	t, err := tx.begin(ctx)
 	if err != nil {
+		return err
+	}
+	if err := k.Check(); err != nil {
 		return err
 	}
 	if err := requireWorkspace(t, k.WorkspaceID); err != nil {
@@ -497,6 +518,9 @@ func (tx *txn) RevokeKey(ctx context.Context, id string, at time.Time, reason st
 	if err != nil {
 		return err
 	}
+	if err := store.CheckReason(reason); err != nil {
+		return err
+	}
 	old := t.keys.rows[id]
 	if old == nil || !old.Active() {
 		return notFound("active key", id)
@@ -508,6 +532,9 @@ func (tx *txn) RevokeKey(ctx context.Context, id string, at time.Time, reason st
 func (tx *txn) RevokeOwnerKeys(ctx context.Context, owner store.Owner, at time.Time, reason string) (int, error) {
 	t, err := tx.begin(ctx)
 	if err != nil {
+		return 0, err
+	}
+	if err := store.CheckReason(reason); err != nil {
 		return 0, err
 	}
 	ids := t.activeKeysByOwner.lookup(owner)
@@ -533,6 +560,9 @@ func (tx *txn) revoke(t *tables, old *keyRow, at time.Time, reason string) {
 func (tx *txn) CreateToken(ctx context.Context, tok store.Token) error {
 	t, err := tx.begin(ctx)
 	if err != nil {
+		return err
+	}
+	if err := tok.Check(); err != nil {
 		return err
 	}
 	if err := requireWorkspace(t, tok.WorkspaceID); err != nil {
@@ -595,6 +625,9 @@ func (tx *txn) CreateResource(ctx context.Context, r store.Resource) error {
 	if err != nil {
 		return err
 	}
+	if err := r.Check(); err != nil {
+		return err
+	}
 	if err := requireWorkspace(t, r.WorkspaceID); err != nil {
 		return err
 	}
@@ -652,6 +685,9 @@ func resourceOf(r *store.Resource) store.Resource { return cloneResource(*r) }
 func (tx *txn) UpdateResource(ctx context.Context, r store.Resource) error {
 	t, err := tx.begin(ctx)
 	if err != nil {
+		return err
+	}
+	if err := r.CheckUpdate(); err != nil {
 		return err
 	}
 	old, err := t.resource(r.WorkspaceID, r.Kind, r.ID)

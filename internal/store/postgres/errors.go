@@ -24,6 +24,10 @@ const activePublicKeyIndex = "keys_active_public_key_hex_key"
 // matched by prefix.
 const (
 	codeUniqueViolation   = "23505"
+	codeForeignKey        = "23503" // a row of a workspace that does not exist
+	codeCheckViolation    = "23514"
+	codeNotInRepertoire   = "22021" // NUL, or bytes that are not UTF-8
+	codeUntranslatable    = "22P05" // \u0000 in jsonb
 	codeUndefinedTable    = "42P01"
 	codeQueryCanceled     = "57014" // statement_timeout, or a cancel request
 	codeAdminShutdown     = "57P01"
@@ -52,6 +56,12 @@ func translate(err error) error {
 			return fmt.Errorf("%w: %w", store.ErrDuplicateKey, err)
 		case pgErr.Code == codeUniqueViolation:
 			return fmt.Errorf("%w: %s: %w", store.ErrAlreadyExists, pgErr.ConstraintName, err)
+		case pgErr.Code == codeForeignKey:
+			return fmt.Errorf("%w: %s: %w", store.ErrNotFound, pgErr.ConstraintName, err)
+		// The Check methods of the rows refuse these before any statement;
+		// the schema's answer is the same, should one slip through.
+		case pgErr.Code == codeCheckViolation, pgErr.Code == codeNotInRepertoire, pgErr.Code == codeUntranslatable:
+			return fmt.Errorf("%w: %w", store.ErrInvalid, err)
 		case pgErr.Code == codeQueryCanceled,
 			pgErr.Code == codeAdminShutdown,
 			pgErr.Code == codeCrashShutdown,

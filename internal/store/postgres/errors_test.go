@@ -39,12 +39,14 @@ func TestTranslate(t *testing.T) {
 		{"network", fmt.Errorf("query: %w", opErr), store.ErrUnavailable},
 		{"unexpected eof", fmt.Errorf("receive: %w", io.ErrUnexpectedEOF), store.ErrUnavailable},
 		{"conn closed", fmt.Errorf("acquire: %w", pgconn.ErrConnClosed), store.ErrUnavailable},
-		{"check violation", pgError("23514", "members_role_check"), nil},
-		{"foreign key violation", pgError("23503", "members_workspace_id_fkey"), nil},
+		{"check violation", pgError("23514", "members_role_check"), store.ErrInvalid},
+		{"NUL in text", pgError("22021", ""), store.ErrInvalid},
+		{"NUL escape in jsonb", pgError("22P05", ""), store.ErrInvalid},
+		{"foreign key violation", pgError("23503", "members_workspace_id_fkey"), store.ErrNotFound},
 		{"canceled by the caller", context.Canceled, nil},
 		{"other", errors.New("boom"), nil},
 	}
-	sentinels := []error{store.ErrNotFound, store.ErrAlreadyExists, store.ErrDuplicateKey, store.ErrUnavailable}
+	sentinels := []error{store.ErrNotFound, store.ErrAlreadyExists, store.ErrDuplicateKey, store.ErrUnavailable, store.ErrInvalid}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := translate(tt.err)

@@ -159,7 +159,7 @@ func (s *Store) Tx(ctx context.Context, fn func(tx store.Tx) error) error {
 		_ = pgTx.Rollback(rollbackCtx)
 	}()
 
-	if err := fn(&tx{tx: pgTx}); err != nil {
+	if err := fn(&tx{tx: storableOnly{pgTx}}); err != nil {
 		return err
 	}
 	if err := pgTx.Commit(ctx); err != nil {
@@ -172,7 +172,7 @@ func (s *Store) Tx(ctx context.Context, fn func(tx store.Tx) error) error {
 // of its own under read committed, as they would inside Tx, without the
 // round trips of BEGIN and COMMIT.
 func (s *Store) View(ctx context.Context, fn func(tx store.Tx) error) error {
-	return fn(store.ReadOnly(&tx{tx: s.pool}))
+	return fn(store.ReadOnly(&tx{tx: storableOnly{s.pool}}))
 }
 
 // ownerNowColumns and ownerNow select, for the key or token aliased owned,
@@ -212,7 +212,7 @@ func (s *Store) ResolveKey(ctx context.Context, publicKeyHex string) (store.KeyR
 	var res store.KeyResolution
 	var role string
 	k := &res.Key
-	err := s.pool.QueryRow(ctx, resolveKeySQL, publicKeyHex).Scan(append(keyScanTargets(k), &role, &res.Email, &res.Name, &res.OwnerGone)...)
+	err := storableOnly{s.pool}.QueryRow(ctx, resolveKeySQL, publicKeyHex).Scan(append(keyScanTargets(k), &role, &res.Email, &res.Name, &res.OwnerGone)...)
 	if err != nil {
 		return store.KeyResolution{}, fmt.Errorf("postgres: resolve key %s: %w", publicKeyHex, translate(err))
 	}
@@ -237,7 +237,7 @@ func (s *Store) ResolveToken(ctx context.Context, hash string) (store.TokenResol
 	var res store.TokenResolution
 	var role string
 	t := &res.Token
-	err := s.pool.QueryRow(ctx, resolveTokenSQL, hash).Scan(append(tokenScanTargets(t), &role, &res.Email, &res.Name, &res.OwnerGone, &res.KeyGone)...)
+	err := storableOnly{s.pool}.QueryRow(ctx, resolveTokenSQL, hash).Scan(append(tokenScanTargets(t), &role, &res.Email, &res.Name, &res.OwnerGone, &res.KeyGone)...)
 	if err != nil {
 		return store.TokenResolution{}, fmt.Errorf("postgres: resolve token: %w", translate(err))
 	}

@@ -93,6 +93,9 @@ func (t *tx) LockWorkspace(ctx context.Context, id string) (store.Workspace, err
 }
 
 func (t *tx) CreateWorkspace(ctx context.Context, w store.Workspace) error {
+	if err := w.Check(); err != nil {
+		return fmt.Errorf("postgres: create: %w", err)
+	}
 	err := t.insert(ctx, `INSERT INTO workspaces (`+workspaceColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		w.ID, w.Name, w.CreatedAt, w.Quotas.ServiceAccounts, w.Quotas.KeysPerServiceAccount, w.Quotas.KeysPerUser, w.Quotas.Resources)
 	return wrap("create workspace "+w.ID, err)
@@ -110,6 +113,9 @@ func (t *tx) ListWorkspaces(ctx context.Context) ([]store.Workspace, error) {
 }
 
 func (t *tx) UpdateWorkspaceQuotas(ctx context.Context, id string, q store.Quotas) error {
+	if err := q.Check(); err != nil {
+		return fmt.Errorf("postgres: update: %w", err)
+	}
 	return t.execOne(ctx, "update quotas of workspace "+id, `
 UPDATE workspaces
 SET quota_service_accounts = $2, quota_keys_per_service_account = $3, quota_keys_per_user = $4, quota_resources = $5
@@ -128,6 +134,9 @@ func (t *tx) DeleteWorkspace(ctx context.Context, id string) error {
 // uniqueness: members_live_email_key among members, and the identities
 // table (kept by a trigger) across members and service accounts.
 func (t *tx) CreateMember(ctx context.Context, m store.Member) error {
+	if err := m.Check(); err != nil {
+		return fmt.Errorf("postgres: create: %w", err)
+	}
 	err := t.insert(ctx, `INSERT INTO members (`+memberColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		m.ID, m.WorkspaceID, m.Email, m.Name, string(m.Role), m.CreatedAt, m.RemovedAt)
 	return wrap("create member "+m.ID, err)
@@ -154,6 +163,9 @@ ORDER BY created_at, id`, workspaceID, includeRemoved)
 }
 
 func (t *tx) UpdateMemberRole(ctx context.Context, id string, role store.Role) error {
+	if err := store.CheckRole(role); err != nil {
+		return fmt.Errorf("postgres: update member %s: %w", id, err)
+	}
 	return t.execOne(ctx, "update role of member "+id, `UPDATE members SET role = $2 WHERE id = $1`, id, string(role))
 }
 
@@ -165,6 +177,9 @@ func (t *tx) MarkMemberRemoved(ctx context.Context, id string, at time.Time) err
 // Service accounts.
 
 func (t *tx) CreateServiceAccount(ctx context.Context, sa store.ServiceAccount) error {
+	if err := sa.Check(); err != nil {
+		return fmt.Errorf("postgres: create: %w", err)
+	}
 	err := t.insert(ctx, `INSERT INTO service_accounts (`+serviceAccountColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		sa.ID, sa.WorkspaceID, sa.Name, sa.Description, sa.Email, string(sa.Role), sa.CreatedAt, sa.CreatedByMemberID, sa.DeletedAt)
 	return wrap("create service account "+sa.ID, err)
@@ -191,6 +206,9 @@ ORDER BY created_at, id`, workspaceID, includeDeleted)
 }
 
 func (t *tx) UpdateServiceAccount(ctx context.Context, sa store.ServiceAccount) error {
+	if err := sa.CheckUpdate(); err != nil {
+		return fmt.Errorf("postgres: update: %w", err)
+	}
 	return t.execOne(ctx, "update service account "+sa.ID,
 		`UPDATE service_accounts SET role = $2, description = $3 WHERE id = $1`, sa.ID, string(sa.Role), sa.Description)
 }
@@ -203,6 +221,9 @@ func (t *tx) MarkServiceAccountDeleted(ctx context.Context, id string, at time.T
 // Keys.
 
 func (t *tx) CreateKey(ctx context.Context, k store.Key) error {
+	if err := k.Check(); err != nil {
+		return fmt.Errorf("postgres: create: %w", err)
+	}
 	err := t.insert(ctx, `INSERT INTO keys (`+keyColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		k.ID, k.WorkspaceID, string(k.Owner.Type), k.Owner.ID, k.Title, k.PublicKey, k.PublicKeyHex,
 		k.Fingerprint, string(k.Origin), k.CreatedAt, k.LastUsedAt, k.RevokedAt, k.RevokeReason)
@@ -221,6 +242,9 @@ func (t *tx) ListWorkspaceKeys(ctx context.Context, workspaceID string) ([]store
 }
 
 func (t *tx) CountActiveKeys(ctx context.Context, owner store.Owner) (int, error) {
+	if !store.Storable(owner.ID) {
+		return 0, nil // a count is a row even when nothing matches (unstorable.go)
+	}
 	var n int
 	err := t.tx.QueryRow(ctx, `
 SELECT count(*) FROM keys
@@ -238,6 +262,9 @@ bearers AS (
 SELECT count(*) FROM revoked`
 
 func (t *tx) RevokeKey(ctx context.Context, id string, at time.Time, reason string) error {
+	if err := store.CheckReason(reason); err != nil {
+		return fmt.Errorf("postgres: revoke key %s: %w", id, err)
+	}
 	var n int
 	err := t.tx.QueryRow(ctx, `
 WITH revoked AS (
@@ -256,6 +283,12 @@ WITH revoked AS (
 // RevokeOwnerKeys locks the owner's keys in id order before writing them, as
 // TouchKeys does, so the two cannot deadlock.
 func (t *tx) RevokeOwnerKeys(ctx context.Context, owner store.Owner, at time.Time, reason string) (int, error) {
+	if err := store.CheckReason(reason); err != nil {
+		return 0, fmt.Errorf("postgres: revoke keys: %w", err)
+	}
+	if !store.Storable(owner.ID) {
+		return 0, nil // a count is a row even when nothing matches (unstorable.go)
+	}
 	var n int
 	err := t.tx.QueryRow(ctx, `
 WITH revoked AS (
@@ -274,6 +307,9 @@ WITH revoked AS (
 // Tokens.
 
 func (t *tx) CreateToken(ctx context.Context, tok store.Token) error {
+	if err := tok.Check(); err != nil {
+		return fmt.Errorf("postgres: create: %w", err)
+	}
 	err := t.insert(ctx, `INSERT INTO tokens (`+tokenColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		tok.ID, tok.Hash, string(tok.Kind), string(tok.Owner.Type), tok.Owner.ID, tok.WorkspaceID, nullIfEmpty(tok.KeyID),
 		tok.CreatedAt, tok.ExpiresAt)
@@ -298,6 +334,9 @@ func (t *tx) ListWorkspaceTokens(ctx context.Context, workspaceID string) ([]sto
 // Resources.
 
 func (t *tx) CreateResource(ctx context.Context, r store.Resource) error {
+	if err := r.Check(); err != nil {
+		return fmt.Errorf("postgres: create: %w", err)
+	}
 	sharedWith, err := sharedWithParam(r.SharedWith)
 	if err != nil {
 		return fmt.Errorf("postgres: create resource %s: %w", r.ID, err)
@@ -325,6 +364,9 @@ ORDER BY created_at, id`, workspaceID, string(kind))
 }
 
 func (t *tx) CountResources(ctx context.Context, workspaceID string) (int, error) {
+	if !store.Storable(workspaceID) {
+		return 0, nil // a count is a row even when nothing matches (unstorable.go)
+	}
 	var n int
 	err := t.tx.QueryRow(ctx, `SELECT count(*) FROM resources WHERE workspace_id = $1`, workspaceID).Scan(&n)
 	return n, wrap("count resources of workspace "+workspaceID, err)
@@ -333,6 +375,9 @@ func (t *tx) CountResources(ctx context.Context, workspaceID string) (int, error
 // UpdateResource addresses the resource by workspace, kind and id, as
 // GetResource does.
 func (t *tx) UpdateResource(ctx context.Context, r store.Resource) error {
+	if err := r.CheckUpdate(); err != nil {
+		return fmt.Errorf("postgres: update: %w", err)
+	}
 	sharedWith, err := sharedWithParam(r.SharedWith)
 	if err != nil {
 		return fmt.Errorf("postgres: update resource %s: %w", r.ID, err)

@@ -42,6 +42,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		bearerTests(),
 		purgeTests(),
 		resourceTests(),
+		invalidRowTests(),
 		cascadeTests(),
 		transactionTests(),
 		viewTests(),
