@@ -86,6 +86,18 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 		}
 	}
 	for _, st := range b.cfg.stores {
+		for _, n := range b.cfg.pageKeyCounts {
+			pc, err := b.measurePageCost(ctx, st, n)
+			if err != nil {
+				return nil, fmt.Errorf("%s store, page cost with %d keys: %w", st, n, err)
+			}
+			rep.pageCosts = append(rep.pageCosts, pc)
+		}
+	}
+	if rep.peers, err = b.measurePeers(ctx); err != nil {
+		return nil, fmt.Errorf("key workload: %w", err)
+	}
+	for _, st := range b.cfg.stores {
 		b.logf("%s: startup, %d runs", st, b.cfg.startupRuns)
 		s, err := b.measureStartup(ctx, st, b.cfg.startupRuns)
 		if err != nil {
@@ -112,12 +124,17 @@ type scenario struct {
 	loadTime    time.Duration // filling the store and starting the server
 	rssLoaded   int64         // server's resident memory once ready
 	rssAfter    int64         // and after the load runs
-	floorBefore float64       // Ed25519 verifications per second
-	floorAfter  float64
+	floorBefore floorResult
+	floorAfter  floorResult
 	runs        []kindRun
 }
 
-func (s scenario) floor() float64 { return (s.floorBefore + s.floorAfter) / 2 }
+// floor is the mean of the floor's two measurements, in verifications per
+// second.
+func (s scenario) floor() float64 { return (s.floorBefore.perSecond + s.floorAfter.perSecond) / 2 }
+
+// floorCPU is the mean CPU time of one verification.
+func (s scenario) floorCPU() time.Duration { return (s.floorBefore.cpu + s.floorAfter.cpu) / 2 }
 
 // kindRun is the measurements of one request kind against one server.
 type kindRun struct {
@@ -125,6 +142,9 @@ type kindRun struct {
 	status int // the answer every request got (200, or 501 after authentication)
 	peak   loadResult
 	half   *loadResult // open loop at half of peak; nil when not measured
+	// cpu is the CPU time the server process and its Postgres backends
+	// used per request at peak; dbCPU the backends' part of it.
+	cpu, dbCPU time.Duration
 }
 
 // loadScenario fills a store with keyCount keys, starts a server process on
@@ -132,40 +152,16 @@ type kindRun struct {
 // the Ed25519 floor measured right before and right after.
 func (b *bench) loadScenario(ctx context.Context, storeName string, keyCount int) (scenario, error) {
 	sc := scenario{store: storeName, keys: keyCount}
-	createdAt := time.Now().UTC().Truncate(time.Microsecond)
-	f := newFixture(keyCount, createdAt)
-	addr, err := testenv.FreeAddr()
-	if err != nil {
-		return sc, err
-	}
-	args := []string{"-addr", addr, "-store", storeName, "-keys", strconv.Itoa(keyCount), "-created", strconv.FormatInt(createdAt.UnixMicro(), 10)}
-	start := time.Now()
+	f := newFixture(keyCount, signerCount, time.Now().UTC().Truncate(time.Microsecond))
 	b.logf("%s, %d keys: loading the store", storeName, keyCount)
-	if storeName == storePostgres {
-		dsn, err := b.dbs.create(ctx)
-		if err != nil {
-			return sc, err
-		}
-		if err := loadPostgres(ctx, dsn, f); err != nil {
-			return sc, err
-		}
-		args = append(args, "-database-url", dsn)
-	}
-	var pprofAddr string
-	if b.cfg.profileDir != "" {
-		if pprofAddr, err = testenv.FreeAddr(); err != nil {
-			return sc, err
-		}
-		args = append(args, "-pprof-addr", pprofAddr)
-	}
-	p, err := testenv.StartServer(testenv.Command{Name: "bench server", Path: b.selfBin, Args: args, Env: []string{serverRoleEnv + "=" + serverRoleValue}}, addr)
+	fs, err := b.startFixtureServer(ctx, storeName, f, b.cfg.profileDir != "")
 	if err != nil {
 		return sc, err
 	}
+	p, pprofAddr := fs.server, fs.pprofAddr
+	meter := &cpuMeter{serverPID: p.Pid(), dsn: fs.dsn}
 	defer p.Stop(stopGrace)
-	if sc.loadTime, err = waitReady(ctx, p, start, 10*time.Minute); err != nil {
-		return sc, err
-	}
+	sc.loadTime = fs.loadTime
 	if sc.rssLoaded, err = rss(p.Process); err != nil {
 		return sc, err
 	}
@@ -175,7 +171,7 @@ func (b *bench) loadScenario(ctx context.Context, storeName string, keyCount int
 	procs := runtime.GOMAXPROCS(0)
 	sc.floorBefore = verifyFloor(procs, b.cfg.floorDuration, fpub, fmsg, fsig)
 	for _, kind := range []requestKind{kindV2, kindV1, kindV2AuthOnly} {
-		run, err := b.measureKind(ctx, p, f, kind, kind.name != kindV2AuthOnly.name)
+		run, err := b.measureKind(ctx, p, meter, f, kind, kind.name != kindV2AuthOnly.name)
 		if err != nil {
 			return sc, fmt.Errorf("%s: %w", kind.name, err)
 		}
@@ -195,11 +191,61 @@ func (b *bench) loadScenario(ctx context.Context, storeName string, keyCount int
 	return sc, p.Stop(stopGrace)
 }
 
+// fixtureServer is a server process serving a fixture.
+type fixtureServer struct {
+	server    *testenv.Server
+	dsn       string        // the Postgres database; "" for the memory store
+	loadTime  time.Duration // filling the store and starting the server
+	pprofAddr string        // "" unless profiling was asked for
+}
+
+// startFixtureServer fills a store with f (a Postgres database through
+// COPY here; the memory store in the server process, through its
+// transactions), starts a server process in the bench's server role on it,
+// and waits until it is ready. The caller stops the server.
+func (b *bench) startFixtureServer(ctx context.Context, storeName string, f *fixture, withPprof bool) (fixtureServer, error) {
+	var fs fixtureServer
+	addr, err := testenv.FreeAddr()
+	if err != nil {
+		return fs, err
+	}
+	args := []string{"-addr", addr, "-store", storeName, "-keys", strconv.Itoa(f.keyCount), "-members", strconv.Itoa(len(f.members)),
+		"-created", strconv.FormatInt(f.createdAt.UnixMicro(), 10)}
+	start := time.Now()
+	if storeName == storePostgres {
+		dsn, err := b.dbs.create(ctx)
+		if err != nil {
+			return fs, err
+		}
+		if err := loadPostgres(ctx, dsn, f); err != nil {
+			return fs, err
+		}
+		args = append(args, "-database-url", dsn)
+		fs.dsn = dsn
+	}
+	if withPprof {
+		if fs.pprofAddr, err = testenv.FreeAddr(); err != nil {
+			return fs, err
+		}
+		args = append(args, "-pprof-addr", fs.pprofAddr)
+	}
+	p, err := testenv.StartServer(testenv.Command{Name: "bench server", Path: b.selfBin, Args: args, Env: []string{serverRoleEnv + "=" + serverRoleValue}}, addr)
+	if err != nil {
+		return fs, err
+	}
+	if fs.loadTime, err = waitReady(ctx, p, start, 10*time.Minute); err != nil {
+		p.Stop(stopGrace)
+		return fs, err
+	}
+	fs.server = p
+	return fs, nil
+}
+
 // measureKind presigns the kind's requests for every signer, checks that
 // one is answered after authentication (200, or 501 for calls the emulator
 // does not emulate), and measures peak throughput (closed loop, after a
 // warm-up) and, when withHalf, latency at half of that rate (open loop).
-func (b *bench) measureKind(ctx context.Context, p *testenv.Server, f *fixture, kind requestKind, withHalf bool) (kindRun, error) {
+func (b *bench) measureKind(ctx context.Context, p *testenv.Server, meter *cpuMeter, f *fixture, kind requestKind, withHalf bool) (kindRun, error) {
 	run := kindRun{kind: kind}
 	reqs, err := presign(kind, f.signers, p.Addr, time.Now())
 	if err != nil {
@@ -216,7 +262,16 @@ func (b *bench) measureKind(ctx context.Context, p *testenv.Server, f *fixture, 
 	spec := loadSpec{addr: p.Addr, requests: reqs, expect: status, conns: b.cfg.conns, duration: b.cfg.duration / 5}
 	runLoad(ctx, spec) // warm-up
 	spec.duration = b.cfg.duration
+	if err := meter.begin(ctx); err != nil {
+		return run, err
+	}
 	run.peak = runLoad(ctx, spec)
+	server, database, err := meter.end(ctx)
+	if err != nil {
+		return run, err
+	}
+	requests := time.Duration(max(run.peak.requests, 1))
+	run.cpu, run.dbCPU = (server+database)/requests, database/requests
 	if withHalf {
 		spec.conns, spec.rate = b.cfg.openConns, run.peak.throughput()/2
 		half := runLoad(ctx, spec)

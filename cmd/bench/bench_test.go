@@ -43,7 +43,7 @@ func TestQuickRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts several server processes")
 	}
-	args := []string{"-quick", "-keys", "1000,2000", "-duration", "200ms", "-startup-runs", "1"}
+	args := []string{"-quick", "-keys", "1000,2000", "-duration", "200ms", "-startup-runs", "1", "-page-keys", "100,1000", "-peer-duration", "200ms"}
 	if testenv.PostgresRequired() {
 		args = append(args, "-require-postgres")
 	}
@@ -55,10 +55,13 @@ func TestQuickRun(t *testing.T) {
 	}
 	report := out.String()
 	t.Log(report)
-	for _, want := range []string{"### Signed SDK requests", "### Scale", "### Startup", "### Resident memory", "### Management writes", "### Goals"} {
+	for _, want := range []string{"### Signed SDK requests", "### Scale", "### Page cost", "### Key management against moto", "### Startup", "### Resident memory", "### Management writes", "### Goals"} {
 		if !strings.Contains(report, want) {
 			t.Errorf("report has no %q section", want)
 		}
+	}
+	if !strings.Contains(report, "Skipped: moto (not asked for") {
+		t.Errorf("without -moto the report does not say the moto row was skipped and why")
 	}
 	if strings.Contains(report, "Errors,") {
 		t.Errorf("the run had errors:\n%s", report)
@@ -76,6 +79,16 @@ func TestQuickRun(t *testing.T) {
 				}
 			}
 		}
+		for _, keys := range []string{"100", "1 000"} {
+			if prefix := "| " + st + " | " + keys + " | "; !strings.Contains(report, prefix) {
+				t.Errorf("page-cost table has no row %q", prefix)
+			}
+		}
+		for _, variant := range keyVariants {
+			if row := "| emulator, " + st + " | " + variant.name + " |"; !strings.Contains(report, row) {
+				t.Errorf("key workload table has no row %q", row)
+			}
+		}
 		if _, err := os.Stat(profiles + "/" + st + "-1000keys-v2.pprof"); err != nil {
 			t.Errorf("no CPU profile for %s: %v", st, err)
 		}
@@ -87,10 +100,10 @@ func TestQuickRun(t *testing.T) {
 // its own fixture) resolves them, and that the other keys are distinct.
 func TestFixtureSignersAreRegistered(t *testing.T) {
 	created := time.Now().UTC().Truncate(time.Microsecond)
-	f := newFixture(signerCount+500, created)
+	f := newFixture(signerCount+500, signerCount, created)
 	st := memory.New()
 	defer st.Close()
-	if err := newFixture(signerCount+500, created).load(t.Context(), st); err != nil {
+	if err := newFixture(signerCount+500, signerCount, created).load(t.Context(), st); err != nil {
 		t.Fatal(err)
 	}
 	for _, i := range []int{0, 1, signerCount - 1} {
@@ -133,7 +146,7 @@ func TestFixtureSignersAreRegistered(t *testing.T) {
 }
 
 func TestFloorSampleVerifies(t *testing.T) {
-	f := newFixture(1, time.Now())
+	f := newFixture(1, 1, time.Now())
 	pub, msg, sig := floorSample(f)
 	if !ed25519.Verify(pub, msg, sig) {
 		t.Fatal("the floor's sample signature does not verify")
@@ -180,7 +193,7 @@ func TestParseFlags(t *testing.T) {
 	if cfg.duration != defaultConfig(true).duration {
 		t.Errorf("-quick duration = %v, want the quick default", cfg.duration)
 	}
-	for _, bad := range [][]string{{"-stores", "redis"}, {"-keys", "0"}, {"-conns", "0"}, {"extra"}} {
+	for _, bad := range [][]string{{"-stores", "redis"}, {"-keys", "0"}, {"-conns", "0"}, {"-page-keys", "100,0"}, {"extra"}} {
 		if _, err := parseFlags(bad, &bytes.Buffer{}); err == nil {
 			t.Errorf("parseFlags(%q) accepted", bad)
 		}
@@ -194,7 +207,7 @@ func TestParseFlags(t *testing.T) {
 // to watch when changing the hot path.
 func BenchmarkHandler(b *testing.B) {
 	st := memory.New()
-	f := newFixture(signerCount, time.Now().UTC().Truncate(time.Microsecond))
+	f := newFixture(signerCount, signerCount, time.Now().UTC().Truncate(time.Microsecond))
 	if err := f.load(b.Context(), st); err != nil {
 		b.Fatal(err)
 	}

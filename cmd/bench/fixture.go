@@ -20,14 +20,16 @@ import (
 // that every request looks a different key up.
 const signerCount = 1000
 
-// fixture is the state a load run serves: one workspace, signerCount
-// members, and keyCount registered keys. Key i belongs to member i mod
-// signerCount; the first signerCount keys are the public halves of signers,
-// the others random public keys nobody signs with.
+// fixture is the state a load run serves: one workspace, memberCount
+// members (the first an admin), and keyCount registered keys. Key i belongs
+// to member i mod memberCount; each member signs with its first key (the
+// public half of a signer), the other keys are random public keys nobody
+// signs with. The signed-request loads use signerCount members; the page
+// costs one member owning every key.
 //
-// A fixture is a pure function of keyCount: the bench process and the
-// server process it starts build the same one independently, so no key
-// material crosses the process boundary.
+// A fixture is a pure function of keyCount, memberCount and the creation
+// time: the bench process and the server process it starts build the same
+// one independently, so no key material crosses the process boundary.
 type fixture struct {
 	keyCount  int
 	createdAt time.Time
@@ -42,14 +44,15 @@ type signer struct {
 	*encordsign.Signer
 }
 
-func newFixture(keyCount int, createdAt time.Time) *fixture {
+func newFixture(keyCount, memberCount int, createdAt time.Time) *fixture {
 	ids := rand.New(rand.NewChaCha8(seed("fixture ids")))
+	memberCount = max(1, min(keyCount, memberCount))
 	f := &fixture{keyCount: keyCount, createdAt: createdAt}
 	f.workspace = store.Workspace{
 		ID: newUUID(ids), Name: "bench", CreatedAt: createdAt,
-		Quotas: store.Quotas{ServiceAccounts: 1, KeysPerServiceAccount: 5, KeysPerUser: keyCount/signerCount + 1, Resources: 10_000},
+		Quotas: store.Quotas{ServiceAccounts: 1, KeysPerServiceAccount: 5, KeysPerUser: keyCount/memberCount + 1, Resources: 10_000},
 	}
-	for i := range min(keyCount, signerCount) {
+	for i := range memberCount {
 		role := store.RoleMember
 		if i == 0 {
 			role = store.RoleAdmin

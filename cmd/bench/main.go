@@ -46,6 +46,10 @@ type config struct {
 	serverBin       string
 	profileDir      string
 	requirePostgres bool
+	pageKeyCounts   []int         // keys of the one principal of the page-cost runs
+	peerDuration    time.Duration // of each run of the key workload
+	moto            bool          // also run the key workload against moto
+	python          string        // the interpreter that runs moto
 }
 
 func defaultConfig(quick bool) config {
@@ -54,12 +58,14 @@ func defaultConfig(quick bool) config {
 			duration: 300 * time.Millisecond, floorDuration: 100 * time.Millisecond, conns: 4, openConns: 8,
 			keyCounts: []int{signerCount, 3 * signerCount}, stores: []string{storeMemory, storePostgres},
 			startupRuns: 2, writeConns: 2, writeDuration: 200 * time.Millisecond,
+			pageKeyCounts: []int{100, 1000}, peerDuration: 300 * time.Millisecond, python: "python3",
 		}
 	}
 	return config{
 		duration: 4 * time.Second, floorDuration: 1500 * time.Millisecond, conns: 32, openConns: 256,
 		keyCounts: []int{signerCount, 1_000_000}, stores: []string{storeMemory, storePostgres},
 		startupRuns: 10, writeConns: 8, writeDuration: 3 * time.Second,
+		pageKeyCounts: []int{100, 1000, 10_000, 100_000}, peerDuration: 5 * time.Second, python: "python3",
 	}
 }
 
@@ -116,6 +122,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&cfg.writeDuration, "write-duration", cfg.writeDuration, "length of each management write phase")
 	fs.StringVar(&cfg.serverBin, "server-bin", "", "cmd/server binary for the startup and management runs (default: go build it)")
 	fs.StringVar(&cfg.profileDir, "profile", "", "write CPU profiles of the server under peak v2 load into this directory")
+	pageKeys := fs.String("page-keys", joinInts(cfg.pageKeyCounts), "comma-separated numbers of keys of the one principal whose page cost is measured")
+	fs.DurationVar(&cfg.peerDuration, "peer-duration", cfg.peerDuration, "length of each run of the key workload (emulator and moto)")
+	fs.BoolVar(&cfg.moto, "moto", false, "also run the key workload against moto's IAM (python -m moto.server)")
+	fs.StringVar(&cfg.python, "python", cfg.python, "the Python interpreter that runs moto")
 	fs.BoolVar(&cfg.requirePostgres, "require-postgres", false, "fail instead of skipping Postgres when no database is configured")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -126,6 +136,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var err error
 	if cfg.keyCounts, err = parseInts(*keys); err != nil {
 		return cfg, fmt.Errorf("-keys: %w", err)
+	}
+	if cfg.pageKeyCounts, err = parseInts(*pageKeys); err != nil {
+		return cfg, fmt.Errorf("-page-keys: %w", err)
 	}
 	cfg.stores = nil
 	for _, s := range strings.Split(*stores, ",") {

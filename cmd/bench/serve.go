@@ -41,6 +41,7 @@ func serveFixture(ctx context.Context, args []string, stderr io.Writer) error {
 	backend := fs.String("store", storeMemory, "memory or postgres")
 	databaseURL := fs.String("database-url", "", "Postgres database holding the fixture")
 	keys := fs.Int("keys", signerCount, "keys of the fixture (memory store)")
+	members := fs.Int("members", signerCount, "members of the fixture, who own its keys in turn (memory store)")
 	createdUnix := fs.Int64("created", 0, "creation time of the fixture rows, Unix microseconds")
 	pprofAddr := fs.String("pprof-addr", "", "serve net/http/pprof on this address")
 	if err := fs.Parse(args); err != nil {
@@ -51,7 +52,7 @@ func serveFixture(ctx context.Context, args []string, stderr io.Writer) error {
 	switch *backend {
 	case storeMemory:
 		mem := memory.New()
-		if err := newFixture(*keys, time.UnixMicro(*createdUnix).UTC()).load(ctx, mem); err != nil {
+		if err := newFixture(*keys, *members, time.UnixMicro(*createdUnix).UTC()).load(ctx, mem); err != nil {
 			return err
 		}
 		// Return the garbage of loading to the OS, so that the resident

@@ -99,6 +99,9 @@ func (e *env) principal(t *testing.T, key store.Key) accounts.Principal {
 }
 
 // must(f())(t) is f's value, or the end of the test when f fails.
+// everything is a page large enough for any list of a test.
+var everything = accounts.PageRequest{Size: 1000}
+
 func must[T any](v T, err error) func(t *testing.T) T {
 	return func(t *testing.T) T {
 		t.Helper()

@@ -26,15 +26,21 @@ type keyOwner struct {
 	quotaName string // the QuotasPatch field that raises the limit
 }
 
-// ListOwnKeys lists the caller's keys, active and revoked.
-func (s *Service) ListOwnKeys(ctx context.Context, c Caller) ([]store.Key, error) {
-	var out []store.Key
+// ListOwnKeys lists one page of the caller's keys, active and revoked,
+// oldest first.
+func (s *Service) ListOwnKeys(ctx context.Context, c Caller, pr PageRequest) (Page[store.Key], error) {
+	var out Page[store.Key]
 	err := s.read(ctx, c, false, func(tx store.Tx, _ store.Workspace, me store.Member) error {
 		var err error
-		out, err = tx.ListKeys(ctx, userOwner(me))
+		out, err = pageKeys(ctx, tx, userOwner(me), pr)
 		return err
 	})
 	return out, err
+}
+
+// pageKeys reads one page of an owner's keys, oldest first.
+func pageKeys(ctx context.Context, tx store.Tx, owner store.Owner, pr PageRequest) (Page[store.Key], error) {
+	return pageOldestFirst(pr, func(p store.Page) ([]store.Key, error) { return tx.PageKeys(ctx, owner, p) }, keyCreated)
 }
 
 // AddOwnKey uploads or generates a key for the caller.
@@ -56,16 +62,16 @@ func (s *Service) RevokeOwnKey(ctx context.Context, c Caller, keyID string) erro
 	})
 }
 
-// ListMemberKeys lists a member's keys (admins only); removed members'
-// keys stay listed as history.
-func (s *Service) ListMemberKeys(ctx context.Context, c Caller, memberID string) ([]store.Key, error) {
-	var out []store.Key
+// ListMemberKeys lists one page of a member's keys (admins only); removed
+// members' keys stay listed as history.
+func (s *Service) ListMemberKeys(ctx context.Context, c Caller, memberID string, pr PageRequest) (Page[store.Key], error) {
+	var out Page[store.Key]
 	err := s.read(ctx, c, true, func(tx store.Tx, ws store.Workspace, _ store.Member) error {
 		m, err := anyMember(ctx, tx, ws, memberID)
 		if err != nil {
 			return err
 		}
-		out, err = tx.ListKeys(ctx, userOwner(m))
+		out, err = pageKeys(ctx, tx, userOwner(m), pr)
 		return err
 	})
 	return out, err

@@ -86,7 +86,7 @@ func TestRevokedKeys(t *testing.T) {
 		if _, err := e.svc.ResolveKey(e.ctx, key.PublicKeyHex); !isFailure(err, accounts.RevokedKey) || !hasCode(err, errs.Authentication) {
 			t.Errorf("a revoked key resolves: %v, want AUTHENTICATION_ERROR (%s)", err, accounts.RevokedKey)
 		}
-		keys := must(e.svc.ListOwnKeys(e.ctx, bob))(t)
+		keys := must(e.svc.ListOwnKeys(e.ctx, bob, everything))(t).Items
 		if len(keys) != 1 || keys[0].RevokedAt == nil || keys[0].RevokeReason != accounts.ReasonRevokedByOwner {
 			t.Errorf("bob's keys after revoking %+v, want it listed as revoked by its owner", keys)
 		}

@@ -32,12 +32,15 @@ func (s *Service) Me(ctx context.Context, c Caller) (store.Member, WorkspaceView
 	return me, view, err
 }
 
-// ListMembers lists the live members of the caller's workspace.
-func (s *Service) ListMembers(ctx context.Context, c Caller) ([]store.Member, error) {
-	var out []store.Member
+// ListMembers lists one page of the live members of the caller's
+// workspace, oldest first.
+func (s *Service) ListMembers(ctx context.Context, c Caller, pr PageRequest) (Page[store.Member], error) {
+	var out Page[store.Member]
 	err := s.read(ctx, c, false, func(tx store.Tx, ws store.Workspace, _ store.Member) error {
 		var err error
-		out, err = tx.ListMembers(ctx, ws.ID, false)
+		out, err = pageOldestFirst(pr, func(p store.Page) ([]store.Member, error) {
+			return tx.PageMembers(ctx, ws.ID, false, p)
+		}, memberCreated)
 		return err
 	})
 	return out, err

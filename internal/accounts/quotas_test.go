@@ -34,7 +34,7 @@ func quotaCases() []quotaCase {
 					return sa.ID, err
 				}
 				free := func(id string) error { return e.svc.DeleteServiceAccount(e.ctx, ws.admin, id) }
-				count := func() int { return len(must(e.svc.ListServiceAccounts(e.ctx, ws.admin))(t)) }
+				count := func() int { return len(must(e.svc.ListServiceAccounts(e.ctx, ws.admin, everything))(t).Items) }
 				return add, free, count
 			},
 		},
@@ -48,7 +48,9 @@ func quotaCases() []quotaCase {
 					return k.Key.ID, err
 				}
 				free := func(id string) error { return e.svc.RevokeServiceAccountKey(e.ctx, ws.admin, sa.ID, id) }
-				count := func() int { return activeKeys(must(e.svc.ListServiceAccountKeys(e.ctx, ws.admin, sa.ID))(t)) }
+				count := func() int {
+					return activeKeys(must(e.svc.ListServiceAccountKeys(e.ctx, ws.admin, sa.ID, everything))(t).Items)
+				}
 				return add, free, count
 			},
 		},
@@ -62,7 +64,7 @@ func quotaCases() []quotaCase {
 					return k.Key.ID, err
 				}
 				free := func(id string) error { return e.svc.RevokeOwnKey(e.ctx, bob, id) }
-				count := func() int { return activeKeys(must(e.svc.ListOwnKeys(e.ctx, bob))(t)) }
+				count := func() int { return activeKeys(must(e.svc.ListOwnKeys(e.ctx, bob, everything))(t).Items) }
 				return add, free, count
 			},
 		},

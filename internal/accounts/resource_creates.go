@@ -177,7 +177,7 @@ func (s *Service) CreateStorageFolder(ctx context.Context, p Principal, in Creat
 // ownView is a resource p has just created, as p sees it.
 func ownView(ctx context.Context, tx store.Tx, p Principal, r store.Resource) (ResourceView, error) {
 	vw := newViewer(ctx, tx, p)
-	vw.emails[p.Owner] = p.Email
+	vw.emails = map[store.Owner]string{p.Owner: p.Email}
 	return vw.view(r)
 }
 

@@ -48,8 +48,13 @@ type ResourceFilter struct {
 	Desc  bool
 }
 
-// ListResources lists the resources of a kind that p sees, filtered and
-// paged. includeOrgAccess by a non-admin is a 403.
+// ListResources lists the resources of a kind that p sees, filtered, in
+// one page (every match at once when pr.Size is 0, as the SDK's unpaged
+// calls answer). includeOrgAccess by a non-admin is a 403.
+//
+// The store reads the page from the index of the listing's order
+// (resourceQuery says which filters it checks there); a page costs what
+// it reads, not the workspace's size.
 func (s *Service) ListResources(ctx context.Context, p Principal, kind store.ResourceKind, f ResourceFilter, pr PageRequest) (Page[ResourceView], error) {
 	if f.IncludeOrgAccess && !p.IsAdmin() {
 		return Page[ResourceView]{}, errs.New(errs.Authorisation, "includeOrgAccess=True needs a workspace admin; %s is a member", p.Email)
@@ -61,37 +66,31 @@ func (s *Service) ListResources(ctx context.Context, p Principal, kind store.Res
 	if order != OrderCreated && order != OrderName {
 		return Page[ResourceView]{}, errs.Invalid("order", "order must be %q or %q, got %q", OrderName, OrderCreated, string(order))
 	}
-	cursorOf := func(r store.Resource) Cursor {
-		if order == OrderName {
-			return Cursor{Key: nameKey(r.Title), ID: r.ID}
-		}
-		return CreatedCursor(r.CreatedAt, r.ID)
+	cursorOf := createdResourceCursor
+	if order == OrderName {
+		cursorOf = namedResourceCursor
 	}
 	var page Page[ResourceView]
 	err := s.store.View(ctx, func(tx store.Tx) error {
-		all, err := tx.ListResources(ctx, p.WorkspaceID, kind)
+		q, err := resourceQuery(ctx, tx, p, kind, f, order)
 		if err != nil {
 			return err
 		}
-		reach, err := reachableOntologies(ctx, tx, p, kind, f.IncludeOrgAccess)
-		if err != nil {
-			return err
-		}
-		matches := f.matcher()
-		matched := make([]store.Resource, 0, len(all))
-		for _, r := range all {
-			if (canSee(p, r, f.IncludeOrgAccess) || reach[r.ID]) && matches(r) {
-				matched = append(matched, r)
+		var cut Page[store.Resource]
+		if pr.Size == 0 {
+			cut.Items, err = everyResource(ctx, tx, p.WorkspaceID, kind, q)
+		} else {
+			if q.Page, err = storePage(pr, order, f.Desc); err != nil {
+				return err
 			}
+			var rs []store.Resource
+			rs, err = tx.PageResources(ctx, p.WorkspaceID, kind, q)
+			cut = pageOf(rs, pr, order, f.Desc, cursorOf)
 		}
-		cut, err := paginate(matched, pr, order, f.Desc, cursorOf)
 		if err != nil {
 			return err
 		}
 		vw := newViewer(ctx, tx, p)
-		if kind == store.KindStorageFolder {
-			vw.knowFolders(all)
-		}
 		page.Next = cut.Next
 		page.Items = make([]ResourceView, 0, len(cut.Items))
 		for _, r := range cut.Items {
@@ -104,6 +103,82 @@ func (s *Service) ListResources(ctx context.Context, p Principal, kind store.Res
 		return nil
 	})
 	return page, err
+}
+
+func createdResourceCursor(r store.Resource) Cursor { return CreatedCursor(r.CreatedAt, r.ID) }
+
+func namedResourceCursor(r store.Resource) Cursor { return Cursor{Key: nameKey(r.Title), ID: r.ID} }
+
+// resourceQuery is the store's query of a listing: the visibility rule
+// (visibility.go), then the filters. Those on columns (titles and
+// descriptions equal, ids, titles, time bounds) are checked by the store
+// on each row it reads from the order's index; the others (LIKE, search,
+// tags, a storage folder's parent and sync) are Match, which the store
+// calls on the rows that passed: a listing that they narrow much reads
+// the rows they reject.
+func resourceQuery(ctx context.Context, tx store.Tx, p Principal, kind store.ResourceKind, f ResourceFilter, order Order) (store.ResourceQuery, error) {
+	q := store.ResourceQuery{
+		Desc:          f.Desc,
+		TitleEq:       f.TitleEq,
+		DescriptionEq: f.DescEq,
+		IDs:           f.IDs,
+		Titles:        f.Titles,
+		CreatedAfter:  f.CreatedAfter,
+		CreatedBefore: ceilMicrosecond(f.CreatedBefore),
+		UpdatedAfter:  f.EditedAfter,
+		UpdatedBefore: ceilMicrosecond(f.EditedBefore),
+	}
+	if order == OrderName {
+		q.Order = store.ByName
+	}
+	if f.unindexed(kind) {
+		q.Match = f.unindexedMatcher()
+	}
+	if !seesAll(p, kind, f.IncludeOrgAccess) {
+		q.VisibleTo = &p.Owner
+		if kind == store.KindOntology {
+			var err error
+			if q.AlsoVisible, err = reachableOntologies(ctx, tx, p); err != nil {
+				return store.ResourceQuery{}, err
+			}
+		}
+	}
+	return q, nil
+}
+
+// everyBatch is the page size in which everyResource reads a listing.
+const everyBatch = 1000
+
+// everyResource reads every resource q selects, a page at a time.
+func everyResource(ctx context.Context, tx store.Tx, workspaceID string, kind store.ResourceKind, q store.ResourceQuery) ([]store.Resource, error) {
+	var out []store.Resource
+	q.Page = store.Page{Limit: everyBatch}
+	for {
+		rs, err := tx.PageResources(ctx, workspaceID, kind, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rs...)
+		if len(rs) < everyBatch {
+			return out, nil
+		}
+		last := rs[len(rs)-1]
+		q.Page.After = &store.Position{CreatedAt: last.CreatedAt, Name: store.NameKey(last.Title), ID: last.ID}
+	}
+}
+
+// ceilMicrosecond rounds a strict upper bound up to the microsecond, the
+// precision of stored times, which the store compares bounds at: a time
+// stored below t is below the rounded bound too.
+func ceilMicrosecond(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	c := t.Truncate(time.Microsecond)
+	if c.Before(*t) {
+		c = c.Add(time.Microsecond)
+	}
+	return &c
 }
 
 // GetResource returns one resource that p sees: 404 when it does not exist
@@ -121,11 +196,18 @@ func (s *Service) GetResource(ctx context.Context, p Principal, kind store.Resou
 	return out, err
 }
 
-// matcher returns the filter's predicates (not visibility), its LIKE
-// patterns compiled once for every resource they are matched against.
-func (f ResourceFilter) matcher() func(store.Resource) bool {
+// unindexed reports whether the filter has predicates the store cannot
+// check on a column, for a listing of kind.
+func (f ResourceFilter) unindexed(kind store.ResourceKind) bool {
+	folders := kind == store.KindStorageFolder && (!f.Recursive || f.DatasetSynced != nil)
+	return folders || f.TitleLike != nil || f.DescLike != nil || f.Search != nil || f.TagsAnyOf != nil
+}
+
+// unindexedMatcher returns the predicates of unindexed, its LIKE patterns
+// compiled once for every resource they are matched against.
+func (f ResourceFilter) unindexedMatcher() func(store.Resource) bool {
 	titleLike, descLike := compileLike(f.TitleLike), compileLike(f.DescLike)
-	return func(r store.Resource) bool { return f.matches(r, titleLike, descLike) }
+	return func(r store.Resource) bool { return f.matchesUnindexed(r, titleLike, descLike) }
 }
 
 func compileLike(pattern *string) *like.Pattern {
@@ -135,20 +217,12 @@ func compileLike(pattern *string) *like.Pattern {
 	return like.Compile(*pattern)
 }
 
-// matches applies the filter's predicates to r, with its LIKE patterns
-// compiled (nil: no such filter).
-func (f ResourceFilter) matches(r store.Resource, titleLike, descLike *like.Pattern) bool {
+// matchesUnindexed applies the predicates of unindexed to r, with its LIKE
+// patterns compiled (nil: no such filter).
+func (f ResourceFilter) matchesUnindexed(r store.Resource, titleLike, descLike *like.Pattern) bool {
 	switch {
-	case f.TitleEq != nil && r.Title != *f.TitleEq,
-		titleLike != nil && !titleLike.Match(r.Title),
-		f.DescEq != nil && r.Description != *f.DescEq,
+	case titleLike != nil && !titleLike.Match(r.Title),
 		descLike != nil && !descLike.Match(r.Description),
-		f.CreatedBefore != nil && !r.CreatedAt.Before(*f.CreatedBefore),
-		f.CreatedAfter != nil && !r.CreatedAt.After(*f.CreatedAfter),
-		f.EditedBefore != nil && !r.UpdatedAt.Before(*f.EditedBefore),
-		f.EditedAfter != nil && !r.UpdatedAt.After(*f.EditedAfter),
-		f.IDs != nil && !slices.Contains(f.IDs, r.ID),
-		f.Titles != nil && !slices.Contains(f.Titles, r.Title),
 		f.Search != nil && !strings.Contains(strings.ToLower(r.Title), strings.ToLower(*f.Search)):
 		return false
 	}

@@ -25,40 +25,42 @@ type ResourceView struct {
 }
 
 // viewer completes resources into views for one principal within one
-// transaction. It reads once what several views share: the emails of
-// owners, and the storage folders of the workspace, which a folder's path
-// to the root walks.
+// transaction. It reads once what several views of a page share: the
+// emails of owners, and the storage folders that folders' paths to the
+// root walk through, each read by id when a path first needs it.
 type viewer struct {
 	ctx     context.Context
 	tx      store.Tx
 	p       Principal
 	emails  map[store.Owner]string
-	folders map[string]store.Resource // by id; nil until a path needs them
+	folders map[string]*store.Resource // by id; nil for one that does not exist
 }
 
 func newViewer(ctx context.Context, tx store.Tx, p Principal) *viewer {
-	return &viewer{ctx: ctx, tx: tx, p: p, emails: map[store.Owner]string{}}
+	return &viewer{ctx: ctx, tx: tx, p: p}
 }
 
-// knowFolders gives the viewer every storage folder of the workspace, when
-// the caller has already read them.
-func (v *viewer) knowFolders(all []store.Resource) {
-	v.folders = make(map[string]store.Resource, len(all))
-	for _, f := range all {
-		v.folders[f.ID] = f
-	}
-}
-
+// folder returns the workspace's storage folder of that id; ok is false
+// when there is none.
 func (v *viewer) folder(id string) (store.Resource, bool, error) {
-	if v.folders == nil {
-		all, err := v.tx.ListResources(v.ctx, v.p.WorkspaceID, store.KindStorageFolder)
-		if err != nil {
+	f, known := v.folders[id]
+	if !known {
+		r, err := v.tx.GetResource(v.ctx, v.p.WorkspaceID, store.KindStorageFolder, id)
+		switch {
+		case err == nil:
+			f = &r
+		case !errors.Is(err, store.ErrNotFound):
 			return store.Resource{}, false, err
 		}
-		v.knowFolders(all)
+		if v.folders == nil {
+			v.folders = map[string]*store.Resource{}
+		}
+		v.folders[id] = f
 	}
-	f, ok := v.folders[id]
-	return f, ok, nil
+	if f == nil {
+		return store.Resource{}, false, nil
+	}
+	return *f, true, nil
 }
 
 // email returns the email of a resource's owner; "" when the owner no
@@ -81,6 +83,9 @@ func (v *viewer) email(owner store.Owner) (string, error) {
 			return "", err
 		}
 		email = sa.Email
+	}
+	if v.emails == nil {
+		v.emails = map[store.Owner]string{}
 	}
 	v.emails[owner] = email
 	return email, nil

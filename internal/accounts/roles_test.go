@@ -38,7 +38,9 @@ type operation struct {
 func adminOnlyOperations() []operation {
 	role := store.RoleAdmin
 	return []operation{
-		{"ListServiceAccounts", func(e *env, c accounts.Caller, _ targets) error { return errOf(e.svc.ListServiceAccounts(e.ctx, c)) }},
+		{"ListServiceAccounts", func(e *env, c accounts.Caller, _ targets) error {
+			return errOf(e.svc.ListServiceAccounts(e.ctx, c, everything))
+		}},
 		{"CreateServiceAccount", func(e *env, c accounts.Caller, _ targets) error {
 			return errOf(e.svc.CreateServiceAccount(e.ctx, c, accounts.CreateServiceAccountInput{Name: "another"}))
 		}},
@@ -52,7 +54,7 @@ func adminOnlyOperations() []operation {
 			return e.svc.DeleteServiceAccount(e.ctx, c, tg.sa.ID)
 		}},
 		{"ListServiceAccountKeys", func(e *env, c accounts.Caller, tg targets) error {
-			return errOf(e.svc.ListServiceAccountKeys(e.ctx, c, tg.sa.ID))
+			return errOf(e.svc.ListServiceAccountKeys(e.ctx, c, tg.sa.ID, everything))
 		}},
 		{"AddServiceAccountKey", func(e *env, c accounts.Caller, tg targets) error {
 			return errOf(e.svc.AddServiceAccountKey(e.ctx, c, tg.sa.ID, accounts.AddKeyInput{Title: "more"}))
@@ -68,7 +70,7 @@ func adminOnlyOperations() []operation {
 		}},
 		{"RemoveMember", func(e *env, c accounts.Caller, tg targets) error { return e.svc.RemoveMember(e.ctx, c, tg.member.ID) }},
 		{"ListMemberKeys", func(e *env, c accounts.Caller, tg targets) error {
-			return errOf(e.svc.ListMemberKeys(e.ctx, c, tg.member.ID))
+			return errOf(e.svc.ListMemberKeys(e.ctx, c, tg.member.ID, everything))
 		}},
 		{"RevokeMemberKey", func(e *env, c accounts.Caller, tg targets) error {
 			return e.svc.RevokeMemberKey(e.ctx, c, tg.member.ID, tg.memberKey.ID)
@@ -81,8 +83,12 @@ func everyMemberOperations() []operation {
 	return []operation{
 		{"Me", func(e *env, c accounts.Caller, _ targets) error { _, _, err := e.svc.Me(e.ctx, c); return err }},
 		{"GetOwnWorkspace", func(e *env, c accounts.Caller, _ targets) error { return errOf(e.svc.GetOwnWorkspace(e.ctx, c)) }},
-		{"ListMembers", func(e *env, c accounts.Caller, _ targets) error { return errOf(e.svc.ListMembers(e.ctx, c)) }},
-		{"ListOwnKeys", func(e *env, c accounts.Caller, _ targets) error { return errOf(e.svc.ListOwnKeys(e.ctx, c)) }},
+		{"ListMembers", func(e *env, c accounts.Caller, _ targets) error {
+			return errOf(e.svc.ListMembers(e.ctx, c, everything))
+		}},
+		{"ListOwnKeys", func(e *env, c accounts.Caller, _ targets) error {
+			return errOf(e.svc.ListOwnKeys(e.ctx, c, everything))
+		}},
 		{"AddOwnKey", func(e *env, c accounts.Caller, _ targets) error {
 			return errOf(e.svc.AddOwnKey(e.ctx, c, accounts.AddKeyInput{Title: "phone"}))
 		}},
@@ -148,7 +154,7 @@ func TestRolesAreReadInEveryCall(t *testing.T) {
 		}
 		ok(t, e.svc.RemoveMember(e.ctx, ws.admin, bob.ID))
 		for name, c := range map[string]accounts.Caller{"session": session, "ActingAs": accounts.ActingAs(bob)} {
-			_, err := e.svc.ListOwnKeys(e.ctx, c)
+			_, err := e.svc.ListOwnKeys(e.ctx, c, everything)
 			wantCode(t, name+" after the removal", err, errs.Authentication)
 		}
 	})

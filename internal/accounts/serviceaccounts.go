@@ -49,12 +49,15 @@ func slug(s string) string {
 	return out
 }
 
-// ListServiceAccounts lists the live service accounts (admins only).
-func (s *Service) ListServiceAccounts(ctx context.Context, c Caller) ([]store.ServiceAccount, error) {
-	var out []store.ServiceAccount
+// ListServiceAccounts lists one page of the live service accounts, oldest
+// first (admins only).
+func (s *Service) ListServiceAccounts(ctx context.Context, c Caller, pr PageRequest) (Page[store.ServiceAccount], error) {
+	var out Page[store.ServiceAccount]
 	err := s.read(ctx, c, true, func(tx store.Tx, ws store.Workspace, _ store.Member) error {
 		var err error
-		out, err = tx.ListServiceAccounts(ctx, ws.ID, false)
+		out, err = pageOldestFirst(pr, func(p store.Page) ([]store.ServiceAccount, error) {
+			return tx.PageServiceAccounts(ctx, ws.ID, false, p)
+		}, accountCreated)
 		return err
 	})
 	return out, err
@@ -68,11 +71,11 @@ func (s *Service) CreateServiceAccount(ctx context.Context, c Caller, in CreateS
 	}
 	var sa store.ServiceAccount
 	err := s.write(ctx, c, true, func(tx store.Tx, ws store.Workspace, me store.Member) error {
-		live, err := tx.ListServiceAccounts(ctx, ws.ID, false)
+		n, err := tx.CountServiceAccounts(ctx, ws.ID)
 		if err != nil {
 			return err
 		}
-		if n, limit := len(live), ws.Quotas.ServiceAccounts; n >= limit {
+		if limit := ws.Quotas.ServiceAccounts; n >= limit {
 			return errs.New(errs.QuotaExceeded, "workspace %q already has %d of %d service accounts; delete one, or raise the workspace's serviceAccounts quota", ws.Name, n, limit).
 				WithDetail("limit", limit).WithDetail("count", n).WithRemedy(errs.Remedy{Action: errs.RaiseQuota, WorkspaceID: ws.ID})
 		}
@@ -150,15 +153,16 @@ func (s *Service) DeleteServiceAccount(ctx context.Context, c Caller, id string)
 	})
 }
 
-// ListServiceAccountKeys lists a service account's keys (admins only).
-func (s *Service) ListServiceAccountKeys(ctx context.Context, c Caller, id string) ([]store.Key, error) {
-	var out []store.Key
+// ListServiceAccountKeys lists one page of a service account's keys
+// (admins only).
+func (s *Service) ListServiceAccountKeys(ctx context.Context, c Caller, id string, pr PageRequest) (Page[store.Key], error) {
+	var out Page[store.Key]
 	err := s.read(ctx, c, true, func(tx store.Tx, ws store.Workspace, _ store.Member) error {
 		sa, err := liveServiceAccount(ctx, tx, ws, id)
 		if err != nil {
 			return err
 		}
-		out, err = tx.ListKeys(ctx, saOwner(sa))
+		out, err = pageKeys(ctx, tx, saOwner(sa), pr)
 		return err
 	})
 	return out, err

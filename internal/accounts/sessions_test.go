@@ -48,7 +48,7 @@ func TestActingAsNeedsNoSession(t *testing.T) {
 	if err := svc.RemoveMember(ctx, admin, bob.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ListOwnKeys(ctx, asBob); !hasCode(err, errs.Authentication) {
+	if _, err := svc.ListOwnKeys(ctx, asBob, accounts.PageRequest{Size: 10}); !hasCode(err, errs.Authentication) {
 		t.Fatalf("acting as a removed member: %v, want AUTHENTICATION_ERROR", err)
 	}
 }

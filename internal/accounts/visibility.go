@@ -29,20 +29,16 @@ import (
 
 // canSee applies the visibility rule to a resource of p's workspace.
 func canSee(p Principal, r store.Resource, orgAccess bool) bool {
-	switch {
-	case r.WorkspaceID != p.WorkspaceID:
-		return false
-	case r.Kind == store.KindGroup:
-		return true
-	case r.CreatedBy == p.Owner:
-		return true
-	case slices.Contains(r.SharedWith, p.Owner):
-		return true
-	case p.IsAdmin() && p.Owner.Type == store.OwnerServiceAccount:
-		return true
-	default:
-		return orgAccess && p.IsAdmin()
-	}
+	return r.WorkspaceID == p.WorkspaceID &&
+		(seesAll(p, r.Kind, orgAccess) || r.CreatedBy == p.Owner || slices.Contains(r.SharedWith, p.Owner))
+}
+
+// seesAll reports whether p sees every resource of kind in its workspace,
+// with organisation access when orgAccess. Otherwise p sees what it
+// created, what is shared with it and, for ontologies, those of the
+// projects it sees: the store's ResourceQuery.VisibleTo and AlsoVisible.
+func seesAll(p Principal, kind store.ResourceKind, orgAccess bool) bool {
+	return kind == store.KindGroup || (p.IsAdmin() && (p.Owner.Type == store.OwnerServiceAccount || orgAccess))
 }
 
 // visibleResource reads a resource of p's workspace and applies the
@@ -59,33 +55,29 @@ func visibleResource(ctx context.Context, tx store.Tx, p Principal, kind store.R
 		return r, nil
 	}
 	if kind == store.KindOntology {
-		reach, err := reachableOntologies(ctx, tx, p, kind, false)
+		reach, err := reachableOntologies(ctx, tx, p)
 		if err != nil {
 			return store.Resource{}, err
 		}
-		if reach[id] {
+		if slices.Contains(reach, id) {
 			return r, nil
 		}
 	}
 	return store.Resource{}, notVisible(p, kind, id)
 }
 
-// reachableOntologies returns the ontologies used by the projects p sees,
-// when kind is ontology; nil otherwise.
-func reachableOntologies(ctx context.Context, tx store.Tx, p Principal, kind store.ResourceKind, orgAccess bool) (map[string]bool, error) {
-	if kind != store.KindOntology {
-		return nil, nil
-	}
-	projects, err := tx.ListResources(ctx, p.WorkspaceID, store.KindProject)
+// reachableOntologies returns the ontologies used by the projects p
+// created or was shared, for a p that does not see every project: it reads
+// those projects, not the workspace's.
+func reachableOntologies(ctx context.Context, tx store.Tx, p Principal) ([]string, error) {
+	projects, err := everyResource(ctx, tx, p.WorkspaceID, store.KindProject, store.ResourceQuery{VisibleTo: &p.Owner})
 	if err != nil {
 		return nil, err
 	}
-	reach := map[string]bool{}
+	var reach []string
 	for _, pr := range projects {
-		if canSee(p, pr, orgAccess) {
-			if id := attributes.Of[attributes.Project](pr).OntologyID; id != "" {
-				reach[id] = true
-			}
+		if id := attributes.Of[attributes.Project](pr).OntologyID; id != "" && !slices.Contains(reach, id) {
+			reach = append(reach, id)
 		}
 	}
 	return reach, nil

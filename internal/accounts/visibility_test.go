@@ -179,7 +179,7 @@ func TestOtherWorkspacesDoNotExist(t *testing.T) {
 				return errOf(e.svc.UpdateServiceAccount(e.ctx, ws.admin, other.sa.ID, accounts.UpdateServiceAccountInput{Role: &role}))
 			},
 			"DeleteServiceAccount":   func() error { return e.svc.DeleteServiceAccount(e.ctx, ws.admin, other.sa.ID) },
-			"ListServiceAccountKeys": func() error { return errOf(e.svc.ListServiceAccountKeys(e.ctx, ws.admin, other.sa.ID)) },
+			"ListServiceAccountKeys": func() error { return errOf(e.svc.ListServiceAccountKeys(e.ctx, ws.admin, other.sa.ID, everything)) },
 			"AddServiceAccountKey": func() error {
 				return errOf(e.svc.AddServiceAccountKey(e.ctx, ws.admin, other.sa.ID, accounts.AddKeyInput{Title: "x"}))
 			},
@@ -189,7 +189,7 @@ func TestOtherWorkspacesDoNotExist(t *testing.T) {
 				return errOf(e.svc.SetMemberRole(e.ctx, ws.admin, other.member.ID, accounts.RoleInput{Role: store.RoleAdmin}))
 			},
 			"RemoveMember":                  func() error { return e.svc.RemoveMember(e.ctx, ws.admin, other.member.ID) },
-			"ListMemberKeys":                func() error { return errOf(e.svc.ListMemberKeys(e.ctx, ws.admin, other.member.ID)) },
+			"ListMemberKeys":                func() error { return errOf(e.svc.ListMemberKeys(e.ctx, ws.admin, other.member.ID, everything)) },
 			"RevokeMemberKey":               func() error { return e.svc.RevokeMemberKey(e.ctx, ws.admin, other.member.ID, other.memberKey.ID) },
 			"RevokeMemberKey of our member": func() error { return e.svc.RevokeMemberKey(e.ctx, ws.admin, ours.member.ID, other.memberKey.ID) },
 			"RevokeOwnKey":                  func() error { return e.svc.RevokeOwnKey(e.ctx, ws.admin, other.ownKey.ID) },

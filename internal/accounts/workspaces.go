@@ -76,21 +76,22 @@ func (s *Service) CreateWorkspace(ctx context.Context, in CreateWorkspaceInput) 
 	return out, nil
 }
 
-// ListWorkspaces lists every workspace with its usage, oldest first.
-func (s *Service) ListWorkspaces(ctx context.Context) ([]WorkspaceView, error) {
-	var out []WorkspaceView
+// ListWorkspaces lists one page of the workspaces with their usage, oldest
+// first.
+func (s *Service) ListWorkspaces(ctx context.Context, pr PageRequest) (Page[WorkspaceView], error) {
+	var out Page[WorkspaceView]
 	err := s.store.View(ctx, func(tx store.Tx) error {
-		all, err := tx.ListWorkspaces(ctx)
+		page, err := pageOldestFirst(pr, func(p store.Page) ([]store.Workspace, error) { return tx.PageWorkspaces(ctx, p) }, workspaceCreated)
 		if err != nil {
 			return err
 		}
-		out = make([]WorkspaceView, 0, len(all))
-		for _, ws := range all {
+		out = Page[WorkspaceView]{Items: make([]WorkspaceView, 0, len(page.Items)), Next: page.Next}
+		for _, ws := range page.Items {
 			v, err := workspaceView(ctx, tx, ws)
 			if err != nil {
 				return err
 			}
-			out = append(out, v)
+			out.Items = append(out.Items, v)
 		}
 		return nil
 	})
@@ -164,15 +165,15 @@ func (s *Service) GetOwnWorkspace(ctx context.Context, c Caller) (WorkspaceView,
 }
 
 func workspaceView(ctx context.Context, tx store.Tx, ws store.Workspace) (WorkspaceView, error) {
-	members, err := tx.ListMembers(ctx, ws.ID, false)
+	members, err := tx.CountMembers(ctx, ws.ID)
 	if err != nil {
 		return WorkspaceView{}, err
 	}
-	sas, err := tx.ListServiceAccounts(ctx, ws.ID, false)
+	sas, err := tx.CountServiceAccounts(ctx, ws.ID)
 	if err != nil {
 		return WorkspaceView{}, err
 	}
-	return WorkspaceView{Workspace: ws, Usage: Usage{ServiceAccounts: len(sas), Members: len(members)}}, nil
+	return WorkspaceView{Workspace: ws, Usage: Usage{ServiceAccounts: sas, Members: members}}, nil
 }
 
 func workspaceNotFound(err error, id string) error {

@@ -121,8 +121,9 @@ func (c control) createWorkspace(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (c control) listWorkspaces(w http.ResponseWriter, r *http.Request) error {
-	all, err := c.accounts.ListWorkspaces(r.Context())
-	return writeList(w, r, all, err, workspaceCursor, viewWorkspace)
+	return listPage(w, r, func(pr accounts.PageRequest) (accounts.Page[accounts.WorkspaceView], error) {
+		return c.accounts.ListWorkspaces(r.Context(), pr)
+	}, viewWorkspace)
 }
 
 func (c control) getWorkspace(w http.ResponseWriter, r *http.Request) error {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
@@ -52,7 +53,8 @@ func (c control) whoami(w http.ResponseWriter, r *http.Request) {
 }
 
 type requestsView struct {
-	Items []journalEntryView `json:"items"`
+	Items         []journalEntryView `json:"items"`
+	NextPageToken *string            `json:"nextPageToken"`
 }
 
 // journalEntryView is one authentication decision of the SDK plane.
@@ -110,18 +112,39 @@ func viewJournalEntry(e journal.Entry) journalEntryView {
 }
 
 // requests lists recent SDK-plane auth decisions and faulted requests,
-// newest first, filtered by traceId, keyId, outcome or faultRule, at most
-// limit (default 100).
+// newest first, filtered by traceId, keyId, outcome or faultRule, a page
+// at a time: pageSize (or limit, its older name) and pageToken, as every
+// list reads them.
 func (c control) requests(w http.ResponseWriter, r *http.Request) error {
 	q := newQueryReader(r)
+	pr := q.page()
+	if !q.q.Has("pageSize") {
+		pr.Size = q.integer("limit", 1, journal.DefaultCapacity, DefaultPageSize) // the older name of pageSize
+	}
 	f := journal.Filter{TraceID: q.q.Get("traceId"), KeyID: q.q.Get("keyId"), Outcome: q.q.Get("outcome"), FaultRule: q.q.Get("faultRule"),
-		Limit: q.integer("limit", 1, journal.DefaultCapacity, DefaultPageSize)}
+		Limit: pr.Size + 1}
 	if q.err != nil {
 		return q.err
 	}
 	if f.Outcome != "" && f.Outcome != journal.Allowed && f.Outcome != journal.Denied {
 		return errs.Invalid("outcome", "outcome must be %q or %q", journal.Allowed, journal.Denied)
 	}
-	writeJSON(w, http.StatusOK, requestsView{Items: convertAll(c.sdk.journal.List(f), viewJournalEntry)})
+	if pr.After != nil {
+		seq, err := strconv.ParseUint(pr.After.ID, 10, 64)
+		if err != nil || seq == 0 || pr.After.Order != accounts.OrderCreated || !pr.After.Desc {
+			return errs.Invalid("pageToken", "pageToken is not a token of this journal; start again without pageToken")
+		}
+		f.Before = seq
+	}
+	entries := c.sdk.journal.List(f)
+	out := requestsView{}
+	if len(entries) > pr.Size {
+		entries = entries[:pr.Size]
+		last := entries[pr.Size-1]
+		next := encodePageToken(accounts.NewestFirstCursor(last.Time, strconv.FormatUint(last.Seq, 10)))
+		out.NextPageToken = &next
+	}
+	out.Items = convertAll(entries, viewJournalEntry)
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }

@@ -97,9 +97,7 @@ func viewFaultRule(l faults.Listed) faultRuleView {
 	return v
 }
 
-func faultRuleCursor(l faults.Listed) accounts.Cursor {
-	return accounts.CreatedCursor(l.CreatedAt, l.ID)
-}
+func faultRuleCreated(l faults.Listed) (time.Time, string) { return l.CreatedAt, l.ID }
 
 func (c control) createFaultRule(w http.ResponseWriter, r *http.Request) error {
 	var body faultRuleRequest
@@ -120,7 +118,12 @@ func (c control) createFaultRule(w http.ResponseWriter, r *http.Request) error {
 
 func (c control) listFaultRules(w http.ResponseWriter, r *http.Request) error {
 	all, err := c.faults.List(r.Context())
-	return writeList(w, r, all, err, faultRuleCursor, viewFaultRule)
+	if err != nil {
+		return err
+	}
+	return listPage(w, r, func(pr accounts.PageRequest) (accounts.Page[faults.Listed], error) {
+		return accounts.PageHeld(all, pr, faultRuleCreated)
+	}, viewFaultRule)
 }
 
 func (c control) deleteFaultRule(w http.ResponseWriter, r *http.Request) error {

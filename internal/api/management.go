@@ -8,6 +8,7 @@ import (
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
+	"github.com/encord-emulator/encord-emulator/internal/store"
 )
 
 // management serves /api/v1: what Encord's web UI does (docs/architecture.md,
@@ -125,8 +126,9 @@ func (m management) me(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (m management) listOwnKeys(w http.ResponseWriter, r *http.Request) error {
-	keys, err := m.accounts.ListOwnKeys(r.Context(), caller(r))
-	return writeList(w, r, keys, err, keyCursor, viewKey)
+	return listPage(w, r, func(pr accounts.PageRequest) (accounts.Page[store.Key], error) {
+		return m.accounts.ListOwnKeys(r.Context(), caller(r), pr)
+	}, viewKey)
 }
 
 func (m management) addOwnKey(w http.ResponseWriter, r *http.Request) error {
@@ -160,8 +162,9 @@ func (m management) workspace(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (m management) listMembers(w http.ResponseWriter, r *http.Request) error {
-	members, err := m.accounts.ListMembers(r.Context(), caller(r))
-	return writeList(w, r, members, err, memberCursor, viewMember)
+	return listPage(w, r, func(pr accounts.PageRequest) (accounts.Page[store.Member], error) {
+		return m.accounts.ListMembers(r.Context(), caller(r), pr)
+	}, viewMember)
 }
 
 func (m management) addMember(w http.ResponseWriter, r *http.Request) error {
@@ -207,8 +210,9 @@ func (m management) listMemberKeys(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	keys, err := m.accounts.ListMemberKeys(r.Context(), caller(r), id)
-	return writeList(w, r, keys, err, keyCursor, viewKey)
+	return listPage(w, r, func(pr accounts.PageRequest) (accounts.Page[store.Key], error) {
+		return m.accounts.ListMemberKeys(r.Context(), caller(r), id, pr)
+	}, viewKey)
 }
 
 func (m management) revokeMemberKey(w http.ResponseWriter, r *http.Request) error {
@@ -224,8 +228,9 @@ func (m management) revokeMemberKey(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (m management) listServiceAccounts(w http.ResponseWriter, r *http.Request) error {
-	sas, err := m.accounts.ListServiceAccounts(r.Context(), caller(r))
-	return writeList(w, r, sas, err, serviceAccountCursor, viewServiceAccount)
+	return listPage(w, r, func(pr accounts.PageRequest) (accounts.Page[store.ServiceAccount], error) {
+		return m.accounts.ListServiceAccounts(r.Context(), caller(r), pr)
+	}, viewServiceAccount)
 }
 
 func (m management) createServiceAccount(w http.ResponseWriter, r *http.Request) error {
@@ -284,8 +289,9 @@ func (m management) listServiceAccountKeys(w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return err
 	}
-	keys, err := m.accounts.ListServiceAccountKeys(r.Context(), caller(r), id)
-	return writeList(w, r, keys, err, keyCursor, viewKey)
+	return listPage(w, r, func(pr accounts.PageRequest) (accounts.Page[store.Key], error) {
+		return m.accounts.ListServiceAccountKeys(r.Context(), caller(r), id, pr)
+	}, viewKey)
 }
 
 func (m management) addServiceAccountKey(w http.ResponseWriter, r *http.Request) error {

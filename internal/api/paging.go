@@ -82,18 +82,21 @@ type listView[T any] struct {
 	NextPageToken *string `json:"nextPageToken"`
 }
 
-// writeList answers one page of all (oldest first), converting each item
-// with view.
-func writeList[S, T any](w http.ResponseWriter, r *http.Request, all []S, err error, cursorOf func(S) accounts.Cursor, view func(S) T) error {
+// readPage reads the page a list request asks for (pageSize, pageToken).
+func readPage(r *http.Request) (accounts.PageRequest, error) {
+	q := newQueryReader(r)
+	pr := q.page()
+	return pr, q.err
+}
+
+// listPage reads the page a request asks for, lists it with list, and
+// answers it, converting each item with view.
+func listPage[S, T any](w http.ResponseWriter, r *http.Request, list func(accounts.PageRequest) (accounts.Page[S], error), view func(S) T) error {
+	pr, err := readPage(r)
 	if err != nil {
 		return err
 	}
-	q := newQueryReader(r)
-	pr := q.page()
-	if q.err != nil {
-		return q.err
-	}
-	p, err := accounts.PageOldestFirst(all, pr, cursorOf)
+	p, err := list(pr)
 	if err != nil {
 		return err
 	}

@@ -92,17 +92,3 @@ type tokenView struct {
 func viewToken(t accounts.IssuedToken) tokenView {
 	return tokenView{Token: t.Token, ExpiresAt: t.Stored.ExpiresAt}
 }
-
-// The positions of items in their lists: oldest first.
-
-func memberCursor(m store.Member) accounts.Cursor { return accounts.CreatedCursor(m.CreatedAt, m.ID) }
-
-func keyCursor(k store.Key) accounts.Cursor { return accounts.CreatedCursor(k.CreatedAt, k.ID) }
-
-func serviceAccountCursor(sa store.ServiceAccount) accounts.Cursor {
-	return accounts.CreatedCursor(sa.CreatedAt, sa.ID)
-}
-
-func workspaceCursor(w accounts.WorkspaceView) accounts.Cursor {
-	return accounts.CreatedCursor(w.CreatedAt, w.ID)
-}

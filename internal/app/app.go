@@ -254,12 +254,12 @@ func (b *readBodyDeadline) Read(p []byte) (int, error) {
 // replicas, and re-applying a seed to it would collide with itself. Reset
 // always replays the seed.
 func applySeedIfEmpty(ctx context.Context, svc *accounts.Service, apply func(context.Context) error, log *slog.Logger) error {
-	existing, err := svc.ListWorkspaces(ctx)
+	existing, err := svc.ListWorkspaces(ctx, accounts.PageRequest{Size: 1})
 	if err != nil {
 		return fmt.Errorf("checking whether the store is empty before seeding: %w", err)
 	}
-	if len(existing) > 0 {
-		log.InfoContext(ctx, "seed not applied: the store already holds workspaces (POST /_emulator/reset wipes them and replays the seed)", "workspaces", len(existing))
+	if len(existing.Items) > 0 {
+		log.InfoContext(ctx, "seed not applied: the store already holds workspaces (POST /_emulator/reset wipes them and replays the seed)")
 		return nil
 	}
 	return apply(ctx)

@@ -105,7 +105,10 @@ type Filter struct {
 	Outcome string
 	// FaultRule selects the requests that rule fired on.
 	FaultRule string
-	Limit     int
+	// Before, when not zero, keeps the entries older than the entry of
+	// that sequence number: the page after the one that ended with it.
+	Before uint64
+	Limit  int
 }
 
 func (f Filter) match(e Entry) bool {
@@ -116,13 +119,21 @@ func (f Filter) match(e Entry) bool {
 }
 
 // List returns the matching entries, newest first, at most f.Limit (all
-// when zero).
+// when zero). The ring holds consecutive sequence numbers, so the walk
+// starts right at f.Before: a page costs what it reads, not the journal's
+// size (all of it when a filter matches little).
 func (j *Journal) List(f Filter) []Entry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	out := []Entry{}
 	n := len(j.entries)
-	for i := 0; i < n; i++ {
+	skip := 0 // newest entries before the walk starts
+	if f.Before != 0 {
+		if f.Before <= j.seq {
+			skip = int(min(j.seq-f.Before+1, uint64(n)))
+		}
+	}
+	for i := skip; i < n; i++ {
 		// Walk backwards from the newest entry.
 		e := j.entries[(j.next-1-i+2*n)%n]
 		if !f.match(e) {

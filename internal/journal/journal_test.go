@@ -40,6 +40,46 @@ func TestRingKeepsTheNewestNewestFirst(t *testing.T) {
 	}
 }
 
+// TestPagesBeforeASequenceNumber pages through a wrapped ring, filtered and
+// not, while entries are added between pages: each page starts right after
+// the last entry of the one before, and no entry is listed twice.
+func TestPagesBeforeASequenceNumber(t *testing.T) {
+	j := New(10)
+	for i := 1; i <= 25; i++ { // wraps: holds 16..25
+		j.Add(Entry{Outcome: map[bool]string{true: Allowed, false: Denied}[i%3 == 0]})
+	}
+	seqs := func(es []Entry) []uint64 {
+		out := []uint64{}
+		for _, e := range es {
+			out = append(out, e.Seq)
+		}
+		return out
+	}
+	var all []uint64
+	f := Filter{Limit: 3}
+	for page := 0; ; page++ {
+		got := j.List(f)
+		all = append(all, seqs(got)...)
+		if len(got) < f.Limit {
+			break
+		}
+		f.Before = got[len(got)-1].Seq
+		j.Add(Entry{}) // newer entries never show on later pages (they push out the oldest)
+	}
+	// Page two pushed out 16, page three 17.
+	if want := []uint64{25, 24, 23, 22, 21, 20, 19, 18}; fmt.Sprint(all) != fmt.Sprint(want) {
+		t.Errorf("pages listed %v, want %v", all, want)
+	}
+	if got := seqs(j.List(Filter{Outcome: Allowed, Before: 24, Limit: 2})); fmt.Sprint(got) != "[21 18]" {
+		t.Errorf("allowed before 24, 2 at a time: %v, want [21 18]", got)
+	}
+	for before, want := range map[uint64]string{1000: "[27 26]", 28: "[27 26]", 27: "[26 25]", 20: "[19 18]", 19: "[18]", 18: "[]", 3: "[]"} {
+		if got := seqs(j.List(Filter{Before: before, Limit: 2})); fmt.Sprint(got) != want {
+			t.Errorf("before %d: %v, want %s", before, got, want)
+		}
+	}
+}
+
 func TestConcurrentAdds(t *testing.T) {
 	j := New(100)
 	var wg sync.WaitGroup

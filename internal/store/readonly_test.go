@@ -11,7 +11,7 @@ import (
 type delegateTx struct{ Tx }
 
 // TestReadOnlyRefusesEveryWrite calls every Tx method on ReadOnly(inner):
-// reads (Get*, List*, Count*) must reach inner; every other method must
+// reads (Get*, List*, Page*, Count*) must reach inner; every other method must
 // answer ErrReadOnly without reaching it. A write method added to Tx but
 // not to readOnlyTx would be promoted to inner and fail this test.
 func TestReadOnlyRefusesEveryWrite(t *testing.T) {
@@ -19,7 +19,7 @@ func TestReadOnlyRefusesEveryWrite(t *testing.T) {
 	txType := reflect.TypeFor[Tx]()
 	for i := range txType.NumMethod() {
 		m := txType.Method(i)
-		isRead := strings.HasPrefix(m.Name, "Get") || strings.HasPrefix(m.Name, "List") || strings.HasPrefix(m.Name, "Count")
+		isRead := strings.HasPrefix(m.Name, "Get") || strings.HasPrefix(m.Name, "List") || strings.HasPrefix(m.Name, "Page") || strings.HasPrefix(m.Name, "Count")
 		args := make([]reflect.Value, m.Type.NumIn())
 		for j := range args {
 			args[j] = reflect.Zero(m.Type.In(j))

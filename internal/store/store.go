@@ -292,6 +292,9 @@ type Tx interface {
 	CreateWorkspace(ctx context.Context, w Workspace) error // ErrAlreadyExists on a reused id
 	GetWorkspace(ctx context.Context, id string) (Workspace, error)
 	ListWorkspaces(ctx context.Context) ([]Workspace, error) // oldest first
+	// PageWorkspaces lists the workspaces by creation time, then id: the
+	// page p asks for (paging.go).
+	PageWorkspaces(ctx context.Context, p Page) ([]Workspace, error)
 	UpdateWorkspaceQuotas(ctx context.Context, id string, q Quotas) error
 	// DeleteWorkspace removes the workspace and every row that belongs to it
 	// (members, service accounts, keys, tokens, resources), freeing their
@@ -311,6 +314,11 @@ type Tx interface {
 	// ListMembers lists the workspace's members, oldest first; removed ones
 	// only when includeRemoved.
 	ListMembers(ctx context.Context, workspaceID string, includeRemoved bool) ([]Member, error)
+	// PageMembers lists the workspace's members by creation time, then
+	// id, removed ones only when includeRemoved: the page p asks for.
+	PageMembers(ctx context.Context, workspaceID string, includeRemoved bool, p Page) ([]Member, error)
+	// CountMembers counts the workspace's members that are not removed.
+	CountMembers(ctx context.Context, workspaceID string) (int, error)
 	UpdateMemberRole(ctx context.Context, id string, role Role) error
 	// MarkMemberRemoved sets RemovedAt; ErrNotFound if already removed.
 	MarkMemberRemoved(ctx context.Context, id string, at time.Time) error
@@ -326,6 +334,12 @@ type Tx interface {
 	// ListServiceAccounts lists the workspace's accounts, oldest first;
 	// deleted ones only when includeDeleted.
 	ListServiceAccounts(ctx context.Context, workspaceID string, includeDeleted bool) ([]ServiceAccount, error)
+	// PageServiceAccounts lists the workspace's accounts by creation time,
+	// then id, deleted ones only when includeDeleted: the page p asks for.
+	PageServiceAccounts(ctx context.Context, workspaceID string, includeDeleted bool, p Page) ([]ServiceAccount, error)
+	// CountServiceAccounts counts the workspace's accounts that are not
+	// deleted.
+	CountServiceAccounts(ctx context.Context, workspaceID string) (int, error)
 	// UpdateServiceAccount stores Role and Description of sa (other fields
 	// are ignored).
 	UpdateServiceAccount(ctx context.Context, sa ServiceAccount) error
@@ -337,8 +351,9 @@ type Tx interface {
 	// Revoked keys never block a create.
 	CreateKey(ctx context.Context, k Key) error
 	GetKey(ctx context.Context, id string) (Key, error)
-	// ListKeys lists an owner's keys, active and revoked, oldest first.
-	ListKeys(ctx context.Context, owner Owner) ([]Key, error)
+	// PageKeys lists an owner's keys, active and revoked, by creation
+	// time, then id: the page p asks for.
+	PageKeys(ctx context.Context, owner Owner, p Page) ([]Key, error)
 	// ListWorkspaceKeys lists every key of a workspace, oldest first.
 	ListWorkspaceKeys(ctx context.Context, workspaceID string) ([]Key, error)
 	CountActiveKeys(ctx context.Context, owner Owner) (int, error)
@@ -368,6 +383,9 @@ type Tx interface {
 	GetResource(ctx context.Context, workspaceID string, kind ResourceKind, id string) (Resource, error)
 	// ListResources lists the workspace's resources of a kind, oldest first.
 	ListResources(ctx context.Context, workspaceID string, kind ResourceKind) ([]Resource, error)
+	// PageResources lists the workspace's resources of a kind that q
+	// selects, in q's order: the page q asks for (paging.go).
+	PageResources(ctx context.Context, workspaceID string, kind ResourceKind, q ResourceQuery) ([]Resource, error)
 	// CountResources counts the workspace's resources of every kind (for
 	// Quotas.Resources; callers hold LockWorkspace).
 	CountResources(ctx context.Context, workspaceID string) (int, error)

@@ -45,22 +45,26 @@ func New() *Store {
 }
 
 // tables is the whole state of a store: one table per row type, with the
-// secondary indexes each query needs.
+// secondary indexes each query needs. The ordered indexes (ordered.go)
+// serve the paged listings and every listing in a fixed order.
 type tables struct {
-	workspaces *table[store.Workspace]
+	workspaces           *table[store.Workspace]
+	workspacesByCreation *orderedIndex[store.Workspace, struct{}]
 
-	members            *table[store.Member]
-	liveMemberByEmail  *uniqueIndex[store.Member] // lower(email) of members not removed
-	membersByWorkspace *groupIndex[store.Member, string]
+	members                *table[store.Member]
+	liveMemberByEmail      *uniqueIndex[store.Member] // lower(email) of members not removed
+	membersByWorkspace     *orderedIndex[store.Member, string]
+	liveMembersByWorkspace *orderedIndex[store.Member, string]
 
-	accounts            *table[store.ServiceAccount]
-	liveAccountByEmail  *uniqueIndex[store.ServiceAccount] // lower(email) of accounts not deleted
-	accountsByWorkspace *groupIndex[store.ServiceAccount, string]
+	accounts                *table[store.ServiceAccount]
+	liveAccountByEmail      *uniqueIndex[store.ServiceAccount] // lower(email) of accounts not deleted
+	accountsByWorkspace     *orderedIndex[store.ServiceAccount, string]
+	liveAccountsByWorkspace *orderedIndex[store.ServiceAccount, string]
 
 	keys              *table[keyRow]
 	activeKeyByHex    *uniqueIndex[keyRow]
 	revokedKeysByHex  *groupIndex[keyRow, string]
-	keysByOwner       *groupIndex[keyRow, store.Owner]
+	keysByOwner       *orderedIndex[keyRow, store.Owner]
 	activeKeysByOwner *groupIndex[keyRow, store.Owner]
 	keysByWorkspace   *groupIndex[keyRow, string]
 
@@ -71,13 +75,44 @@ type tables struct {
 	tokensByKey       *groupIndex[store.Token, string] // bearers by the key that minted them
 
 	resources            *table[store.Resource]
-	resourcesByKind      *groupIndex[store.Resource, workspaceKind]
 	resourcesByWorkspace *groupIndex[store.Resource, string]
+	// resourcesByKind lists the resources of a kind, in each order;
+	// resourcesByAccess lists them under each principal that created them
+	// or that they are shared with.
+	resourcesByKind   [2]*orderedIndex[store.Resource, workspaceKind]
+	resourcesByAccess [2]*orderedIndex[store.Resource, resourceAccess]
 }
 
 type workspaceKind struct {
 	workspaceID string
 	kind        store.ResourceKind
+}
+
+// resourceAccess names the resources of a kind a principal reaches
+// directly: those it created and those shared with it.
+type resourceAccess struct {
+	workspaceKind
+	owner store.Owner
+}
+
+func kindOf(r *store.Resource) workspaceKind { return workspaceKind{r.WorkspaceID, r.Kind} }
+
+func accessOf(r *store.Resource) []resourceAccess {
+	out := []resourceAccess{{kindOf(r), r.CreatedBy}}
+	for _, o := range r.SharedWith {
+		if !slices.ContainsFunc(out, func(a resourceAccess) bool { return a.owner == o }) {
+			out = append(out, resourceAccess{kindOf(r), o})
+		}
+	}
+	return out
+}
+
+// resourcePosition returns the position function of an order.
+func resourcePosition(order store.ResourceOrder) func(*store.Resource) position {
+	if order == store.ByName {
+		return func(r *store.Resource) position { return namePosition(r.Title, r.ID) }
+	}
+	return func(r *store.Resource) position { return createdPosition(r.CreatedAt, r.ID) }
 }
 
 // keyRow is a stored key. LastUsedAt lives outside the immutable row, in a
@@ -90,20 +125,28 @@ type keyRow struct {
 }
 
 func newTables() *tables {
+	memberPosition := func(m *store.Member) position { return createdPosition(m.CreatedAt, m.ID) }
+	accountPosition := func(sa *store.ServiceAccount) position { return createdPosition(sa.CreatedAt, sa.ID) }
 	t := &tables{
+		workspacesByCreation: newOrderedIndex(oneGroup(func(*store.Workspace) (struct{}, bool) { return struct{}{}, true }),
+			func(w *store.Workspace) position { return createdPosition(w.CreatedAt, w.ID) }),
+
 		liveMemberByEmail: newUniqueIndex(func(m *store.Member) (string, bool) {
 			return strings.ToLower(m.Email), m.RemovedAt == nil
 		}),
-		membersByWorkspace: newGroupIndex(func(m *store.Member) (string, bool) { return m.WorkspaceID, true }),
+		membersByWorkspace:     newOrderedIndex(oneGroup(func(m *store.Member) (string, bool) { return m.WorkspaceID, true }), memberPosition),
+		liveMembersByWorkspace: newOrderedIndex(oneGroup(func(m *store.Member) (string, bool) { return m.WorkspaceID, m.RemovedAt == nil }), memberPosition),
 
 		liveAccountByEmail: newUniqueIndex(func(sa *store.ServiceAccount) (string, bool) {
 			return strings.ToLower(sa.Email), sa.DeletedAt == nil
 		}),
-		accountsByWorkspace: newGroupIndex(func(sa *store.ServiceAccount) (string, bool) { return sa.WorkspaceID, true }),
+		accountsByWorkspace:     newOrderedIndex(oneGroup(func(sa *store.ServiceAccount) (string, bool) { return sa.WorkspaceID, true }), accountPosition),
+		liveAccountsByWorkspace: newOrderedIndex(oneGroup(func(sa *store.ServiceAccount) (string, bool) { return sa.WorkspaceID, sa.DeletedAt == nil }), accountPosition),
 
-		activeKeyByHex:    newUniqueIndex(func(k *keyRow) (string, bool) { return k.PublicKeyHex, k.Active() }),
-		revokedKeysByHex:  newGroupIndex(func(k *keyRow) (string, bool) { return k.PublicKeyHex, !k.Active() }),
-		keysByOwner:       newGroupIndex(func(k *keyRow) (store.Owner, bool) { return k.Owner, true }),
+		activeKeyByHex:   newUniqueIndex(func(k *keyRow) (string, bool) { return k.PublicKeyHex, k.Active() }),
+		revokedKeysByHex: newGroupIndex(func(k *keyRow) (string, bool) { return k.PublicKeyHex, !k.Active() }),
+		keysByOwner: newOrderedIndex(oneGroup(func(k *keyRow) (store.Owner, bool) { return k.Owner, true }),
+			func(k *keyRow) position { return createdPosition(k.CreatedAt, k.ID) }),
 		activeKeysByOwner: newGroupIndex(func(k *keyRow) (store.Owner, bool) { return k.Owner, k.Active() }),
 		keysByWorkspace:   newGroupIndex(func(k *keyRow) (string, bool) { return k.WorkspaceID, true }),
 
@@ -112,17 +155,20 @@ func newTables() *tables {
 		tokensByWorkspace: newGroupIndex(func(tok *store.Token) (string, bool) { return tok.WorkspaceID, true }),
 		tokensByKey:       newGroupIndex(func(tok *store.Token) (string, bool) { return tok.KeyID, tok.KeyID != "" }),
 
-		resourcesByKind: newGroupIndex(func(r *store.Resource) (workspaceKind, bool) {
-			return workspaceKind{r.WorkspaceID, r.Kind}, true
-		}),
 		resourcesByWorkspace: newGroupIndex(func(r *store.Resource) (string, bool) { return r.WorkspaceID, true }),
 	}
-	t.workspaces = newTable[store.Workspace]()
-	t.members = newTable[store.Member](t.liveMemberByEmail, t.membersByWorkspace)
-	t.accounts = newTable[store.ServiceAccount](t.liveAccountByEmail, t.accountsByWorkspace)
+	resourceIndexes := []index[store.Resource]{t.resourcesByWorkspace}
+	for _, order := range []store.ResourceOrder{store.ByCreated, store.ByName} {
+		t.resourcesByKind[order] = newOrderedIndex(oneGroup(func(r *store.Resource) (workspaceKind, bool) { return kindOf(r), true }), resourcePosition(order))
+		t.resourcesByAccess[order] = newOrderedIndex(accessOf, resourcePosition(order))
+		resourceIndexes = append(resourceIndexes, t.resourcesByKind[order], t.resourcesByAccess[order])
+	}
+	t.workspaces = newTable[store.Workspace](t.workspacesByCreation)
+	t.members = newTable[store.Member](t.liveMemberByEmail, t.membersByWorkspace, t.liveMembersByWorkspace)
+	t.accounts = newTable[store.ServiceAccount](t.liveAccountByEmail, t.accountsByWorkspace, t.liveAccountsByWorkspace)
 	t.keys = newTable[keyRow](t.activeKeyByHex, t.revokedKeysByHex, t.keysByOwner, t.activeKeysByOwner, t.keysByWorkspace)
 	t.tokens = newTable[store.Token](t.tokenByHash, t.tokensByOwner, t.tokensByWorkspace, t.tokensByKey)
-	t.resources = newTable[store.Resource](t.resourcesByKind, t.resourcesByWorkspace)
+	t.resources = newTable[store.Resource](resourceIndexes...)
 	return t
 }
 

@@ -112,13 +112,20 @@ func (tx *txn) ListWorkspaces(ctx context.Context) ([]store.Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	list := make([]store.Workspace, 0, len(t.workspaces.rows))
-	for _, w := range t.workspaces.rows {
-		list = append(list, *w)
-	}
-	oldestFirst(list, func(w *store.Workspace) time.Time { return w.CreatedAt }, func(w *store.Workspace) string { return w.ID })
-	return list, nil
+	return all(t.workspacesByCreation, struct{}{}, copyOf), nil
 }
+
+func (tx *txn) PageWorkspaces(ctx context.Context, p store.Page) ([]store.Workspace, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return page(t.workspacesByCreation, struct{}{}, p, copyOf), nil
+}
+
+// copyOf returns a copy of a row whose fields share nothing with the
+// stored row beyond immutable strings.
+func copyOf[T any](row *T) T { return *row }
 
 func (tx *txn) UpdateWorkspaceQuotas(ctx context.Context, id string, q store.Quotas) error {
 	t, err := tx.begin(ctx)
@@ -150,18 +157,18 @@ func (tx *txn) DeleteWorkspace(ctx context.Context, id string) error {
 	// nothing of a deleted principal survives even if it was written with a
 	// workspace id that is not its owner's.
 	var owners []store.Owner
-	for _, memberID := range t.membersByWorkspace.lookup(id) {
+	for _, memberID := range t.membersByWorkspace.ids(id) {
 		owners = append(owners, store.Owner{Type: store.OwnerUser, ID: memberID})
 		put(tx, t.members, memberID, nil)
 	}
-	for _, accountID := range t.accountsByWorkspace.lookup(id) {
+	for _, accountID := range t.accountsByWorkspace.ids(id) {
 		owners = append(owners, store.Owner{Type: store.OwnerServiceAccount, ID: accountID})
 		put(tx, t.accounts, accountID, nil)
 	}
 	keyIDs := t.keysByWorkspace.lookup(id)
 	tokenIDs := t.tokensByWorkspace.lookup(id)
 	for _, owner := range owners {
-		keyIDs = append(keyIDs, t.keysByOwner.lookup(owner)...)
+		keyIDs = append(keyIDs, t.keysByOwner.ids(owner)...)
 		tokenIDs = append(tokenIDs, t.tokensByOwner.lookup(owner)...)
 	}
 	for _, keyID := range keyIDs {
@@ -244,16 +251,33 @@ func (tx *txn) ListMembers(ctx context.Context, workspaceID string, includeRemov
 	if err != nil {
 		return nil, err
 	}
-	var list []store.Member
-	for _, id := range t.membersByWorkspace.lookup(workspaceID) {
-		m := t.members.rows[id]
-		if m.RemovedAt == nil || includeRemoved {
-			list = append(list, cloneMember(*m))
-		}
-	}
-	oldestFirst(list, func(m *store.Member) time.Time { return m.CreatedAt }, func(m *store.Member) string { return m.ID })
-	return list, nil
+	return all(t.membersOf(includeRemoved), workspaceID, memberOf), nil
 }
+
+func (tx *txn) PageMembers(ctx context.Context, workspaceID string, includeRemoved bool, p store.Page) ([]store.Member, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return page(t.membersOf(includeRemoved), workspaceID, p, memberOf), nil
+}
+
+func (tx *txn) CountMembers(ctx context.Context, workspaceID string) (int, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return t.liveMembersByWorkspace.count(workspaceID), nil
+}
+
+func (t *tables) membersOf(includeRemoved bool) *orderedIndex[store.Member, string] {
+	if includeRemoved {
+		return t.membersByWorkspace
+	}
+	return t.liveMembersByWorkspace
+}
+
+func memberOf(m *store.Member) store.Member { return cloneMember(*m) }
 
 func (tx *txn) UpdateMemberRole(ctx context.Context, id string, role store.Role) error {
 	t, err := tx.begin(ctx)
@@ -356,16 +380,33 @@ func (tx *txn) ListServiceAccounts(ctx context.Context, workspaceID string, incl
 	if err != nil {
 		return nil, err
 	}
-	var list []store.ServiceAccount
-	for _, id := range t.accountsByWorkspace.lookup(workspaceID) {
-		sa := t.accounts.rows[id]
-		if sa.DeletedAt == nil || includeDeleted {
-			list = append(list, cloneServiceAccount(*sa))
-		}
-	}
-	oldestFirst(list, func(sa *store.ServiceAccount) time.Time { return sa.CreatedAt }, func(sa *store.ServiceAccount) string { return sa.ID })
-	return list, nil
+	return all(t.accountsOf(includeDeleted), workspaceID, accountOf), nil
 }
+
+func (tx *txn) PageServiceAccounts(ctx context.Context, workspaceID string, includeDeleted bool, p store.Page) ([]store.ServiceAccount, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return page(t.accountsOf(includeDeleted), workspaceID, p, accountOf), nil
+}
+
+func (tx *txn) CountServiceAccounts(ctx context.Context, workspaceID string) (int, error) {
+	t, err := tx.begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return t.liveAccountsByWorkspace.count(workspaceID), nil
+}
+
+func (t *tables) accountsOf(includeDeleted bool) *orderedIndex[store.ServiceAccount, string] {
+	if includeDeleted {
+		return t.accountsByWorkspace
+	}
+	return t.liveAccountsByWorkspace
+}
+
+func accountOf(sa *store.ServiceAccount) store.ServiceAccount { return cloneServiceAccount(*sa) }
 
 func (tx *txn) UpdateServiceAccount(ctx context.Context, sa store.ServiceAccount) error {
 	t, err := tx.begin(ctx)
@@ -442,12 +483,12 @@ func (tx *txn) GetKey(ctx context.Context, id string) (store.Key, error) {
 	return row.toKey(), nil
 }
 
-func (tx *txn) ListKeys(ctx context.Context, owner store.Owner) ([]store.Key, error) {
+func (tx *txn) PageKeys(ctx context.Context, owner store.Owner, p store.Page) ([]store.Key, error) {
 	t, err := tx.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return t.listKeys(t.keysByOwner.lookup(owner)), nil
+	return page(t.keysByOwner, owner, p, (*keyRow).toKey), nil
 }
 
 func (tx *txn) ListWorkspaceKeys(ctx context.Context, workspaceID string) ([]store.Key, error) {
@@ -455,16 +496,13 @@ func (tx *txn) ListWorkspaceKeys(ctx context.Context, workspaceID string) ([]sto
 	if err != nil {
 		return nil, err
 	}
-	return t.listKeys(t.keysByWorkspace.lookup(workspaceID)), nil
-}
-
-func (t *tables) listKeys(ids []string) []store.Key {
+	ids := t.keysByWorkspace.lookup(workspaceID)
 	list := make([]store.Key, 0, len(ids))
 	for _, id := range ids {
 		list = append(list, t.keys.rows[id].toKey())
 	}
 	oldestFirst(list, func(k *store.Key) time.Time { return k.CreatedAt }, func(k *store.Key) string { return k.ID })
-	return list
+	return list, nil
 }
 
 func (tx *txn) CountActiveKeys(ctx context.Context, owner store.Owner) (int, error) {
@@ -637,14 +675,10 @@ func (tx *txn) ListResources(ctx context.Context, workspaceID string, kind store
 	if err != nil {
 		return nil, err
 	}
-	ids := t.resourcesByKind.lookup(workspaceKind{workspaceID, kind})
-	list := make([]store.Resource, 0, len(ids))
-	for _, id := range ids {
-		list = append(list, cloneResource(*t.resources.rows[id]))
-	}
-	oldestFirst(list, func(r *store.Resource) time.Time { return r.CreatedAt }, func(r *store.Resource) string { return r.ID })
-	return list, nil
+	return all(t.resourcesByKind[store.ByCreated], workspaceKind{workspaceID, kind}, resourceOf), nil
 }
+
+func resourceOf(r *store.Resource) store.Resource { return cloneResource(*r) }
 
 // UpdateResource addresses the resource by r's workspace, kind and id, like
 // GetResource, and stores its mutable fields.

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -44,7 +45,8 @@ func TestRandomTransactionsKeepIndexesConsistent(t *testing.T) {
 			return tx.CreateToken(ctx, store.Token{ID: "t" + pick(10), Hash: "x" + pick(10), WorkspaceID: "w" + pick(4), Owner: randomOwner(rng), CreatedAt: at()})
 		},
 		func(tx store.Tx) error {
-			return tx.CreateResource(ctx, store.Resource{ID: "r" + pick(10), WorkspaceID: "w" + pick(4), Kind: store.KindProject, CreatedAt: at()})
+			return tx.CreateResource(ctx, store.Resource{ID: "r" + pick(10), WorkspaceID: "w" + pick(4), Kind: store.KindProject, Title: pick(5),
+				CreatedBy: randomOwner(rng), SharedWith: []store.Owner{randomOwner(rng)}, CreatedAt: at()})
 		},
 		func(tx store.Tx) error { return tx.MarkMemberRemoved(ctx, "m"+pick(12), at()) },
 		func(tx store.Tx) error { return tx.UpdateMemberRole(ctx, "m"+pick(12), store.RoleAdmin) },
@@ -54,7 +56,8 @@ func TestRandomTransactionsKeepIndexesConsistent(t *testing.T) {
 		func(tx store.Tx) error { return tx.DeleteToken(ctx, "x"+pick(10)) },
 		func(tx store.Tx) error { _, err := tx.DeleteOwnerTokens(ctx, randomOwner(rng)); return err },
 		func(tx store.Tx) error {
-			return tx.UpdateResource(ctx, store.Resource{ID: "r" + pick(10), WorkspaceID: "w" + pick(4), Kind: store.KindProject, Title: pick(5)})
+			return tx.UpdateResource(ctx, store.Resource{ID: "r" + pick(10), WorkspaceID: "w" + pick(4), Kind: store.KindProject, Title: pick(5),
+				SharedWith: []store.Owner{randomOwner(rng), randomOwner(rng)}})
 		},
 		func(tx store.Tx) error { return tx.DeleteResource(ctx, "w"+pick(4), store.KindProject, "r"+pick(10)) },
 		func(tx store.Tx) error {
@@ -126,20 +129,26 @@ func checkIndexes(t *testing.T, round int, got *tables) {
 	putAll(want.resources, got.resources)
 	indexes := func(t *tables) map[string]any {
 		return map[string]any{
-			"liveMemberByEmail":    t.liveMemberByEmail.rows,
-			"membersByWorkspace":   t.membersByWorkspace.ids,
-			"liveAccountByEmail":   t.liveAccountByEmail.rows,
-			"accountsByWorkspace":  t.accountsByWorkspace.ids,
-			"activeKeyByHex":       t.activeKeyByHex.rows,
-			"revokedKeysByHex":     t.revokedKeysByHex.ids,
-			"keysByOwner":          t.keysByOwner.ids,
-			"activeKeysByOwner":    t.activeKeysByOwner.ids,
-			"keysByWorkspace":      t.keysByWorkspace.ids,
-			"tokenByHash":          t.tokenByHash.rows,
-			"tokensByOwner":        t.tokensByOwner.ids,
-			"tokensByWorkspace":    t.tokensByWorkspace.ids,
-			"resourcesByKind":      t.resourcesByKind.ids,
-			"resourcesByWorkspace": t.resourcesByWorkspace.ids,
+			"workspacesByCreation":    contents(t.workspacesByCreation),
+			"liveMemberByEmail":       t.liveMemberByEmail.rows,
+			"membersByWorkspace":      contents(t.membersByWorkspace),
+			"liveMembersByWorkspace":  contents(t.liveMembersByWorkspace),
+			"liveAccountByEmail":      t.liveAccountByEmail.rows,
+			"accountsByWorkspace":     contents(t.accountsByWorkspace),
+			"liveAccountsByWorkspace": contents(t.liveAccountsByWorkspace),
+			"activeKeyByHex":          t.activeKeyByHex.rows,
+			"revokedKeysByHex":        t.revokedKeysByHex.ids,
+			"keysByOwner":             contents(t.keysByOwner),
+			"activeKeysByOwner":       t.activeKeysByOwner.ids,
+			"keysByWorkspace":         t.keysByWorkspace.ids,
+			"tokenByHash":             t.tokenByHash.rows,
+			"tokensByOwner":           t.tokensByOwner.ids,
+			"tokensByWorkspace":       t.tokensByWorkspace.ids,
+			"resourcesByKind":         contents(t.resourcesByKind[store.ByCreated]),
+			"resourcesByKindName":     contents(t.resourcesByKind[store.ByName]),
+			"resourcesByAccess":       contents(t.resourcesByAccess[store.ByCreated]),
+			"resourcesByAccessName":   contents(t.resourcesByAccess[store.ByName]),
+			"resourcesByWorkspace":    t.resourcesByWorkspace.ids,
 		}
 	}
 	gotIndexes, wantIndexes := indexes(got), indexes(want)
@@ -149,16 +158,30 @@ func checkIndexes(t *testing.T, round int, got *tables) {
 		}
 	}
 	// No row may outlive its workspace.
-	for _, group := range []map[string]map[string]struct{}{
-		got.membersByWorkspace.ids, got.accountsByWorkspace.ids, got.keysByWorkspace.ids,
-		got.tokensByWorkspace.ids, got.resourcesByWorkspace.ids,
+	for _, workspaceIDs := range [][]string{
+		slices.Collect(maps.Keys(got.membersByWorkspace.trees)), slices.Collect(maps.Keys(got.accountsByWorkspace.trees)),
+		slices.Collect(maps.Keys(got.keysByWorkspace.ids)), slices.Collect(maps.Keys(got.tokensByWorkspace.ids)),
+		slices.Collect(maps.Keys(got.resourcesByWorkspace.ids)),
 	} {
-		for workspaceID := range group {
+		for _, workspaceID := range workspaceIDs {
 			if got.workspaces.rows[workspaceID] == nil {
 				t.Fatalf("round %d: rows left of deleted workspace %s", round, workspaceID)
 			}
 		}
 	}
+}
+
+// contents returns the entries of an ordered index, group by group, in
+// order. An emptied group has no tree left, so it does not show.
+func contents[T any, G comparable](x *orderedIndex[T, G]) map[G][]orderedEntry[T] {
+	out := map[G][]orderedEntry[T]{}
+	for g, tree := range x.trees {
+		tree.Ascend(func(e orderedEntry[T]) bool {
+			out[g] = append(out[g], e)
+			return true
+		})
+	}
+	return out
 }
 
 // putAll puts every row of src into dst, indexing it there afresh.

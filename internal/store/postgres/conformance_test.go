@@ -19,7 +19,7 @@ func TestConformance(t *testing.T) {
 	admin := db.schemaConn(t)
 	storetest.Run(t, func(st *testing.T) store.Store {
 		_, err := admin.Exec(context.Background(),
-			`TRUNCATE workspaces, members, service_accounts, identities, keys, tokens, resources`)
+			`TRUNCATE workspaces, members, service_accounts, identities, keys, tokens, resources, resource_access`)
 		if err != nil {
 			st.Fatalf("emptying the test schema: %v", err)
 		}

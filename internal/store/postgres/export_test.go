@@ -1,0 +1,13 @@
+package postgres
+
+// The statements of the hot path and of the pages, for the plan tests.
+var (
+	ResolveKeySQL          = resolveKeySQL
+	ResolveTokenSQL        = resolveTokenSQL
+	PageKeysAfterSQL       = pageKeysAfter
+	PageLiveMembersAfter   = pageLiveMembersAfter
+	PageMembersAfter       = pageMembersAfter
+	PageLiveAccountsAfter  = pageLiveAccountsAfter
+	PageWorkspacesAfterSQL = pageWorkspacesAfter
+	ResourcePageSQL        = resourcePageSQL
+)
