@@ -1,7 +1,8 @@
 // Package postgres is the Postgres backend of store.Store, for persistence and
 // for several server replicas sharing one database. Uniqueness rules are
-// constraints of the schema (package migrations), and Tx.LockWorkspace is a
-// row lock, so the guarantees of the store contract hold across processes.
+// constraints of the schema (package migrations), and Tx.LockWorkspace and
+// Tx.LockOwner are row locks, so the guarantees of the store contract hold
+// across processes.
 package postgres
 
 import (
@@ -144,8 +145,8 @@ func (s *Store) Close() error {
 }
 
 // Tx runs fn in a read-committed transaction. Writes that depend on counts
-// are serialised by Tx.LockWorkspace (SELECT ... FOR UPDATE), uniqueness by
-// the schema's constraints.
+// are serialised by row locks (Tx.LockWorkspace, Tx.LockOwner: SELECT ...
+// FOR NO KEY UPDATE), uniqueness by the schema's constraints.
 func (s *Store) Tx(ctx context.Context, fn func(tx store.Tx) error) error {
 	pgTx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
 	if err != nil {
