@@ -9,6 +9,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -300,19 +302,26 @@ SET last_used_at = GREATEST(keys.last_used_at, touched.at)
 FROM touched
 WHERE keys.id = touched.id`
 
-// TouchKeys implements store.Store.
+// touchBatch is how many keys one TouchKeys statement writes: a flush of
+// every key used in the last second is several short statements, each
+// holding its row locks for a moment, rather than one long one that a
+// revocation of one of its keys would wait for and that would hold a
+// backend (and a core) for its whole length.
+const touchBatch = 200
+
+// TouchKeys implements store.Store, in statements of touchBatch keys taken
+// in id order.
 func (s *Store) TouchKeys(ctx context.Context, lastUsed map[string]time.Time) error {
-	if len(lastUsed) == 0 {
-		return nil
+	ids := slices.Sorted(maps.Keys(lastUsed))
+	times := make([]time.Time, len(ids))
+	for i, id := range ids {
+		times[i] = lastUsed[id]
 	}
-	ids := make([]string, 0, len(lastUsed))
-	times := make([]time.Time, 0, len(lastUsed))
-	for id, at := range lastUsed {
-		ids = append(ids, id)
-		times = append(times, at)
-	}
-	if _, err := s.pool.Exec(ctx, touchKeysSQL, ids, times); err != nil {
-		return fmt.Errorf("postgres: touch keys: %w", translate(err))
+	for start := 0; start < len(ids); start += touchBatch {
+		end := min(start+touchBatch, len(ids))
+		if _, err := s.pool.Exec(ctx, touchKeysSQL, ids[start:end], times[start:end]); err != nil {
+			return fmt.Errorf("postgres: touch keys: %w", translate(err))
+		}
 	}
 	return nil
 }

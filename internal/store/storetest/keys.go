@@ -188,6 +188,32 @@ func keyTests() []conformanceTest {
 
 			noErr(t, "TouchKeys with nothing", s.TouchKeys(ctx, nil))
 		}},
+		{"Key/TouchKeysManyAtOnce", func(t *testing.T, s store.Store) {
+			// A flush after a busy second: more keys than a backend may
+			// write in one statement, each with a time of its own.
+			ws := newWorkspace()
+			m := newMember(ws.ID)
+			rows := []any{ws, m}
+			touched := map[string]time.Time{}
+			for i := range 1111 {
+				k := newKey(ws.ID, userOf(m))
+				rows = append(rows, k)
+				touched[k.ID] = at(time.Duration(i) * time.Millisecond)
+			}
+			create(t, s, rows...)
+			noErr(t, "TouchKeys", s.TouchKeys(t.Context(), touched))
+			keys := read(t, s, func(ctx context.Context, tx store.Tx) ([]store.Key, error) {
+				return tx.ListWorkspaceKeys(ctx, ws.ID)
+			})
+			if len(keys) != len(touched) {
+				t.Fatalf("%d keys listed, want %d", len(keys), len(touched))
+			}
+			for _, k := range keys {
+				if want := touched[k.ID]; k.LastUsedAt == nil || !k.LastUsedAt.Equal(want) {
+					t.Errorf("key %s: LastUsedAt = %v, want %v", k.ID, k.LastUsedAt, want)
+				}
+			}
+		}},
 	}
 }
 
