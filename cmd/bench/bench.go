@@ -284,7 +284,7 @@ func (b *bench) measureKind(ctx context.Context, p *testenv.Server, meter *cpuMe
 	requests := time.Duration(max(run.peak.requests, 1))
 	run.cpu, run.dbCPU = (server+database)/requests, database/requests
 	if withHalf {
-		spec.conns, spec.rate = b.cfg.openConns, run.peak.throughput()/2
+		spec.conns, spec.rate, spec.warmup = b.cfg.openConns, run.peak.throughput()/2, b.cfg.duration/5
 		half := runLoad(ctx, spec)
 		run.half = &half
 	}
