@@ -22,11 +22,6 @@ type State struct {
 	Resources       []store.Resource
 }
 
-var resourceKinds = []store.ResourceKind{
-	store.KindProject, store.KindDataset, store.KindOntology,
-	store.KindStorageFolder, store.KindGroup, store.KindCloudIntegration,
-}
-
 // ExportState reads the whole state in one transaction.
 func (s *Service) ExportState(ctx context.Context) (State, error) {
 	var st State
@@ -57,7 +52,7 @@ func (s *Service) ExportState(ctx context.Context) (State, error) {
 			st.ServiceAccounts = append(st.ServiceAccounts, sas...)
 			st.Keys = append(st.Keys, keys...)
 			st.Tokens = append(st.Tokens, tokens...)
-			for _, kind := range resourceKinds {
+			for _, kind := range store.ResourceKinds() {
 				rs, err := tx.ListResources(ctx, ws.ID, kind)
 				if err != nil {
 					return err
