@@ -1,7 +1,6 @@
 package accounts
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -102,20 +101,6 @@ func uniqueID(ptr, id string, seen map[string]string) error {
 	}
 	seen[id] = ptr
 	return nil
-}
-
-// storedText requires a value in the form the API stores (textpolicy.Verify).
-func storedText(kind textpolicy.Kind, ptr, value string) error {
-	err := textpolicy.Verify(kind, ptr, value)
-	var policy *textpolicy.Error
-	if errors.As(err, &policy) {
-		e := errs.Invalid(ptr, "%s", policy.Error()).WithDetail("reason", string(policy.Reason))
-		if policy.Limit > 0 {
-			e = e.WithDetail("limit", policy.Limit)
-		}
-		return e
-	}
-	return err
 }
 
 func required(ptr string, t time.Time) error {
