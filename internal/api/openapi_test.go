@@ -463,7 +463,7 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		{"V1ListingPayload", v1ListingPayload{}, false, false},
 		{"V1ListingFilter", v1ListingFilter{}, false, false},
 		{"V1CreateDatasetPayload", v1CreateDatasetPayload{}, false, false},
-		{"V1CreateOntologyPayload", v1CreateOntologyPayload{}, false, false},
+		{"V1CreateOntologyPayload", createOntologyRequest{}, false, false}, // the same keys as the v2 body
 		{"V1CreateProjectPayload", v1CreateProjectPayload{}, false, false},
 		{"V1Project", v1ProjectJSON{}, true, false},
 		{"V1ProjectWithUserRole", v1ProjectWithRoleJSON{}, true, false},

@@ -5,6 +5,7 @@ import (
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/accounts/attributes"
+	"github.com/encord-emulator/encord-emulator/internal/store"
 )
 
 // The answers of the emulated v2 endpoints, in exactly the shapes the
@@ -24,15 +25,11 @@ type sdkResult[T any] struct {
 }
 
 func pageOf[T any](pg accounts.Page[accounts.ResourceView], view func(accounts.ResourceView) T) sdkPage[T] {
-	out := sdkPage[T]{Results: make([]T, 0, len(pg.Items)), NextPageToken: nextPageToken(pg)}
-	for _, v := range pg.Items {
-		out.Results = append(out.Results, view(v))
-	}
-	return out
+	return sdkPage[T]{Results: viewAll(pg.Items, view), NextPageToken: nextPageToken(pg)}
 }
 
 func resultOf[T any](pg accounts.Page[accounts.ResourceView], view func(accounts.ResourceView) T) sdkResult[T] {
-	return sdkResult[T]{Result: pageOf(pg, view).Results}
+	return sdkResult[T]{Result: viewAll(pg.Items, view)}
 }
 
 type cloudIntegrationJSON struct {
@@ -152,11 +149,10 @@ type storageFolderJSON struct {
 
 func viewStorageFolder(v accounts.ResourceView) storageFolderJSON {
 	attrs := attributes.Of[attributes.StorageFolder](v.Resource)
-	path := make([]pathElementJSON, 0, len(v.PathToRoot))
-	for _, f := range v.PathToRoot {
+	path := viewAll(v.PathToRoot, func(f store.Resource) pathElementJSON {
 		fa := attributes.Of[attributes.StorageFolder](f)
-		path = append(path, pathElementJSON{UUID: f.ID, ParentUUID: fa.ParentID, Name: f.Title, SyncedDatasetHash: fa.SyncedDatasetID})
-	}
+		return pathElementJSON{UUID: f.ID, ParentUUID: fa.ParentID, Name: f.Title, SyncedDatasetHash: fa.SyncedDatasetID}
+	})
 	return storageFolderJSON{UUID: v.ID, Parent: attrs.ParentID, Name: v.Title, Description: v.Description,
 		ClientMetadata: attrs.ClientMetadata, Owner: v.OwnerEmail, CreatedAt: sdkTime(v.CreatedAt), LastEditedAt: sdkTime(v.UpdatedAt),
 		UserRole: adminOrUser(v), SyncedDatasetHash: attrs.SyncedDatasetID, PathToRoot: path}
