@@ -24,12 +24,18 @@ type sdkResult[T any] struct {
 	Result []T `json:"result"`
 }
 
-func pageOf[T any](pg accounts.Page[accounts.ResourceView], view func(accounts.ResourceView) T) sdkPage[T] {
-	return sdkPage[T]{Results: viewAll(pg.Items, view), NextPageToken: nextPageToken(pg)}
+// pageOf is the view of a page of resources as a Page[T], each item as view.
+func pageOf[T any](view func(accounts.ResourceView) T) func(accounts.Page[accounts.ResourceView]) sdkPage[T] {
+	return func(pg accounts.Page[accounts.ResourceView]) sdkPage[T] {
+		return sdkPage[T]{Results: viewAll(pg.Items, view), NextPageToken: nextPageToken(pg)}
+	}
 }
 
-func resultOf[T any](pg accounts.Page[accounts.ResourceView], view func(accounts.ResourceView) T) sdkResult[T] {
-	return sdkResult[T]{Result: viewAll(pg.Items, view)}
+// resultOf is the view of an unpaged listing, each item as view.
+func resultOf[T any](view func(accounts.ResourceView) T) func(accounts.Page[accounts.ResourceView]) sdkResult[T] {
+	return func(pg accounts.Page[accounts.ResourceView]) sdkResult[T] {
+		return sdkResult[T]{Result: viewAll(pg.Items, view)}
+	}
 }
 
 type cloudIntegrationJSON struct {
