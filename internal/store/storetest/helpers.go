@@ -105,6 +105,19 @@ func createOne(ctx context.Context, tx store.Tx, v any) error {
 	panic(fmt.Sprintf("storetest: cannot create a %T", v))
 }
 
+// createWorkspaces creates n workspaces, for n contenders.
+func createWorkspaces(t *testing.T, s store.Store, n int) []store.Workspace {
+	t.Helper()
+	workspaces := make([]store.Workspace, n)
+	rows := make([]any, n)
+	for i := range workspaces {
+		workspaces[i] = newWorkspace()
+		rows[i] = workspaces[i]
+	}
+	create(t, s, rows...)
+	return workspaces
+}
+
 // wantErr fails the test unless errors.Is(err, target).
 func wantErr(t *testing.T, what string, err, target error) {
 	t.Helper()
@@ -196,14 +209,8 @@ func ids[T any](rows []T, id func(T) string) []string {
 	return out
 }
 
-func workspaceIDs(ws []store.Workspace) []string {
-	return ids(ws, func(w store.Workspace) string { return w.ID })
-}
 func memberIDs(ms []store.Member) []string {
 	return ids(ms, func(m store.Member) string { return m.ID })
-}
-func accountIDs(sas []store.ServiceAccount) []string {
-	return ids(sas, func(sa store.ServiceAccount) string { return sa.ID })
 }
 func keyIDs(ks []store.Key) []string { return ids(ks, func(k store.Key) string { return k.ID }) }
 func tokenIDs(ts []store.Token) []string {
