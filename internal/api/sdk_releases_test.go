@@ -5,9 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/encord-emulator/encord-emulator/internal/store"
-	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
 // The wire facts of the Encord SDK releases 0.1.84 to 0.1.152, which make
@@ -23,8 +20,7 @@ import (
 // get_project from 0.1.118) and checks each answer against what that
 // family's parsers need.
 func TestSDKReleaseFamiliesV1(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		w := newWorld(t, newStore)
+	forEachWorld(t, func(t *testing.T, w *world) {
 		bob := w.bob
 		integration := w.resource(w.ws, map[string]any{"kind": "cloud_integration", "title": "bob's bucket", "createdBy": bob.owner})["id"].(string)
 		for _, f := range releaseFamilies {
@@ -142,8 +138,7 @@ var (
 // v2 (0.1.190), and those created over v2 are read over v1, with the keys
 // the old parsers need even when the resource has more (a backing folder).
 func TestSDKReleasesSeeEachOther(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		w := newWorld(t, newStore)
+	forEachWorld(t, func(t *testing.T, w *world) {
 		bob := w.bob
 
 		// 0.1.84 creates; 0.1.190 lists and reads.
@@ -204,8 +199,7 @@ func TestSDKReleasesSeeEachOther(t *testing.T) {
 // unless it asks for include_org_access, an admin service account
 // everything; include_org_access by a member is a 403.
 func TestSDKLegacyListVisibility(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		w := newWorld(t, newStore)
+	forEachWorld(t, func(t *testing.T, w *world) {
 		f := releaseFamilies[4] // 0.1.110: empty resource headers
 		mk := func(u sdkUser, title string) (dataset, ontology string) {
 			t.Helper()
@@ -301,8 +295,7 @@ func TestSDKLegacyListVisibility(t *testing.T) {
 // a create_dataset on a cloud storage, which the emulator does not
 // emulate, is a 501 naming itself.
 func TestSDKLegacyRefusals(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		w := newWorld(t, newStore)
+	forEachWorld(t, func(t *testing.T, w *world) {
 		f := oldestFamily
 		bob := w.bob
 		ontology := v1Success(t, "create_ontology", bob.userCall(f, fmt.Sprintf(f.createOntology, "o", ""))).(map[string]any)["ontology_hash"].(string)

@@ -9,9 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/encord-emulator/encord-emulator/internal/store"
-	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
 // TestSDKResourceCalls runs every emulated resource call of the SDK
@@ -19,8 +16,7 @@ import (
 // signed as the SDK signs, and checks each answer has the keys the SDK's
 // parsers require.
 func TestSDKResourceCalls(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		w := newWorld(t, newStore)
+	forEachWorld(t, func(t *testing.T, w *world) {
 		bob := w.bob
 
 		// create_dataset with a backing folder.
@@ -149,8 +145,7 @@ func TestSDKResourceCalls(t *testing.T) {
 
 // TestSDKResourceVisibility checks who sees what (accounts/visibility.go).
 func TestSDKResourceVisibility(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		w := newWorld(t, newStore)
+	forEachWorld(t, func(t *testing.T, w *world) {
 		bobDS, _ := w.bob.createDataset("bob's", false)
 		carolDS, _ := w.carol.createDataset("carol's", false)
 		botDS, _ := w.memberSA.createDataset("bot's", false)
@@ -261,8 +256,7 @@ func TestSDKResourceVisibility(t *testing.T) {
 // TestSDKResourceFilters checks the title, description, time and tag
 // filters, and that bad values are 400s naming the parameter.
 func TestSDKResourceFilters(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		w := newWorld(t, newStore)
+	forEachWorld(t, func(t *testing.T, w *world) {
 		bob := w.bob
 		created := map[string]string{}
 		var order []string
@@ -338,8 +332,7 @@ func TestSDKResourceFilters(t *testing.T) {
 // TestSDKStorageFolderPaging walks list_storage_folders over three pages as
 // the SDK's paged iterator does.
 func TestSDKStorageFolderPaging(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		w := newWorld(t, newStore)
+	forEachWorld(t, func(t *testing.T, w *world) {
 		bob := w.bob
 		names := []string{"g", "b", "E", "a", "f", "c", "d"}
 		for _, n := range names {
@@ -424,8 +417,7 @@ func TestSDKStorageFolderPaging(t *testing.T) {
 // TestControlPlaneResources checks the control route that populates the
 // resource model.
 func TestControlPlaneResources(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		w := newWorld(t, newStore)
+	forEachWorld(t, func(t *testing.T, w *world) {
 		c := w.c
 		path := "/_emulator/workspaces/" + w.ws.ID + "/resources"
 		r := c.must(201, "POST", path, "", map[string]any{"kind": "group", "title": "Reviewers", "description": "they review"})

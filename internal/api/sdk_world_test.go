@@ -7,6 +7,7 @@ import (
 
 	"github.com/encord-emulator/encord-emulator/internal/api"
 	"github.com/encord-emulator/encord-emulator/internal/store"
+	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
 // The world of the SDK-plane tests: two workspaces with every kind of
@@ -23,8 +24,15 @@ type world struct {
 	adminSAID, botSAID string
 }
 
-func newWorld(t *testing.T, newStore func(t *testing.T) store.Store) *world {
-	c, _ := startServer(t, newStore(t), api.Config{})
+// forEachWorld runs test once per backend, in a world over a fresh store.
+func forEachWorld(t *testing.T, test func(t *testing.T, w *world)) {
+	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		test(t, newWorld(t, newStore(t)))
+	})
+}
+
+func newWorld(t *testing.T, st store.Store) *world {
+	c, _ := startServer(t, st, api.Config{})
 	w := &world{c: c}
 	w.ws = c.newWorkspace("Acme", "admin@acme.test")
 	w.other = c.newWorkspace("Globex", "admin@globex.test")
