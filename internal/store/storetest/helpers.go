@@ -32,13 +32,23 @@ func tryTx(t *testing.T, s store.Store, fn func(ctx context.Context, tx store.Tx
 // read runs a read in its own transaction and fails the test on error.
 func read[T any](t *testing.T, s store.Store, fn func(ctx context.Context, tx store.Tx) (T, error)) T {
 	t.Helper()
+	v, err := tryRead(t, s, fn)
+	if err != nil {
+		t.Fatalf("transaction failed: %v", err)
+	}
+	return v
+}
+
+// tryRead is read that returns the error instead of failing the test.
+func tryRead[T any](t *testing.T, s store.Store, fn func(ctx context.Context, tx store.Tx) (T, error)) (T, error) {
+	t.Helper()
 	var v T
-	mustTx(t, s, func(ctx context.Context, tx store.Tx) error {
+	err := tryTx(t, s, func(ctx context.Context, tx store.Tx) error {
 		var err error
 		v, err = fn(ctx, tx)
 		return err
 	})
-	return v
+	return v, err
 }
 
 // getWorkspace, getMember, getServiceAccount, getKey and getResource read
