@@ -61,12 +61,8 @@ func New(st store.Store, cfg Config) *Service {
 		now:        cfg.Now,
 		log:        cfg.Logger,
 	}
-	if s.sessionTTL <= 0 {
-		s.sessionTTL = defaults.SessionTTL
-	}
-	if s.bearerTTL <= 0 {
-		s.bearerTTL = defaults.BearerTTL
-	}
+	defaults.Fill(&s.sessionTTL, defaults.SessionTTL)
+	defaults.Fill(&s.bearerTTL, defaults.BearerTTL)
 	if s.now == nil {
 		s.now = time.Now
 	}

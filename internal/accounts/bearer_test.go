@@ -1,26 +1,23 @@
 package accounts_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
-	"github.com/encord-emulator/encord-emulator/internal/store/memory"
 )
 
 // TestIssueBearerTokenNeedsAnActiveKey: a bearer token is minted by a key
 // signature only, records that key, and is refused when the key was revoked
 // between the request's authentication and the mint.
 func TestIssueBearerTokenNeedsAnActiveKey(t *testing.T) {
-	ctx := context.Background()
-	svc := accounts.New(memory.New(), accounts.Config{})
-	created, err := svc.CreateWorkspace(ctx, accounts.CreateWorkspaceInput{Name: "Acme", Admin: accounts.AdminInput{Email: "ada@acme.test", Name: "Ada"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin := accounts.ActingAs(created.Admin)
+	forEachStore(t, func(t *testing.T, e *env) { testIssueBearerTokenNeedsAnActiveKey(t, e) })
+}
+
+func testIssueBearerTokenNeedsAnActiveKey(t *testing.T, e *env) {
+	ctx, svc := e.ctx, e.svc
+	admin := accounts.ActingAs(e.workspace(t, accounts.QuotasPatch{}).Admin)
 	key, err := svc.AddOwnKey(ctx, admin, accounts.AddKeyInput{Title: "laptop"})
 	if err != nil {
 		t.Fatal(err)

@@ -31,11 +31,10 @@ type CreateResourceInput struct {
 // Validate checks the kind, the title, the description and the form of
 // the owners.
 func (in *CreateResourceInput) Validate() error {
-	switch in.Kind {
-	case store.KindProject, store.KindDataset, store.KindOntology, store.KindStorageFolder, store.KindGroup, store.KindCloudIntegration:
-	case "":
+	switch {
+	case in.Kind == "":
 		return errs.Invalid("kind", "kind is required: project, dataset, ontology, storage_folder, group or cloud_integration")
-	default:
+	case !in.Kind.Valid():
 		return errs.Invalid("kind", "kind %q is not a resource kind: use project, dataset, ontology, storage_folder, group or cloud_integration", string(in.Kind))
 	}
 	if err := checkText(textpolicy.Title, "title", &in.Title); err != nil {

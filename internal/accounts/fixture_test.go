@@ -137,3 +137,9 @@ func wantCode(t *testing.T, what string, err error, code errs.Code) {
 		t.Errorf("%s: got %v, want %s", what, err, code)
 	}
 }
+
+// hasCode reports whether err is an *errs.Error with code.
+func hasCode(err error, code errs.Code) bool {
+	var e *errs.Error
+	return errors.As(err, &e) && e.Code == code
+}

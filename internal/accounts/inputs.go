@@ -1,7 +1,6 @@
 package accounts
 
 import (
-	"errors"
 	"strings"
 
 	"github.com/encord-emulator/encord-emulator/internal/errs"
@@ -186,27 +185,6 @@ func (in *AddKeyInput) Validate() error {
 	if in.PublicKey != nil && strings.TrimSpace(*in.PublicKey) == "" {
 		return errs.Invalid("publicKey", `publicKey is empty: paste the "ssh-ed25519 AAAA..." line of your .pub file, or leave the field out to generate a key pair`)
 	}
-	return nil
-}
-
-// checkText applies the text policy (docs/rules.md, Text) of kind to the
-// field *v and writes back the value to store: trimmed for single-line
-// kinds, lower-cased for emails. A refusal is a 400 naming the field, with
-// details reason (textpolicy.Reason) and, for lengths, limit.
-func checkText(kind textpolicy.Kind, field string, v *string) error {
-	out, err := textpolicy.Check(kind, field, *v)
-	var refused *textpolicy.Error
-	if errors.As(err, &refused) {
-		e := errs.Invalid(field, "%s", refused.Error()).WithDetail("reason", string(refused.Reason))
-		if refused.Limit > 0 {
-			e = e.WithDetail("limit", refused.Limit)
-		}
-		return e
-	}
-	if err != nil {
-		return err
-	}
-	*v = out
 	return nil
 }
 

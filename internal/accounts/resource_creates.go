@@ -22,43 +22,14 @@ func (s *Service) CreateDataset(ctx context.Context, p Principal, in CreateDatas
 	}
 	now := s.clock()
 	ds := s.newResource(p.WorkspaceID, store.KindDataset, in.Title, in.Description, p.Owner, nil, now)
-	var (
-		attrs  attributes.Dataset
-		folder *store.Resource
-	)
-	if in.CreateBackingFolder {
-		f := s.newResource(p.WorkspaceID, store.KindStorageFolder, in.Title, "", p.Owner, nil, now)
-		f.Attributes = attributes.Encode(attributes.StorageFolder{SyncedDatasetID: &ds.ID})
-		attrs.BackingFolderID = &f.ID
-		folder = &f
+	if !in.CreateBackingFolder {
+		ds.Attributes = attributes.Encode(attributes.Dataset{})
+		return s.createOwned(ctx, p, nil, ds)
 	}
-	ds.Attributes = attributes.Encode(attrs)
-	var out ResourceView
-	creates := 1
-	if folder != nil {
-		creates = 2
-	}
-	err := s.store.Tx(ctx, func(tx store.Tx) error {
-		if err := reserveResources(ctx, tx, p.WorkspaceID, creates); err != nil {
-			return err
-		}
-		if folder != nil {
-			if err := tx.CreateResource(ctx, *folder); err != nil {
-				return err
-			}
-		}
-		if err := tx.CreateResource(ctx, ds); err != nil {
-			return err
-		}
-		var err error
-		out, err = ownView(ctx, tx, p, ds)
-		return err
-	})
-	if err != nil {
-		return ResourceView{}, err
-	}
-	s.log.InfoContext(ctx, "dataset created", "workspace", p.WorkspaceID, "dataset", ds.ID, "by", p.Email)
-	return out, nil
+	folder := s.newResource(p.WorkspaceID, store.KindStorageFolder, in.Title, "", p.Owner, nil, now)
+	folder.Attributes = attributes.Encode(attributes.StorageFolder{SyncedDatasetID: &ds.ID})
+	ds.Attributes = attributes.Encode(attributes.Dataset{BackingFolderID: &folder.ID})
+	return s.createOwned(ctx, p, nil, folder, ds)
 }
 
 // CreateOntology creates an ontology owned by p.
@@ -68,23 +39,7 @@ func (s *Service) CreateOntology(ctx context.Context, p Principal, in CreateOnto
 	}
 	o := s.newResource(p.WorkspaceID, store.KindOntology, in.Title, in.Description, p.Owner, nil, s.clock())
 	o.Attributes = attributes.Encode(attributes.Ontology{Editor: in.Editor})
-	var out ResourceView
-	err := s.store.Tx(ctx, func(tx store.Tx) error {
-		if err := reserveResources(ctx, tx, p.WorkspaceID, 1); err != nil {
-			return err
-		}
-		if err := tx.CreateResource(ctx, o); err != nil {
-			return err
-		}
-		var err error
-		out, err = ownView(ctx, tx, p, o)
-		return err
-	})
-	if err != nil {
-		return ResourceView{}, err
-	}
-	s.log.InfoContext(ctx, "ontology created", "workspace", p.WorkspaceID, "ontology", o.ID, "by", p.Email)
-	return out, nil
+	return s.createOwned(ctx, p, nil, o)
 }
 
 // CreateProject creates a project owned by p over datasets p sees. Without
@@ -96,50 +51,31 @@ func (s *Service) CreateProject(ctx context.Context, p Principal, in CreateProje
 	}
 	now := s.clock()
 	project := s.newResource(p.WorkspaceID, store.KindProject, in.Title, in.Description, p.Owner, nil, now)
-	attrs := attributes.Project{DatasetIDs: in.DatasetIDs, WorkflowType: in.WorkflowType}
+	attrs := attributes.Project{DatasetIDs: in.DatasetIDs, OntologyID: in.OntologyID, WorkflowType: in.WorkflowType}
 	if attrs.DatasetIDs == nil {
 		attrs.DatasetIDs = []string{}
 	}
-	creates := 1
-	if in.OntologyID == "" {
-		creates = 2 // and its ontology
-	}
-	var out ResourceView
-	err := s.store.Tx(ctx, func(tx store.Tx) error {
-		if err := reserveResources(ctx, tx, p.WorkspaceID, creates); err != nil {
-			return err
-		}
+	seen := func(tx store.Tx) error {
 		for _, id := range in.DatasetIDs {
 			if _, err := visibleResource(ctx, tx, p, store.KindDataset, id); err != nil {
 				return err
 			}
 		}
-		if in.OntologyID != "" {
-			if _, err := visibleResource(ctx, tx, p, store.KindOntology, in.OntologyID); err != nil {
-				return err
-			}
-			attrs.OntologyID = in.OntologyID
-		} else {
-			o := s.newResource(p.WorkspaceID, store.KindOntology, in.Title, "", p.Owner, nil, now)
-			o.Attributes = attributes.Encode(attributes.Ontology{Editor: attributes.EmptyEditor()})
-			if err := tx.CreateResource(ctx, o); err != nil {
-				return err
-			}
-			attrs.OntologyID = o.ID
+		if in.OntologyID == "" {
+			return nil
 		}
-		project.Attributes = attributes.Encode(attrs)
-		if err := tx.CreateResource(ctx, project); err != nil {
-			return err
-		}
-		var err error
-		out, err = ownView(ctx, tx, p, project)
+		_, err := visibleResource(ctx, tx, p, store.KindOntology, in.OntologyID)
 		return err
-	})
-	if err != nil {
-		return ResourceView{}, err
 	}
-	s.log.InfoContext(ctx, "project created", "workspace", p.WorkspaceID, "project", project.ID, "by", p.Email)
-	return out, nil
+	if in.OntologyID != "" {
+		project.Attributes = attributes.Encode(attrs)
+		return s.createOwned(ctx, p, seen, project)
+	}
+	o := s.newResource(p.WorkspaceID, store.KindOntology, in.Title, "", p.Owner, nil, now)
+	o.Attributes = attributes.Encode(attributes.Ontology{Editor: attributes.EmptyEditor()})
+	attrs.OntologyID = o.ID
+	project.Attributes = attributes.Encode(attrs)
+	return s.createOwned(ctx, p, seen, o, project)
 }
 
 // CreateStorageFolder creates a storage folder owned by p, at the top level
@@ -150,27 +86,45 @@ func (s *Service) CreateStorageFolder(ctx context.Context, p Principal, in Creat
 	}
 	folder := s.newResource(p.WorkspaceID, store.KindStorageFolder, in.Name, in.Description, p.Owner, nil, s.clock())
 	folder.Attributes = attributes.Encode(attributes.StorageFolder{ParentID: in.ParentID, ClientMetadata: in.ClientMetadata})
+	parentSeen := func(tx store.Tx) error {
+		if in.ParentID == nil {
+			return nil
+		}
+		_, err := visibleResource(ctx, tx, p, store.KindStorageFolder, *in.ParentID)
+		return err
+	}
+	return s.createOwned(ctx, p, parentSeen, folder)
+}
+
+// createOwned creates rs, owned by p, in one transaction: it reserves the
+// workspace's resources quota for all of them, runs check (the references
+// the create needs; nil for none), creates them in order, and answers the
+// last one, the resource asked for, as p sees it.
+func (s *Service) createOwned(ctx context.Context, p Principal, check func(store.Tx) error, rs ...store.Resource) (ResourceView, error) {
+	asked := rs[len(rs)-1]
 	var out ResourceView
 	err := s.store.Tx(ctx, func(tx store.Tx) error {
-		if err := reserveResources(ctx, tx, p.WorkspaceID, 1); err != nil {
+		if err := reserveResources(ctx, tx, p.WorkspaceID, len(rs)); err != nil {
 			return err
 		}
-		if in.ParentID != nil {
-			if _, err := visibleResource(ctx, tx, p, store.KindStorageFolder, *in.ParentID); err != nil {
+		if check != nil {
+			if err := check(tx); err != nil {
 				return err
 			}
 		}
-		if err := tx.CreateResource(ctx, folder); err != nil {
-			return err
+		for _, r := range rs {
+			if err := tx.CreateResource(ctx, r); err != nil {
+				return err
+			}
 		}
 		var err error
-		out, err = ownView(ctx, tx, p, folder)
+		out, err = ownView(ctx, tx, p, asked)
 		return err
 	})
 	if err != nil {
 		return ResourceView{}, err
 	}
-	s.log.InfoContext(ctx, "storage folder created", "workspace", p.WorkspaceID, "folder", folder.ID, "by", p.Email)
+	s.log.InfoContext(ctx, "resource created", "workspace", p.WorkspaceID, "kind", asked.Kind, "resource", asked.ID, "by", p.Email)
 	return out, nil
 }
 

@@ -1,7 +1,6 @@
 package accounts_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -10,21 +9,19 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/accounts/attributes"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 	"github.com/encord-emulator/encord-emulator/internal/store"
-	"github.com/encord-emulator/encord-emulator/internal/store/memory"
 )
 
 // TestResourcePagingIsPositional checks that a page token names a position,
 // not an offset: deleting an item already returned does not make the next
 // page skip one.
 func TestResourcePagingIsPositional(t *testing.T) {
-	ctx := context.Background()
-	st := memory.New()
-	svc := accounts.New(st, accounts.Config{})
-	created, err := svc.CreateWorkspace(ctx, accounts.CreateWorkspaceInput{Name: "Acme", Admin: accounts.AdminInput{Email: "a@acme.test", Name: "A"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := accounts.Principal{Owner: store.Owner{Type: store.OwnerUser, ID: created.Admin.ID}, WorkspaceID: created.Workspace.ID, Role: store.RoleAdmin, Email: "a@acme.test"}
+	forEachStore(t, func(t *testing.T, e *env) { testResourcePagingIsPositional(t, e) })
+}
+
+func testResourcePagingIsPositional(t *testing.T, e *env) {
+	ctx, st, svc := e.ctx, e.st, e.svc
+	ws := e.workspace(t, accounts.QuotasPatch{})
+	p := accounts.Principal{Owner: store.Owner{Type: store.OwnerUser, ID: ws.Admin.ID}, WorkspaceID: ws.ID, Role: store.RoleAdmin, Email: ws.Admin.Email}
 	var ids []string
 	for i := range 5 {
 		ds, err := svc.CreateDataset(ctx, p, accounts.CreateDatasetInput{Title: fmt.Sprintf("d%d", i)})
@@ -54,8 +51,8 @@ func TestResourcePagingIsPositional(t *testing.T) {
 	// A cursor of the listing by name does not resume the listing by
 	// creation time.
 	_, err = svc.ListResources(ctx, p, store.KindDataset, accounts.ResourceFilter{}, accounts.PageRequest{Size: 2, After: first.Next})
-	var e *errs.Error
-	if !errors.As(err, &e) || e.Code != errs.InvalidArguments || e.Details["field"] != "pageToken" {
+	var coded *errs.Error
+	if !errors.As(err, &coded) || coded.Code != errs.InvalidArguments || coded.Details["field"] != "pageToken" {
 		t.Fatalf("cursor of another order: %v, want INVALID_ARGUMENTS_ERROR on pageToken", err)
 	}
 }
@@ -63,13 +60,13 @@ func TestResourcePagingIsPositional(t *testing.T) {
 // TestCreateOntologyEditor checks the editor structure the SDK parses is
 // always complete, and refused when it cannot be.
 func TestCreateOntologyEditor(t *testing.T) {
-	ctx := context.Background()
-	svc := accounts.New(memory.New(), accounts.Config{})
-	created, err := svc.CreateWorkspace(ctx, accounts.CreateWorkspaceInput{Name: "Acme", Admin: accounts.AdminInput{Email: "a@acme.test", Name: "A"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := accounts.Principal{Owner: store.Owner{Type: store.OwnerUser, ID: created.Admin.ID}, WorkspaceID: created.Workspace.ID, Role: store.RoleMember}
+	forEachStore(t, func(t *testing.T, e *env) { testCreateOntologyEditor(t, e) })
+}
+
+func testCreateOntologyEditor(t *testing.T, e *env) {
+	ctx, svc := e.ctx, e.svc
+	ws := e.workspace(t, accounts.QuotasPatch{})
+	p := accounts.Principal{Owner: store.Owner{Type: store.OwnerUser, ID: ws.Admin.ID}, WorkspaceID: ws.ID, Role: store.RoleMember}
 	for _, tc := range []struct{ editor, want string }{
 		{``, `{"objects":[],"classifications":[]}`},
 		{`null`, `{"objects":[],"classifications":[]}`},
@@ -86,8 +83,8 @@ func TestCreateOntologyEditor(t *testing.T) {
 	}
 	for _, bad := range []string{`[]`, `{"objects": {}}`, `"x"`} {
 		_, err := svc.CreateOntology(ctx, p, accounts.CreateOntologyInput{Title: "o", Editor: []byte(bad)})
-		var e *errs.Error
-		if !errors.As(err, &e) || e.Code != errs.InvalidArguments {
+		var coded *errs.Error
+		if !errors.As(err, &coded) || coded.Code != errs.InvalidArguments {
 			t.Errorf("editor %s: got %v, want INVALID_ARGUMENTS_ERROR", bad, err)
 		}
 	}

@@ -2,7 +2,6 @@ package accounts_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
@@ -51,9 +50,4 @@ func TestActingAsNeedsNoSession(t *testing.T) {
 	if _, err := svc.ListOwnKeys(ctx, asBob, accounts.PageRequest{Size: 10}); !hasCode(err, errs.Authentication) {
 		t.Fatalf("acting as a removed member: %v, want AUTHENTICATION_ERROR", err)
 	}
-}
-
-func hasCode(err error, code errs.Code) bool {
-	var e *errs.Error
-	return errors.As(err, &e) && e.Code == code
 }

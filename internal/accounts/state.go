@@ -22,11 +22,6 @@ type State struct {
 	Resources       []store.Resource
 }
 
-var resourceKinds = []store.ResourceKind{
-	store.KindProject, store.KindDataset, store.KindOntology,
-	store.KindStorageFolder, store.KindGroup, store.KindCloudIntegration,
-}
-
 // ExportState reads the whole state in one transaction.
 func (s *Service) ExportState(ctx context.Context) (State, error) {
 	var st State
@@ -57,7 +52,7 @@ func (s *Service) ExportState(ctx context.Context) (State, error) {
 			st.ServiceAccounts = append(st.ServiceAccounts, sas...)
 			st.Keys = append(st.Keys, keys...)
 			st.Tokens = append(st.Tokens, tokens...)
-			for _, kind := range resourceKinds {
+			for _, kind := range store.ResourceKinds() {
 				rs, err := tx.ListResources(ctx, ws.ID, kind)
 				if err != nil {
 					return err
@@ -87,33 +82,15 @@ func (s *Service) ImportState(ctx context.Context, st State) error {
 		if err := tx.DeleteAll(ctx); err != nil {
 			return err
 		}
-		for i, w := range st.Workspaces {
-			if err := importErr("workspaces", i, tx.CreateWorkspace(ctx, w)); err != nil {
-				return err
-			}
-		}
-		for i, m := range st.Members {
-			if err := importErr("members", i, tx.CreateMember(ctx, m)); err != nil {
-				return err
-			}
-		}
-		for i, sa := range st.ServiceAccounts {
-			if err := importErr("serviceAccounts", i, tx.CreateServiceAccount(ctx, sa)); err != nil {
-				return err
-			}
-		}
-		for i, k := range st.Keys {
-			if err := importErr("keys", i, tx.CreateKey(ctx, k)); err != nil {
-				return err
-			}
-		}
-		for i, t := range st.Tokens {
-			if err := importErr("tokens", i, tx.CreateToken(ctx, t)); err != nil {
-				return err
-			}
-		}
-		for i, r := range st.Resources {
-			if err := importErr("resources", i, tx.CreateResource(ctx, r)); err != nil {
+		for _, rows := range []func() error{
+			func() error { return importRows(ctx, "workspaces", st.Workspaces, tx.CreateWorkspace) },
+			func() error { return importRows(ctx, "members", st.Members, tx.CreateMember) },
+			func() error { return importRows(ctx, "serviceAccounts", st.ServiceAccounts, tx.CreateServiceAccount) },
+			func() error { return importRows(ctx, "keys", st.Keys, tx.CreateKey) },
+			func() error { return importRows(ctx, "tokens", st.Tokens, tx.CreateToken) },
+			func() error { return importRows(ctx, "resources", st.Resources, tx.CreateResource) },
+		} {
+			if err := rows(); err != nil {
 				return err
 			}
 		}
@@ -128,6 +105,17 @@ func (s *Service) ImportState(ctx context.Context, st State) error {
 // Reset deletes every row; the caller replays the seed afterwards.
 func (s *Service) Reset(ctx context.Context) error {
 	return s.store.Tx(ctx, func(tx store.Tx) error { return tx.DeleteAll(ctx) })
+}
+
+// importRows creates the rows of one list of the state, in order; a
+// refusal names the entry (importErr).
+func importRows[T any](ctx context.Context, list string, rows []T, create func(context.Context, T) error) error {
+	for i, row := range rows {
+		if err := importErr(list, i, create(ctx, row)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // importErr names the entry a store refused. checkState refuses what the

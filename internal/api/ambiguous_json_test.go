@@ -4,19 +4,13 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/encord-emulator/encord-emulator/internal/api"
-	"github.com/encord-emulator/encord-emulator/internal/store"
-	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
 // TestAmbiguousJSONIsRefused sends bodies that could be read two ways, or
 // that are not JSON by their Content-Type, to every plane: each is refused
 // with a message naming what was wrong, and nothing is created.
 func TestAmbiguousJSONIsRefused(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		c, _ := startServer(t, newStore(t), api.Config{})
-		ws := c.newWorkspace("Acme", "admin@acme.test")
+	onEachStore(t, func(t *testing.T, c *client, ws workspace) {
 		members := "/api/v1/workspace/members"
 		sas := "/api/v1/workspace/service-accounts"
 
@@ -93,9 +87,7 @@ func TestAmbiguousJSONIsRefused(t *testing.T) {
 // a value is required and bodies that are not JSON are refused, in both
 // dialects.
 func TestSDKPlaneReadsWhatTheSDKSends(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		c, _ := startServer(t, newStore(t), api.Config{})
-		ws := c.newWorkspace("Acme", "admin@acme.test")
+	onEachStore(t, func(t *testing.T, c *client, ws workspace) {
 		admin, _ := c.newSigner(ws.AdminToken, "/api/v1/me/keys")
 		post := func(target, body string, tamper func(*http.Request)) response {
 			return c.sdk(admin, sdkRequest{method: "POST", target: target, body: body, tamper: tamper})

@@ -132,11 +132,7 @@ func (c control) getWorkspace(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ws, err := c.accounts.GetWorkspace(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, viewWorkspace(ws))
-	return nil
+	return writeView(w, http.StatusOK, ws, err, viewWorkspace)
 }
 
 func (c control) deleteWorkspace(w http.ResponseWriter, r *http.Request) error {
@@ -157,11 +153,7 @@ func (c control) setQuotas(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ws, err := c.accounts.SetQuotas(r.Context(), id, body.input())
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, viewWorkspace(ws))
-	return nil
+	return writeView(w, http.StatusOK, ws, err, viewWorkspace)
 }
 
 // reset wipes the state, the fault rules and the clock setting, then

@@ -7,11 +7,7 @@ import (
 // exportState answers the whole state as one versioned document.
 func (c control) exportState(w http.ResponseWriter, r *http.Request) error {
 	st, err := c.accounts.ExportState(r.Context())
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, stateDocumentOf(st))
-	return nil
+	return writeView(w, http.StatusOK, st, err, stateDocumentOf)
 }
 
 // importState replaces the whole state by a document of a version this

@@ -17,6 +17,7 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/clock"
 	"github.com/encord-emulator/encord-emulator/internal/store"
 	"github.com/encord-emulator/encord-emulator/internal/testclient"
+	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
 // client is the test client of this package: testclient's, bound to one
@@ -71,6 +72,15 @@ func startServer(t *testing.T, st store.Store, cfg api.Config) (*client, *syncBu
 	srv := httptest.NewServer(api.NewHandler(cfg))
 	t.Cleanup(srv.Close)
 	return newClient(t, srv.URL), logs
+}
+
+// onEachStore runs test once per backend, against a server over a fresh
+// store that holds one workspace, Acme, whose admin is admin@acme.test.
+func onEachStore(t *testing.T, test func(t *testing.T, c *client, ws workspace)) {
+	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		c, _ := startServer(t, newStore(t), api.Config{})
+		test(t, c, c.newWorkspace("Acme", "admin@acme.test"))
+	})
 }
 
 // response is testclient's answer under the names this package's tests

@@ -12,9 +12,7 @@ import (
 // TestMethodNotAllowedSaysAllow checks that every 405, on every plane,
 // lists the methods of the path in an Allow header.
 func TestMethodNotAllowedSaysAllow(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		c, _ := startServer(t, newStore(t), api.Config{})
-		ws := c.newWorkspace("Acme", "admin@acme.test")
+	onEachStore(t, func(t *testing.T, c *client, ws workspace) {
 		admin, _ := c.newSigner(ws.AdminToken, "/api/v1/me/keys")
 		const id = "3f0c1e8a-6b1d-4c6e-9a51-2f4b8d7c9e10"
 		for _, tc := range []struct {
@@ -41,9 +39,7 @@ func TestMethodNotAllowedSaysAllow(t *testing.T) {
 // TestHeadAnswersAsGet checks that HEAD on a GET route answers as GET
 // does, status and headers, without the body, on every plane.
 func TestHeadAnswersAsGet(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		c, _ := startServer(t, newStore(t), api.Config{})
-		ws := c.newWorkspace("Acme", "admin@acme.test")
+	onEachStore(t, func(t *testing.T, c *client, ws workspace) {
 		admin, _ := c.newSigner(ws.AdminToken, "/api/v1/me/keys")
 		for _, tc := range []struct {
 			name      string

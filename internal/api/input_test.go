@@ -120,9 +120,7 @@ func dumpSchema(t *testing.T, db testenv.PostgresDB) string {
 // TestBadInput sends malformed requests: each must answer the given 4xx
 // with an Encord error code and a message naming what was wrong.
 func TestBadInput(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		c, _ := startServer(t, newStore(t), api.Config{})
-		ws := c.newWorkspace("Acme", "admin@acme.test")
+	onEachStore(t, func(t *testing.T, c *client, ws workspace) {
 		sa := c.newServiceAccount(ws, "bot")
 		saKeys := "/api/v1/workspace/service-accounts/" + sa + "/keys"
 		rsa := readTestdata(t, "../sshkey/testdata/rsa.pub")

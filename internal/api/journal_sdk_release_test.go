@@ -5,10 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/encord-emulator/encord-emulator/internal/api"
-	"github.com/encord-emulator/encord-emulator/internal/store"
-	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
 // TestJournalRecordsSDKRelease checks that the journal names the SDK
@@ -16,12 +12,10 @@ import (
 // send, and nothing for another client; and that it marks a v2 signature
 // that verified over the percent-decoded target, as 0.1.127 signs.
 func TestJournalRecordsSDKRelease(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) { testJournalRecordsSDKRelease(t, newStore) })
+	onEachStore(t, testJournalRecordsSDKRelease)
 }
 
-func testJournalRecordsSDKRelease(t *testing.T, newStore func(t *testing.T) store.Store) {
-	c, _ := startServer(t, newStore(t), api.Config{})
-	ws := c.newWorkspace("Acme", "admin@acme.test")
+func testJournalRecordsSDKRelease(t *testing.T, c *client, ws workspace) {
 	signer := c.sdkKey("/api/v1/me/keys", ws.AdminToken)
 	send := func(userAgent, target, signedTarget string) map[string]any {
 		t.Helper()

@@ -6,9 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/encord-emulator/encord-emulator/internal/api"
 	"github.com/encord-emulator/encord-emulator/internal/store"
-	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
 // TestEveryListPagesByKeysetWhileItGrows walks each list of the management
@@ -17,9 +15,7 @@ import (
 // there when the walk began is listed exactly once and no item twice,
 // with the one token format of every list.
 func TestEveryListPagesByKeysetWhileItGrows(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		c, _ := startServer(t, newStore(t), api.Config{})
-		ws := c.newWorkspace("Acme", "admin@acme.test")
+	onEachStore(t, func(t *testing.T, c *client, ws workspace) {
 		c.must(200, "PATCH", "/_emulator/workspaces/"+ws.ID+"/quotas", "", map[string]any{"serviceAccounts": 100, "keysPerServiceAccount": 100, "keysPerUser": 100})
 		bobID, bob := c.addMember(ws, "bob@acme.test", store.RoleMember)
 		saID := c.newServiceAccount(ws, "robot")

@@ -4,19 +4,13 @@ import (
 	"fmt"
 	"net/url"
 	"testing"
-
-	"github.com/encord-emulator/encord-emulator/internal/api"
-	"github.com/encord-emulator/encord-emulator/internal/store"
-	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
 // TestListPagingIsKeyset checks that a management list's page token names
 // a position, not an offset: removing a member the first page returned
 // does not make the second page skip the member after it.
 func TestListPagingIsKeyset(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		c, _ := startServer(t, newStore(t), api.Config{})
-		ws := c.newWorkspace("Acme", "admin@acme.test")
+	onEachStore(t, func(t *testing.T, c *client, ws workspace) {
 		var ids []string
 		for i := range 3 {
 			r := c.must(201, "POST", "/api/v1/workspace/members", ws.AdminToken, map[string]any{"email": fmt.Sprintf("m%d@acme.test", i), "name": "M"})

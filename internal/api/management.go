@@ -154,11 +154,7 @@ func (m management) revokeOwnKey(w http.ResponseWriter, r *http.Request) error {
 
 func (m management) workspace(w http.ResponseWriter, r *http.Request) error {
 	ws, err := m.accounts.GetOwnWorkspace(r.Context(), caller(r))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, viewWorkspace(ws))
-	return nil
+	return writeView(w, http.StatusOK, ws, err, viewWorkspace)
 }
 
 func (m management) listMembers(w http.ResponseWriter, r *http.Request) error {
@@ -173,11 +169,7 @@ func (m management) addMember(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	member, err := m.accounts.AddMember(r.Context(), caller(r), body.input())
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, viewMember(member))
-	return nil
+	return writeView(w, http.StatusCreated, member, err, viewMember)
 }
 
 func (m management) setMemberRole(w http.ResponseWriter, r *http.Request) error {
@@ -190,11 +182,7 @@ func (m management) setMemberRole(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	member, err := m.accounts.SetMemberRole(r.Context(), caller(r), id, body.input())
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, viewMember(member))
-	return nil
+	return writeView(w, http.StatusOK, member, err, viewMember)
 }
 
 func (m management) removeMember(w http.ResponseWriter, r *http.Request) error {
@@ -239,11 +227,7 @@ func (m management) createServiceAccount(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	sa, err := m.accounts.CreateServiceAccount(r.Context(), caller(r), body.input())
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, viewServiceAccount(sa))
-	return nil
+	return writeView(w, http.StatusCreated, sa, err, viewServiceAccount)
 }
 
 func (m management) getServiceAccount(w http.ResponseWriter, r *http.Request) error {
@@ -252,11 +236,7 @@ func (m management) getServiceAccount(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	sa, err := m.accounts.GetServiceAccount(r.Context(), caller(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, viewServiceAccount(sa))
-	return nil
+	return writeView(w, http.StatusOK, sa, err, viewServiceAccount)
 }
 
 func (m management) updateServiceAccount(w http.ResponseWriter, r *http.Request) error {
@@ -269,11 +249,7 @@ func (m management) updateServiceAccount(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	sa, err := m.accounts.UpdateServiceAccount(r.Context(), caller(r), id, body.input())
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, viewServiceAccount(sa))
-	return nil
+	return writeView(w, http.StatusOK, sa, err, viewServiceAccount)
 }
 
 func (m management) deleteServiceAccount(w http.ResponseWriter, r *http.Request) error {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/encord-emulator/encord-emulator/internal/errs"
+	"github.com/encord-emulator/encord-emulator/internal/metrics"
 )
 
 // The middleware every request of every plane goes through (NewHandler).
@@ -57,35 +58,13 @@ func limitBody(limit int64) func(http.Handler) http.Handler {
 	}
 }
 
-// statusRecorder remembers the status a handler wrote, for the access log.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusRecorder) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	return s.ResponseWriter.Write(b)
-}
-
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-
 // requestLog writes one line per request, carrying the SDK's trace id
 // (X-Cloud-Trace-Context) when there is one. Health checks log at debug.
 func requestLog(log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
-			rec := &statusRecorder{ResponseWriter: w}
+			rec := metrics.RecorderOf(w) // the one the metrics' middleware made
 			next.ServeHTTP(rec, r)
 			level := slog.LevelInfo
 			if r.URL.Path == "/_emulator/healthz" || r.URL.Path == "/_emulator/readyz" {
@@ -93,7 +72,7 @@ func requestLog(log *slog.Logger) func(http.Handler) http.Handler {
 			}
 			attrs := []slog.Attr{
 				slog.String("method", r.Method), slog.String("path", r.URL.Path),
-				slog.Int("status", rec.status), slog.Duration("duration", time.Since(start)),
+				slog.Int("status", rec.Status()), slog.Duration("duration", time.Since(start)),
 			}
 			if trace := traceID(r); trace != "" {
 				attrs = append(attrs, slog.String("traceId", trace))

@@ -100,10 +100,6 @@ func listPage[S, T any](w http.ResponseWriter, r *http.Request, list func(accoun
 	if err != nil {
 		return err
 	}
-	out := listView[T]{Items: make([]T, 0, len(p.Items)), NextPageToken: nextPageToken(p)}
-	for _, s := range p.Items {
-		out.Items = append(out.Items, view(s))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, listView[T]{Items: viewAll(p.Items, view), NextPageToken: nextPageToken(p)})
 	return nil
 }

@@ -3,19 +3,13 @@ package api_test
 import (
 	"strings"
 	"testing"
-
-	"github.com/encord-emulator/encord-emulator/internal/api"
-	"github.com/encord-emulator/encord-emulator/internal/store"
-	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
 // TestRemediesNameTheirRoutes checks that errors whose remedy is a route
 // of the API name that route in their message, on every plane: package
 // accounts names the remedy, the API spells it out.
 func TestRemediesNameTheirRoutes(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		c, _ := startServer(t, newStore(t), api.Config{})
-		ws := c.newWorkspace("Acme", "admin@acme.test")
+	onEachStore(t, func(t *testing.T, c *client, ws workspace) {
 		const unknown = "3f0c1e8a-6b1d-4c6e-9a51-2f4b8d7c9e10"
 		c.must(201, "POST", "/api/v1/workspace/service-accounts", ws.AdminToken, map[string]any{"name": "bot"})
 

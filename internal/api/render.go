@@ -26,6 +26,16 @@ func writeCredential(w http.ResponseWriter, status int, v any) {
 	writeJSON(w, status, v)
 }
 
+// writeView answers view(v) with status once the call that made v
+// succeeded, or returns its err for the plane to render.
+func writeView[T, V any](w http.ResponseWriter, status int, v T, err error, view func(T) V) error {
+	if err != nil {
+		return err
+	}
+	writeJSON(w, status, view(v))
+	return nil
+}
+
 // writeNoContent answers 204, or returns err for the plane to render.
 func writeNoContent(w http.ResponseWriter, err error) error {
 	if err != nil {

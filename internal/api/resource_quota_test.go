@@ -5,10 +5,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/encord-emulator/encord-emulator/internal/api"
-	"github.com/encord-emulator/encord-emulator/internal/store"
-	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
 // TestResourceQuota: the SDK resources of a workspace, every kind
@@ -16,9 +12,7 @@ import (
 // creates them, under races, and raisable through the control plane.
 // docs/rules.md, Resource quota.
 func TestResourceQuota(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		c, _ := startServer(t, newStore(t), api.Config{})
-		ws := c.newWorkspace("Acme", "admin@acme.test")
+	onEachStore(t, func(t *testing.T, c *client, ws workspace) {
 		quotas := "/_emulator/workspaces/" + ws.ID + "/quotas"
 		if r := c.must(200, "GET", "/api/v1/workspace", ws.AdminToken, nil); r.JSON["quotas"].(map[string]any)["resources"] != float64(10000) {
 			t.Fatalf("default resources quota: %s", r)

@@ -67,9 +67,7 @@ func NewHandler(cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.MaxBodyBytes <= 0 {
-		cfg.MaxBodyBytes = defaults.MaxBodyBytes
-	}
+	defaults.Fill(&cfg.MaxBodyBytes, defaults.MaxBodyBytes)
 	if cfg.Ready == nil {
 		cfg.Ready = cfg.Accounts.Store().Ping
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/encord-emulator/encord-emulator/internal/store"
 	"github.com/encord-emulator/encord-emulator/internal/store/memory"
 	"github.com/encord-emulator/encord-emulator/internal/testclient"
-	"github.com/encord-emulator/encord-emulator/internal/testenv"
 	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
 )
 
@@ -94,9 +93,7 @@ func wantV1(t *testing.T, r response, status int, code, mentions string) {
 }
 
 func TestSDKAuthentication(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		c, _ := startServer(t, newStore(t), api.Config{})
-		ws := c.newWorkspace("Acme", "admin@acme.test")
+	onEachStore(t, func(t *testing.T, c *client, ws workspace) {
 		admin, _ := c.newSigner(ws.AdminToken, "/api/v1/me/keys")
 
 		t.Run("valid v1 and v2 signatures authenticate", func(t *testing.T) {

@@ -4,9 +4,6 @@ import (
 	"net/http"
 	"testing"
 	"time"
-
-	"github.com/encord-emulator/encord-emulator/internal/store"
-	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
 // TestSDKBearerTokenLegacyPath checks GET /v2/public/user/bearer_token,
@@ -14,8 +11,7 @@ import (
 // does, its signature covers the path as sent (no rewrite before
 // verification), and the token works on both SDK planes.
 func TestSDKBearerTokenLegacyPath(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		w := newWorld(t, newStore)
+	forEachWorld(t, func(t *testing.T, w *world) {
 		for _, f := range []releaseFamily{releaseFamilies[4], releaseFamilies[6]} { // 0.1.110 (extra GET headers), 0.1.118
 			trace := newTraceID()
 			r := w.memberSA.sendAs(f, trace, "GET", "/v2/public/user/bearer_token", "", f.v2GetHeaders...)

@@ -4,10 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/encord-emulator/encord-emulator/internal/api"
-	"github.com/encord-emulator/encord-emulator/internal/store"
-	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
 // TestSDKCallTables checks the tables of the SDK's calls over the whole
@@ -15,12 +11,10 @@ import (
 // not emulate is a 501 that names itself (and, on v1, the releases that
 // make it); a call no release makes is a 400 (v1) or a 404 (v2).
 func TestSDKCallTables(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) { testSDKCallTables(t, newStore) })
+	onEachStore(t, testSDKCallTables)
 }
 
-func testSDKCallTables(t *testing.T, newStore func(t *testing.T) store.Store) {
-	c, _ := startServer(t, newStore(t), api.Config{})
-	ws := c.newWorkspace("Acme", "admin@acme.test")
+func testSDKCallTables(t *testing.T, c *client, ws workspace) {
 	u := sdkUser{c: c, signer: c.sdkKey("/api/v1/me/keys", ws.AdminToken)}
 	f := oldestFamily
 	for _, tc := range []struct {

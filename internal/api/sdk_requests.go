@@ -24,7 +24,10 @@ func (b createDatasetRequest) input() accounts.CreateDatasetInput {
 	return accounts.CreateDatasetInput{Title: b.Title, Description: b.Description, CreateBackingFolder: b.CreateBackingFolder}
 }
 
-// createOntologyRequest is the body of POST /v2/public/ontologies.
+// createOntologyRequest is the body of POST /v2/public/ontologies, and the
+// payload of the v1 create_ontology (releases 0.1.84 to 0.1.152), which has
+// the same keys. editor is {} up to 0.1.103, then holds objects and
+// classifications, and from 0.1.115 skeleton_templates.
 type createOntologyRequest struct {
 	Title       string          `json:"title"`
 	Description string          `json:"description"`
@@ -139,17 +142,4 @@ func (b v1CreateDatasetPayload) input() (accounts.CreateDatasetInput, error) {
 		return accounts.CreateDatasetInput{}, errs.Invalid("values.payload.type", "values.payload.type %d is not a storage location: 0 is CORD_STORAGE, the one the emulator offers", b.Type)
 	}
 	return accounts.CreateDatasetInput{Title: b.Title, Description: b.Description, CreateBackingFolder: b.CreateBackingFolder}, nil
-}
-
-// v1CreateOntologyPayload is the payload of the v1 create_ontology
-// (releases 0.1.84 to 0.1.152). editor is {} up to 0.1.103, then holds
-// objects and classifications, and from 0.1.115 skeleton_templates.
-type v1CreateOntologyPayload struct {
-	Title       string          `json:"title"`
-	Description string          `json:"description"`
-	Editor      json.RawMessage `json:"editor"`
-}
-
-func (b v1CreateOntologyPayload) input() accounts.CreateOntologyInput {
-	return accounts.CreateOntologyInput{Title: b.Title, Description: b.Description, Editor: b.Editor}
 }

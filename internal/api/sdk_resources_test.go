@@ -5,318 +5,18 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/encord-emulator/encord-emulator/internal/api"
-	"github.com/encord-emulator/encord-emulator/internal/store"
-	"github.com/encord-emulator/encord-emulator/internal/testenv"
-	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
 )
-
-// sdkUser sends requests signed exactly as the Encord SDK signs them, with
-// a key registered through the management plane.
-type sdkUser struct {
-	c      *client
-	signer *encordsign.Signer
-	owner  map[string]any // {"type", "id"} for the control plane
-}
-
-// send signs and sends one SDK request; body "" sends none.
-func (u sdkUser) send(method, target, body string, headers ...string) response {
-	u.c.t.Helper()
-	header := http.Header{}
-	for i := 0; i+1 < len(headers); i += 2 {
-		header.Set(headers[i], headers[i+1])
-	}
-	r := u.c.sdk(u.signer, sdkRequest{method: method, target: target, body: body, header: header})
-	if r.JSON == nil {
-		u.c.t.Fatalf("%s %s: answer is not a JSON object: %s", method, target, r)
-	}
-	return r
-}
-
-// get is a v2 GET that must answer want.
-func (u sdkUser) get(want int, target string) response {
-	u.c.t.Helper()
-	r := u.send("GET", target, "")
-	if r.Status != want {
-		u.c.t.Fatalf("GET %s: got %s, want %d", target, r, want)
-	}
-	return r
-}
-
-// post is a v2 POST of a raw JSON body that must answer want.
-func (u sdkUser) post(want int, target, body string) response {
-	u.c.t.Helper()
-	r := u.send("POST", target, body)
-	if r.Status != want {
-		u.c.t.Fatalf("POST %s %s: got %s, want %d", target, body, r, want)
-	}
-	return r
-}
-
-// v1 sends a v1 call to /public/user (resourceType "") or /public.
-func (u sdkUser) v1(resourceType, resourceID, body string) response {
-	u.c.t.Helper()
-	path := "/public/user"
-	if resourceType != "" {
-		path = "/public"
-	}
-	return u.send("POST", path, body, "Accept", "application/json", "ResourceType", resourceType, "ResourceID", resourceID)
-}
-
-// v1OK sends a v1 call and returns its response field, failing unless the
-// envelope says 200.
-func (u sdkUser) v1OK(resourceType, resourceID, body string) any {
-	u.c.t.Helper()
-	r := u.v1(resourceType, resourceID, body)
-	if r.JSON["status"] != float64(200) {
-		u.c.t.Fatalf("v1 %s: got %s, want status 200 in the envelope", body, r)
-	}
-	return r.JSON["response"]
-}
-
-// v1Error asserts a v1 error envelope.
-func v1Error(t *testing.T, r response, status int, code string) {
-	t.Helper()
-	resp, _ := r.JSON["response"].([]any)
-	if r.JSON["status"] != float64(status) || len(resp) != 1 || resp[0] != code || r.Status != status {
-		t.Fatalf("got %s, want HTTP and envelope status %d with response [%q]", r, status, code)
-	}
-	if msg, _ := r.JSON["payload"].(string); msg == "" {
-		t.Fatalf("error envelope without a payload message: %s", r)
-	}
-}
-
-// sdkKey registers a generated key through the management plane (path is
-// /api/v1/me/keys or a service account's keys) and returns its signer.
-func (c *client) sdkKey(path, session string) *encordsign.Signer {
-	c.t.Helper()
-	signer, _ := c.newSigner(session, path)
-	return signer
-}
-
-// world is two workspaces with every kind of principal in the first.
-type world struct {
-	c                  *client
-	ws, other          workspace
-	admin, bob, carol  sdkUser // users of ws: an admin and two members
-	adminSA, memberSA  sdkUser // service accounts of ws
-	outsider           sdkUser // the admin of other
-	bobID, carolID     string
-	adminSAID, botSAID string
-}
-
-func newWorld(t *testing.T, newStore func(t *testing.T) store.Store) *world {
-	c, _ := startServer(t, newStore(t), api.Config{})
-	w := &world{c: c}
-	w.ws = c.newWorkspace("Acme", "admin@acme.test")
-	w.other = c.newWorkspace("Globex", "admin@globex.test")
-	user := func(id, session string) sdkUser {
-		return sdkUser{c: c, signer: c.sdkKey("/api/v1/me/keys", session), owner: map[string]any{"type": "user", "id": id}}
-	}
-	w.admin = user(w.ws.AdminID, w.ws.AdminToken)
-	w.outsider = user(w.other.AdminID, w.other.AdminToken)
-	var bobSession, carolSession string
-	w.bobID, bobSession = c.addMember(w.ws, "bob@acme.test", store.RoleMember)
-	w.carolID, carolSession = c.addMember(w.ws, "carol@acme.test", store.RoleMember)
-	w.bob, w.carol = user(w.bobID, bobSession), user(w.carolID, carolSession)
-
-	c.must(200, "PATCH", "/_emulator/workspaces/"+w.ws.ID+"/quotas", "", map[string]any{"serviceAccounts": 2})
-	sa := func(name string, role store.Role) (sdkUser, string) {
-		id := c.newServiceAccount(w.ws, name)
-		if role == store.RoleAdmin {
-			c.must(200, "PATCH", "/api/v1/workspace/service-accounts/"+id, w.ws.AdminToken, map[string]any{"role": "admin"})
-		}
-		signer := c.sdkKey("/api/v1/workspace/service-accounts/"+id+"/keys", w.ws.AdminToken)
-		return sdkUser{c: c, signer: signer, owner: map[string]any{"type": "service_account", "id": id}}, id
-	}
-	w.adminSA, w.adminSAID = sa("ops", store.RoleAdmin)
-	w.memberSA, w.botSAID = sa("bot", store.RoleMember)
-	return w
-}
-
-// resource creates a resource through the control plane.
-func (w *world) resource(ws workspace, body map[string]any) map[string]any {
-	w.c.t.Helper()
-	return w.c.must(201, "POST", "/_emulator/workspaces/"+ws.ID+"/resources", "", body).JSON
-}
-
-var (
-	lowerUUID  = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-	isoOffset  = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d:\d\d$`)
-	legacyTime = regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$`)
-)
-
-// keyKind says what a key of an SDK object must hold.
-type keyKind int
-
-const (
-	kUUID       keyKind = iota + 1 // lowercase UUID string
-	kUUIDOrNull                    // required key, lowercase UUID or null
-	kString
-	kNull   // required key, null
-	kTime   // ISO 8601 with offset
-	kLegacy // "2006-01-02 15:04:05"
-	kInt
-	kEditor   // object with objects and classifications arrays
-	kObject   // any JSON object
-	kEmptyArr // []
-	kArray
-)
-
-// shape checks that obj has every key with a value of its kind.
-func shape(t *testing.T, what string, obj any, want map[string]keyKind) map[string]any {
-	t.Helper()
-	m, ok := obj.(map[string]any)
-	if !ok {
-		t.Fatalf("%s: %v is not an object", what, obj)
-	}
-	for key, kind := range want {
-		v, present := m[key]
-		if !present {
-			t.Fatalf("%s: key %q missing in %v", what, key, m)
-		}
-		s, isStr := v.(string)
-		var ok bool
-		switch kind {
-		case kUUID:
-			ok = isStr && lowerUUID.MatchString(s)
-		case kUUIDOrNull:
-			ok = v == nil || isStr && lowerUUID.MatchString(s)
-		case kString:
-			ok = isStr
-		case kNull:
-			ok = v == nil
-		case kTime:
-			ok = isStr && isoOffset.MatchString(s)
-		case kLegacy:
-			ok = isStr && legacyTime.MatchString(s)
-		case kInt:
-			f, isNum := v.(float64)
-			ok = isNum && f == float64(int(f))
-		case kEditor:
-			ed, isObj := v.(map[string]any)
-			_, objs := ed["objects"].([]any)
-			_, cls := ed["classifications"].([]any)
-			ok = isObj && objs && cls
-		case kObject:
-			_, ok = v.(map[string]any)
-		case kEmptyArr:
-			a, isArr := v.([]any)
-			ok = isArr && len(a) == 0
-		case kArray:
-			_, ok = v.([]any)
-		}
-		if !ok {
-			t.Fatalf("%s: key %q = %#v is not of the expected kind %d", what, key, v, kind)
-		}
-	}
-	return m
-}
-
-// page checks the Page[T] wrapper and returns its results.
-func page(t *testing.T, r response) []map[string]any {
-	t.Helper()
-	if len(r.JSON) != 2 {
-		t.Fatalf("a Page has exactly results and nextPageToken: %s", r)
-	}
-	if _, ok := r.JSON["nextPageToken"]; !ok {
-		t.Fatalf("nextPageToken missing: %s", r)
-	}
-	return list(t, r, "results")
-}
-
-// list returns the objects of r.JSON[key].
-func list(t *testing.T, r response, key string) []map[string]any {
-	t.Helper()
-	raw, ok := r.JSON[key].([]any)
-	if !ok {
-		t.Fatalf("%q is not a list: %s", key, r)
-	}
-	out := make([]map[string]any, 0, len(raw))
-	for _, it := range raw {
-		out = append(out, it.(map[string]any))
-	}
-	return out
-}
-
-// ids returns the value of key of each item, sorted.
-func ids(items []map[string]any, key string) []string {
-	out := make([]string, 0, len(items))
-	for _, it := range items {
-		out = append(out, it[key].(string))
-	}
-	sort.Strings(out)
-	return out
-}
-
-func sorted(s ...string) []string {
-	s = slices.Clone(s)
-	sort.Strings(s)
-	return s
-}
-
-func sameIDs(t *testing.T, what string, got, want []string) {
-	t.Helper()
-	if !slices.Equal(got, want) {
-		t.Fatalf("%s: got %v, want %v", what, got, want)
-	}
-}
-
-var (
-	ontologyShape = map[string]keyKind{"ontologyUuid": kUUID, "title": kString, "description": kString, "editor": kEditor, "createdAt": kTime, "lastEditedAt": kTime, "userRole": kInt}
-	datasetShape  = map[string]keyKind{"datasetUuid": kUUID, "title": kString, "description": kString, "createdAt": kTime, "lastEditedAt": kTime, "userRole": kString, "storageLocation": kInt, "backingFolderUuid": kUUIDOrNull}
-	projectShape  = map[string]keyKind{"projectHash": kUUID, "projectType": kString, "status": kString, "title": kString, "description": kString, "createdAt": kTime, "lastEditedAt": kTime, "ontologyHash": kUUID, "editorOntology": kObject, "userRole": kInt}
-	folderShape   = map[string]keyKind{"uuid": kUUID, "parent": kUUIDOrNull, "name": kString, "description": kString, "clientMetadata": kNull, "owner": kString, "createdAt": kTime, "lastEditedAt": kTime, "userRole": kString, "syncedDatasetHash": kUUIDOrNull, "pathToRoot": kArray}
-	groupShape    = map[string]keyKind{"groupHash": kUUID, "name": kString, "description": kString, "createdAt": kTime}
-	cloudShape    = map[string]keyKind{"integrationUuid": kUUID, "title": kString}
-)
-
-const listFoldersQuery = "/v2/public/storage/folders?isRecursive=False&order=name&desc=False&pageSize=100"
-
-// createDataset sends create_dataset's exact body and returns the ids.
-func (u sdkUser) createDataset(title string, backingFolder bool) (dataset, folder string) {
-	u.c.t.Helper()
-	body := fmt.Sprintf(`{"title": %q, "description": "d", "createBackingFolder": %t, "legacyCall": false}`, title, backingFolder)
-	r := u.post(200, "/v2/public/datasets", body)
-	dataset, _ = r.JSON["datasetUuid"].(string)
-	folder, _ = r.JSON["backingFolderUuid"].(string)
-	return dataset, folder
-}
-
-func (u sdkUser) createProject(title string, datasets ...string) string {
-	u.c.t.Helper()
-	quoted := make([]string, len(datasets))
-	for i, d := range datasets {
-		quoted[i] = `"` + d + `"`
-	}
-	body := fmt.Sprintf(`{"query_type": "project", "query_method": "POST", "values": {"uid": null, "payload": {"title": %q, "description": "", "dataset_hashes": [%s], "workflow_type": "manual"}}}`, title, strings.Join(quoted, ", "))
-	h, ok := u.v1OK("", "", body).(string)
-	if !ok || !lowerUUID.MatchString(h) {
-		u.c.t.Fatalf("create_project answered %v, want a project hash", h)
-	}
-	return h
-}
-
-func getDatasetBody() string {
-	return `{"query_type": "dataset", "query_method": "GET", "values": {"uid": null, "payload": {"dataset_access_settings": {"fetch_client_metadata": false}}}}`
-}
-
-const getProjectsBody = `{"query_type": "projectwithuserrole", "query_method": "GET", "values": {"uid": null, "payload": {"filter": {}}}}`
 
 // TestSDKResourceCalls runs every emulated resource call of the SDK
 // (docs/sdk-protocol.md) over real HTTP,
 // signed as the SDK signs, and checks each answer has the keys the SDK's
 // parsers require.
 func TestSDKResourceCalls(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		w := newWorld(t, newStore)
+	forEachWorld(t, func(t *testing.T, w *world) {
 		bob := w.bob
 
 		// create_dataset with a backing folder.
@@ -445,8 +145,7 @@ func TestSDKResourceCalls(t *testing.T) {
 
 // TestSDKResourceVisibility checks who sees what (accounts/visibility.go).
 func TestSDKResourceVisibility(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		w := newWorld(t, newStore)
+	forEachWorld(t, func(t *testing.T, w *world) {
 		bobDS, _ := w.bob.createDataset("bob's", false)
 		carolDS, _ := w.carol.createDataset("carol's", false)
 		botDS, _ := w.memberSA.createDataset("bot's", false)
@@ -557,8 +256,7 @@ func TestSDKResourceVisibility(t *testing.T) {
 // TestSDKResourceFilters checks the title, description, time and tag
 // filters, and that bad values are 400s naming the parameter.
 func TestSDKResourceFilters(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		w := newWorld(t, newStore)
+	forEachWorld(t, func(t *testing.T, w *world) {
 		bob := w.bob
 		created := map[string]string{}
 		var order []string
@@ -634,8 +332,7 @@ func TestSDKResourceFilters(t *testing.T) {
 // TestSDKStorageFolderPaging walks list_storage_folders over three pages as
 // the SDK's paged iterator does.
 func TestSDKStorageFolderPaging(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		w := newWorld(t, newStore)
+	forEachWorld(t, func(t *testing.T, w *world) {
 		bob := w.bob
 		names := []string{"g", "b", "E", "a", "f", "c", "d"}
 		for _, n := range names {
@@ -720,8 +417,7 @@ func TestSDKStorageFolderPaging(t *testing.T) {
 // TestControlPlaneResources checks the control route that populates the
 // resource model.
 func TestControlPlaneResources(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		w := newWorld(t, newStore)
+	forEachWorld(t, func(t *testing.T, w *world) {
 		c := w.c
 		path := "/_emulator/workspaces/" + w.ws.ID + "/resources"
 		r := c.must(201, "POST", path, "", map[string]any{"kind": "group", "title": "Reviewers", "description": "they review"})

@@ -70,16 +70,7 @@ func writeV1(w http.ResponseWriter, response any) {
 // v1GetProjects: uc.get_projects() (deprecated), query_type
 // projectwithuserrole.
 func (p sdkPlane) v1GetProjects(w http.ResponseWriter, r *http.Request, call v1Call) error {
-	f, err := v1Listing(call)
-	if err != nil {
-		return err
-	}
-	pg, err := p.list(r, store.KindProject, f, accounts.PageRequest{})
-	if err != nil {
-		return err
-	}
-	writeV1(w, v1ListOf(pg.Items, viewV1ProjectWithRole))
-	return nil
+	return v1List(p, w, r, call, store.KindProject, viewV1ProjectWithRole)
 }
 
 // v1CreateProject: uc.create_project(title, dataset_hashes, description);

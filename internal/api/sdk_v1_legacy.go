@@ -26,40 +26,22 @@ func (p sdkPlane) v1GetCloudIntegrations(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return err
 	}
-	writeV1(w, v1ListOf(pg.Items, viewV1CloudIntegration))
+	writeV1(w, viewAll(pg.Items, viewV1CloudIntegration))
 	return nil
 }
 
 // v1GetDatasets: uc.get_datasets(...) (releases 0.1.84 to 0.1.152).
 func (p sdkPlane) v1GetDatasets(w http.ResponseWriter, r *http.Request, call v1Call) error {
-	f, err := v1Listing(call)
-	if err != nil {
-		return err
-	}
-	pg, err := p.list(r, store.KindDataset, f, accounts.PageRequest{})
-	if err != nil {
-		return err
-	}
-	writeV1(w, v1ListOf(pg.Items, viewV1DatasetWithRole))
-	return nil
+	return v1List(p, w, r, call, store.KindDataset, viewV1DatasetWithRole)
 }
 
 // v1GetOntologies: uc.get_ontologies(...) (releases 0.1.84 to 0.1.152).
 // user_email is the caller's, whose role user_role is.
 func (p sdkPlane) v1GetOntologies(w http.ResponseWriter, r *http.Request, call v1Call) error {
-	f, err := v1Listing(call)
-	if err != nil {
-		return err
-	}
-	pg, err := p.list(r, store.KindOntology, f, accounts.PageRequest{})
-	if err != nil {
-		return err
-	}
 	email := principal(r).Email
-	writeV1(w, v1ListOf(pg.Items, func(v accounts.ResourceView) v1OntologyWithRoleJSON {
+	return v1List(p, w, r, call, store.KindOntology, func(v accounts.ResourceView) v1OntologyWithRoleJSON {
 		return viewV1OntologyWithRole(v, email)
-	}))
-	return nil
+	})
 }
 
 // v1CreateDataset: uc.create_dataset(title, CORD_STORAGE, description)
@@ -84,7 +66,7 @@ func (p sdkPlane) v1CreateDataset(w http.ResponseWriter, r *http.Request, call v
 // v1CreateOntology: uc.create_ontology(title, description, structure)
 // (releases 0.1.84 to 0.1.152).
 func (p sdkPlane) v1CreateOntology(w http.ResponseWriter, r *http.Request, call v1Call) error {
-	var payload v1CreateOntologyPayload
+	var payload createOntologyRequest
 	if err := v1RequiredPayload(call, &payload, "an object with title, description and editor"); err != nil {
 		return err
 	}
@@ -156,6 +138,23 @@ func (p sdkPlane) v1GetProject(w http.ResponseWriter, r *http.Request, call v1Ca
 		return err
 	}
 	writeV1(w, viewV1ProjectDetail(d))
+	return nil
+}
+
+// v1List answers a v1 listing of kind: what the caller sees of it, under
+// the filter of the call's payload, each item as view. An empty listing is
+// [], which the SDK reads as no results (a null response is "not found"
+// to it).
+func v1List[T any](p sdkPlane, w http.ResponseWriter, r *http.Request, call v1Call, kind store.ResourceKind, view func(accounts.ResourceView) T) error {
+	f, err := v1Listing(call)
+	if err != nil {
+		return err
+	}
+	pg, err := p.list(r, kind, f, accounts.PageRequest{})
+	if err != nil {
+		return err
+	}
+	writeV1(w, viewAll(pg.Items, view))
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/accounts/attributes"
+	"github.com/encord-emulator/encord-emulator/internal/store"
 )
 
 // The answers of the emulated v1 calls: snake_case keys and the legacy
@@ -13,16 +14,6 @@ import (
 // objects, so a missing or an extra key raises there: each type below has
 // exactly the keys its oldest parser takes, and no key is ever added for a
 // newer release (docs/sdk-protocol.md, Per-call matrix).
-
-// v1ListOf is a listing as a v1 answer: an empty one is [], which the SDK
-// reads as no results (a null response is "not found" to it).
-func v1ListOf[T any](items []accounts.ResourceView, view func(accounts.ResourceView) T) []T {
-	out := make([]T, 0, len(items))
-	for _, v := range items {
-		out = append(out, view(v))
-	}
-	return out
-}
 
 type v1ProjectJSON struct {
 	ProjectHash  string     `json:"project_hash"`
@@ -163,10 +154,9 @@ type v1ProjectDatasetJSON struct {
 }
 
 func viewV1ProjectDetail(d accounts.ProjectDetail) v1ProjectDetailJSON {
-	out := v1ProjectDetailJSON{v1ProjectJSON: viewV1ProjectWithRole(d.ResourceView).Project, EditorOntology: d.OntologyEditor,
-		Datasets: make([]v1ProjectDatasetJSON, 0, len(d.Datasets)), LabelRows: []struct{}{}}
-	for _, ds := range d.Datasets {
-		out.Datasets = append(out.Datasets, v1ProjectDatasetJSON{DatasetHash: ds.ID, Title: ds.Title, Description: ds.Description})
-	}
-	return out
+	return v1ProjectDetailJSON{v1ProjectJSON: viewV1ProjectWithRole(d.ResourceView).Project, EditorOntology: d.OntologyEditor,
+		Datasets: viewAll(d.Datasets, func(ds store.Resource) v1ProjectDatasetJSON {
+			return v1ProjectDatasetJSON{DatasetHash: ds.ID, Title: ds.Title, Description: ds.Description}
+		}),
+		LabelRows: []struct{}{}}
 }

@@ -36,11 +36,7 @@ func (p sdkPlane) listCloudIntegrations(w http.ResponseWriter, r *http.Request) 
 		return q.err
 	}
 	pg, err := p.list(r, store.KindCloudIntegration, f, accounts.PageRequest{})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, resultOf(pg, viewCloudIntegration))
-	return nil
+	return writeView(w, http.StatusOK, pg, err, resultOf(viewCloudIntegration))
 }
 
 // listGroups: uc.list_groups().
@@ -51,11 +47,7 @@ func (p sdkPlane) listGroups(w http.ResponseWriter, r *http.Request) error {
 		return q.err
 	}
 	pg, err := p.list(r, store.KindGroup, accounts.ResourceFilter{}, pr)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, pageOf(pg, viewGroup))
-	return nil
+	return writeView(w, http.StatusOK, pg, err, pageOf(viewGroup))
 }
 
 // listOntologies: uc.get_ontologies(...).
@@ -67,11 +59,7 @@ func (p sdkPlane) listOntologies(w http.ResponseWriter, r *http.Request) error {
 		return q.err
 	}
 	pg, err := p.list(r, store.KindOntology, f, pr)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, pageOf(pg, viewOntology))
-	return nil
+	return writeView(w, http.StatusOK, pg, err, pageOf(viewOntology))
 }
 
 // getOntology: uc.get_ontology(h), and the second request of get_project.
@@ -86,11 +74,7 @@ func (p sdkPlane) createOntology(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v, err := p.accounts.CreateOntology(r.Context(), principal(r), body.input())
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, viewOntology(v))
-	return nil
+	return writeView(w, http.StatusOK, v, err, viewOntology)
 }
 
 // listDatasets: uc.get_datasets(...); note "result", not a Page.
@@ -101,11 +85,7 @@ func (p sdkPlane) listDatasets(w http.ResponseWriter, r *http.Request) error {
 		return q.err
 	}
 	pg, err := p.list(r, store.KindDataset, f, accounts.PageRequest{})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, resultOf(pg, viewDataset))
-	return nil
+	return writeView(w, http.StatusOK, pg, err, resultOf(viewDataset))
 }
 
 // createDataset: uc.create_dataset(title, StorageLocation.CORD_STORAGE, ...).
@@ -115,11 +95,7 @@ func (p sdkPlane) createDataset(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v, err := p.accounts.CreateDataset(r.Context(), principal(r), body.input())
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, viewCreatedDataset(v))
-	return nil
+	return writeView(w, http.StatusOK, v, err, viewCreatedDataset)
 }
 
 // listProjects: uc.list_projects(...).
@@ -132,11 +108,7 @@ func (p sdkPlane) listProjects(w http.ResponseWriter, r *http.Request) error {
 		return q.err
 	}
 	pg, err := p.list(r, store.KindProject, f, pr)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, pageOf(pg, viewProject))
-	return nil
+	return writeView(w, http.StatusOK, pg, err, pageOf(viewProject))
 }
 
 // getProject: the first request of uc.get_project(h).
@@ -163,11 +135,7 @@ func (p sdkPlane) listStorageFolders(w http.ResponseWriter, r *http.Request) err
 		return q.err
 	}
 	pg, err := p.list(r, store.KindStorageFolder, f, pr)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, pageOf(pg, viewStorageFolder))
-	return nil
+	return writeView(w, http.StatusOK, pg, err, pageOf(viewStorageFolder))
 }
 
 // getStorageFolder: StorageFolder lookups by uuid.
@@ -182,11 +150,7 @@ func (p sdkPlane) createStorageFolder(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	v, err := p.accounts.CreateStorageFolder(r.Context(), principal(r), body.input())
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, viewStorageFolder(v))
-	return nil
+	return writeView(w, http.StatusOK, v, err, viewStorageFolder)
 }
 
 func getOneView[T any](p sdkPlane, w http.ResponseWriter, r *http.Request, kind store.ResourceKind, param string, view func(accounts.ResourceView) T) error {
@@ -195,9 +159,5 @@ func getOneView[T any](p sdkPlane, w http.ResponseWriter, r *http.Request, kind 
 		return err
 	}
 	v, err := p.accounts.GetResource(r.Context(), principal(r), kind, id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, view(v))
-	return nil
+	return writeView(w, http.StatusOK, v, err, view)
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/accounts/attributes"
+	"github.com/encord-emulator/encord-emulator/internal/store"
 )
 
 // The answers of the emulated v2 endpoints, in exactly the shapes the
@@ -23,16 +24,18 @@ type sdkResult[T any] struct {
 	Result []T `json:"result"`
 }
 
-func pageOf[T any](pg accounts.Page[accounts.ResourceView], view func(accounts.ResourceView) T) sdkPage[T] {
-	out := sdkPage[T]{Results: make([]T, 0, len(pg.Items)), NextPageToken: nextPageToken(pg)}
-	for _, v := range pg.Items {
-		out.Results = append(out.Results, view(v))
+// pageOf is the view of a page of resources as a Page[T], each item as view.
+func pageOf[T any](view func(accounts.ResourceView) T) func(accounts.Page[accounts.ResourceView]) sdkPage[T] {
+	return func(pg accounts.Page[accounts.ResourceView]) sdkPage[T] {
+		return sdkPage[T]{Results: viewAll(pg.Items, view), NextPageToken: nextPageToken(pg)}
 	}
-	return out
 }
 
-func resultOf[T any](pg accounts.Page[accounts.ResourceView], view func(accounts.ResourceView) T) sdkResult[T] {
-	return sdkResult[T]{Result: pageOf(pg, view).Results}
+// resultOf is the view of an unpaged listing, each item as view.
+func resultOf[T any](view func(accounts.ResourceView) T) func(accounts.Page[accounts.ResourceView]) sdkResult[T] {
+	return func(pg accounts.Page[accounts.ResourceView]) sdkResult[T] {
+		return sdkResult[T]{Result: viewAll(pg.Items, view)}
+	}
 }
 
 type cloudIntegrationJSON struct {
@@ -152,11 +155,10 @@ type storageFolderJSON struct {
 
 func viewStorageFolder(v accounts.ResourceView) storageFolderJSON {
 	attrs := attributes.Of[attributes.StorageFolder](v.Resource)
-	path := make([]pathElementJSON, 0, len(v.PathToRoot))
-	for _, f := range v.PathToRoot {
+	path := viewAll(v.PathToRoot, func(f store.Resource) pathElementJSON {
 		fa := attributes.Of[attributes.StorageFolder](f)
-		path = append(path, pathElementJSON{UUID: f.ID, ParentUUID: fa.ParentID, Name: f.Title, SyncedDatasetHash: fa.SyncedDatasetID})
-	}
+		return pathElementJSON{UUID: f.ID, ParentUUID: fa.ParentID, Name: f.Title, SyncedDatasetHash: fa.SyncedDatasetID}
+	})
 	return storageFolderJSON{UUID: v.ID, Parent: attrs.ParentID, Name: v.Title, Description: v.Description,
 		ClientMetadata: attrs.ClientMetadata, Owner: v.OwnerEmail, CreatedAt: sdkTime(v.CreatedAt), LastEditedAt: sdkTime(v.UpdatedAt),
 		UserRole: adminOrUser(v), SyncedDatasetHash: attrs.SyncedDatasetID, PathToRoot: path}

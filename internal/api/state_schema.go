@@ -153,16 +153,13 @@ type stateToken struct {
 	ExpiresAt   time.Time       `json:"expiresAt"`
 }
 
-// convertAll converts every item of a list; nil stays nil.
+// convertAll converts every item of a list; nil stays nil (viewAll makes
+// it empty).
 func convertAll[S, T any](in []S, convert func(S) T) []T {
 	if in == nil {
 		return nil
 	}
-	out := make([]T, 0, len(in))
-	for _, s := range in {
-		out = append(out, convert(s))
-	}
-	return out
+	return viewAll(in, convert)
 }
 
 // stateDocumentOf is the document of an exported state.

@@ -5,10 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/encord-emulator/encord-emulator/internal/api"
-	"github.com/encord-emulator/encord-emulator/internal/store"
-	"github.com/encord-emulator/encord-emulator/internal/testenv"
 )
 
 // textField is one user-supplied string of one call, on any plane: send
@@ -52,9 +48,7 @@ var refusedText = map[string][]struct{ value, reason string }{
 // stores alike (a NUL in a description was a 500 on Postgres), and accepted as written
 // otherwise.
 func TestTextPolicyOnEveryPath(t *testing.T) {
-	testenv.ForEachBackend(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		c, _ := startServer(t, newStore(t), api.Config{})
-		ws := c.newWorkspace("Acme", "admin@acme.test")
+	onEachStore(t, func(t *testing.T, c *client, ws workspace) {
 		c.must(200, "PATCH", "/_emulator/workspaces/"+ws.ID+"/quotas", "", map[string]any{"serviceAccounts": 100})
 		sa := c.newServiceAccount(ws, "robot")
 		signer, _ := c.newSigner(ws.AdminToken, "/api/v1/me/keys")

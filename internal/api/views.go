@@ -11,6 +11,16 @@ import (
 // by field so that the API never leaks a domain field by accident and
 // optional times are explicit nulls.
 
+// viewAll converts every item of a list for an answer, on every plane: an
+// empty list is [], never null.
+func viewAll[S, T any](in []S, view func(S) T) []T {
+	out := make([]T, 0, len(in))
+	for _, s := range in {
+		out = append(out, view(s))
+	}
+	return out
+}
+
 type memberView struct {
 	ID        string     `json:"id"`
 	Email     string     `json:"email"`

@@ -104,27 +104,13 @@ type poolStats interface {
 // cfg.Store. It does not listen; see Listen and Serve. When it fails it
 // closes the store.
 func New(ctx context.Context, cfg Config) (*Server, error) {
-	if cfg.RequestTimeout <= 0 {
-		cfg.RequestTimeout = defaults.RequestTimeout
-	}
-	if cfg.ShutdownTimeout <= 0 {
-		cfg.ShutdownTimeout = defaults.ShutdownTimeout
-	}
-	if cfg.ReadHeaderTimeout <= 0 {
-		cfg.ReadHeaderTimeout = defaults.ReadHeaderTimeout
-	}
-	if cfg.ReadTimeout <= 0 {
-		cfg.ReadTimeout = defaults.ReadTimeout
-	}
-	if cfg.IdleTimeout <= 0 {
-		cfg.IdleTimeout = defaults.IdleTimeout
-	}
-	if cfg.LastUsedFlushInterval <= 0 {
-		cfg.LastUsedFlushInterval = defaults.LastUsedFlushInterval
-	}
-	if cfg.TokenPurgeInterval <= 0 {
-		cfg.TokenPurgeInterval = defaults.TokenPurgeInterval
-	}
+	defaults.Fill(&cfg.RequestTimeout, defaults.RequestTimeout)
+	defaults.Fill(&cfg.ShutdownTimeout, defaults.ShutdownTimeout)
+	defaults.Fill(&cfg.ReadHeaderTimeout, defaults.ReadHeaderTimeout)
+	defaults.Fill(&cfg.ReadTimeout, defaults.ReadTimeout)
+	defaults.Fill(&cfg.IdleTimeout, defaults.IdleTimeout)
+	defaults.Fill(&cfg.LastUsedFlushInterval, defaults.LastUsedFlushInterval)
+	defaults.Fill(&cfg.TokenPurgeInterval, defaults.TokenPurgeInterval)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}

@@ -98,18 +98,24 @@ func forgeV2(t *testing.T, keyID, method, target string, created int64) request 
 		for _, r := range smallOrderKeyIDs[:canonicalSmallOrderPoints] {
 			hex.Decode(sig[:32], []byte(r))
 			if ed25519.Verify(key, []byte(base), sig[:]) {
-				h := http.Header{}
-				encordsign.Headers{
-					ContentDigest:  digest,
-					SignatureInput: encordsign.Label + "=" + params,
-					Signature:      encordsign.Label + "=:" + base64.StdEncoding.EncodeToString(sig[:]) + ":",
-				}.Apply(h)
-				return request{method: method, target: target, header: h, body: body}
+				return request{method: method, target: target, header: v2Header(digest, params, sig[:]), body: body}
 			}
 		}
 	}
 	t.Fatalf("no forgery found for %s", keyID)
 	return request{}
+}
+
+// v2Header is the header of a v2 signature sig over the base of digest and
+// params, as encordsign.Signer.SignV2 writes it.
+func v2Header(digest, params string, sig []byte) http.Header {
+	h := http.Header{}
+	encordsign.Headers{
+		ContentDigest:  digest,
+		SignatureInput: encordsign.Label + "=" + params,
+		Signature:      encordsign.Label + "=:" + base64.StdEncoding.EncodeToString(sig) + ":",
+	}.Apply(h)
+	return h
 }
 
 // TestIdentityKeyForgery is the forgery of a stored identity key: the v1
@@ -144,13 +150,7 @@ func TestIdentityKeyForgery(t *testing.T) {
 	if !ed25519.Verify(mustHex(identity), []byte(base), sig[:]) {
 		t.Fatal("crypto/ed25519 no longer accepts the identity forgery; the test premise changed")
 	}
-	h := http.Header{}
-	encordsign.Headers{
-		ContentDigest:  digest,
-		SignatureInput: encordsign.Label + "=" + params,
-		Signature:      encordsign.Label + "=:" + base64.StdEncoding.EncodeToString(sig[:]) + ":",
-	}.Apply(h)
-	res := verifier.Verify("GET", target, h, nil)
+	res := verifier.Verify("GET", target, v2Header(digest, params, sig[:]), nil)
 	if res.OK() || res.Reason != ReasonWeakKey || res.Scheme != SchemeV2 || res.KeyID != identity {
 		t.Fatalf("v2 forgery: %+v", res)
 	}

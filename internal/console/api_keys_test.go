@@ -10,8 +10,6 @@ import (
 	"testing"
 
 	"golang.org/x/crypto/ssh"
-
-	"github.com/encord-emulator/encord-emulator/pkg/server"
 )
 
 // testUserAPIKeys: User settings › API keys. A pasted public key is added
@@ -20,9 +18,7 @@ import (
 // server's own message; a generated pair's private key downloads as
 // <title>.txt and signs SDK requests until the key is revoked.
 func testUserAPIKeys(t *testing.T, browserCtx context.Context) {
-	srv := startEmulator(t, server.Options{})
-	base := srv.URL()
-	ws := createWorkspace(t, base, "Acme Robotics", "ada@acme.test", "Ada Lovelace")
+	base, ws := startAcme(t)
 	collection := base + "/api/v1/me/keys"
 
 	tb := openTab(t, browserCtx, base)

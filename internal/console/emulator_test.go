@@ -16,6 +16,7 @@ import (
 
 	"github.com/encord-emulator/encord-emulator/internal/testclient"
 	"github.com/encord-emulator/encord-emulator/pkg/encordsign"
+	"github.com/encord-emulator/encord-emulator/pkg/server"
 )
 
 // What the browser tests do to the emulator behind the console's back:
@@ -82,14 +83,18 @@ type workspace struct {
 	AdminToken string
 }
 
-func createWorkspace(t *testing.T, base, name, adminEmail, adminName string) workspace {
+// startAcme starts an emulator with the console on, holding the workspace
+// Acme Robotics whose admin is Ada Lovelace (ada@acme.test); it returns the
+// emulator's base URL and the workspace.
+func startAcme(t *testing.T) (string, workspace) {
 	t.Helper()
-	return createWorkspaceWithToken(t, base, "", name, adminEmail, adminName)
+	base := startEmulator(t, server.Options{}).URL()
+	return base, createWorkspace(t, base, "", "Acme Robotics", "ada@acme.test", "Ada Lovelace")
 }
 
-// createWorkspaceWithToken creates a workspace on a control plane that
-// EMULATOR_ADMIN_TOKEN protects.
-func createWorkspaceWithToken(t *testing.T, base, controlToken, name, adminEmail, adminName string) workspace {
+// createWorkspace creates a workspace through the control plane;
+// controlToken is its EMULATOR_ADMIN_TOKEN, "" when none protects it.
+func createWorkspace(t *testing.T, base, controlToken, name, adminEmail, adminName string) workspace {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"name": name, "admin": map[string]string{"email": adminEmail, "name": adminName}})
 	var created struct {

@@ -5,17 +5,13 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/encord-emulator/encord-emulator/pkg/server"
 )
 
 // testLogIn: / leads to the console; a service account cannot log in and
 // the page says so in the server's words; a member logs in by email and
 // lands in the workspace; logging out ends the session on the server.
 func testLogIn(t *testing.T, browserCtx context.Context) {
-	srv := startEmulator(t, server.Options{})
-	base := srv.URL()
-	ws := createWorkspace(t, base, "Acme Robotics", "ada@acme.test", "Ada Lovelace")
+	base, ws := startAcme(t)
 	var sa struct{ Email string }
 	mustAPI(t, http.MethodPost, base+"/api/v1/workspace/service-accounts", ws.AdminToken, `{"name": "ci-bot", "description": "CI"}`, http.StatusCreated, &sa)
 

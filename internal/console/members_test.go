@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/http"
 	"testing"
-
-	"github.com/encord-emulator/encord-emulator/pkg/server"
 )
 
 type member struct {
@@ -32,9 +30,7 @@ func findMember(t *testing.T, base, token, email string) (member, bool) {
 // page shows the key the removal revoked. The key then fails on the SDK
 // plane, and the member's own tab is sent back to the login.
 func testMembers(t *testing.T, browserCtx context.Context) {
-	srv := startEmulator(t, server.Options{})
-	base := srv.URL()
-	ws := createWorkspace(t, base, "Acme Robotics", "ada@acme.test", "Ada Lovelace")
+	base, ws := startAcme(t)
 
 	admin := openTab(t, browserCtx, base)
 	admin.logIn("ada@acme.test")
@@ -103,9 +99,7 @@ func testMembers(t *testing.T, browserCtx context.Context) {
 // testLastAdmin: the last admin can be neither demoted nor removed; the
 // page shows the server's refusal and keeps the role.
 func testLastAdmin(t *testing.T, browserCtx context.Context) {
-	srv := startEmulator(t, server.Options{})
-	base := srv.URL()
-	ws := createWorkspace(t, base, "Acme Robotics", "ada@acme.test", "Ada Lovelace")
+	base, ws := startAcme(t)
 	mustAPI(t, http.MethodPost, base+"/api/v1/workspace/members", ws.AdminToken, `{"email": "bob@acme.test", "name": "Bob", "role": "member"}`, http.StatusCreated, nil)
 	ada, _ := findMember(t, base, ws.AdminToken, "ada@acme.test")
 	status, demoteRefusal := apiCall(t, http.MethodPatch, base+"/api/v1/workspace/members/"+ada.ID, ws.AdminToken, `{"role": "member"}`)

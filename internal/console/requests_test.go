@@ -24,9 +24,7 @@ const (
 // the trace id, the key, the principal and the precise reason; it filters
 // by outcome and picks up new decisions by itself.
 func testJournal(t *testing.T, browserCtx context.Context) {
-	srv := startEmulator(t, server.Options{})
-	base := srv.URL()
-	ws := createWorkspace(t, base, "Acme Robotics", "ada@acme.test", "Ada Lovelace")
+	base, ws := startAcme(t)
 	publicLine, privateKey, _ := newEd25519(t, "ada")
 	body, _ := json.Marshal(map[string]string{"title": "laptop", "publicKey": publicLine})
 	var registered key
@@ -76,7 +74,7 @@ func testJournalBehindAdminToken(t *testing.T, browserCtx context.Context) {
 	const adminToken = "s3cret-control-plane-token"
 	srv := startEmulator(t, server.Options{AdminToken: adminToken})
 	base := srv.URL()
-	createWorkspaceWithToken(t, base, adminToken, "Acme Robotics", "ada@acme.test", "Ada Lovelace")
+	createWorkspace(t, base, adminToken, "Acme Robotics", "ada@acme.test", "Ada Lovelace")
 	status, refusal := apiCall(t, http.MethodGet, base+"/_emulator/requests", "wrong-token", "")
 	if status != http.StatusUnauthorized {
 		t.Fatalf("the journal with a wrong token: %d %s", status, refusal)

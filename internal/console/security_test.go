@@ -10,8 +10,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/encord-emulator/encord-emulator/pkg/server"
 )
 
 // otherOrigin serves page at / on another origin than the emulator's and
@@ -32,9 +30,7 @@ func otherOrigin(t *testing.T, page string) (*httptest.Server, *atomic.Int64) {
 // policy: no eval, no HTML sinks (Trusted Types), no injected inline script
 // or style, no fetch to another origin.
 func testContentSecurityPolicy(t *testing.T, browserCtx context.Context) {
-	srv := startEmulator(t, server.Options{})
-	base := srv.URL()
-	createWorkspace(t, base, "Acme Robotics", "ada@acme.test", "Ada Lovelace")
+	base, _ := startAcme(t)
 	elsewhere, hits := otherOrigin(t, "elsewhere")
 
 	tb := openTab(t, browserCtx, base)
@@ -73,9 +69,7 @@ func testContentSecurityPolicy(t *testing.T, browserCtx context.Context) {
 // Authorization needs a CORS preflight, which the emulator does not grant,
 // so the browser never sends it, even with a valid session token.
 func testCrossSiteRequestsAreRefused(t *testing.T, browserCtx context.Context) {
-	srv := startEmulator(t, server.Options{})
-	base := srv.URL()
-	ws := createWorkspace(t, base, "Acme Robotics", "ada@acme.test", "Ada Lovelace")
+	base, ws := startAcme(t)
 	target := base + "/api/v1/workspace/members"
 	page := `<!doctype html><title>elsewhere</title>
 <form id="csrf" method="POST" enctype="text/plain" action="` + html.EscapeString(target) + `">

@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/http"
 	"testing"
-
-	"github.com/encord-emulator/encord-emulator/pkg/server"
 )
 
 type serviceAccount struct {
@@ -20,9 +18,7 @@ type serviceAccount struct {
 // requests, makes the account admin, is refused a second account in the
 // server's words (quota), and deletes the account, which revokes its key.
 func testServiceAccounts(t *testing.T, browserCtx context.Context) {
-	srv := startEmulator(t, server.Options{})
-	base := srv.URL()
-	ws := createWorkspace(t, base, "Acme Robotics", "ada@acme.test", "Ada Lovelace")
+	base, ws := startAcme(t)
 	collection := base + "/api/v1/workspace/service-accounts"
 
 	tb := openTab(t, browserCtx, base)
@@ -118,9 +114,7 @@ func testServiceAccounts(t *testing.T, browserCtx context.Context) {
 // testServiceAccountsNeedAnAdmin: a member sees the server's refusal, in
 // its words, on the list and on Create.
 func testServiceAccountsNeedAnAdmin(t *testing.T, browserCtx context.Context) {
-	srv := startEmulator(t, server.Options{})
-	base := srv.URL()
-	ws := createWorkspace(t, base, "Acme Robotics", "ada@acme.test", "Ada Lovelace")
+	base, ws := startAcme(t)
 	mustAPI(t, http.MethodPost, base+"/api/v1/workspace/members", ws.AdminToken, `{"email": "bob@acme.test", "name": "Bob", "role": "member"}`, http.StatusCreated, nil)
 	var bob struct{ Token string }
 	mustAPI(t, http.MethodPost, base+"/api/v1/sessions", "", `{"email": "bob@acme.test"}`, http.StatusCreated, &bob)

@@ -61,3 +61,11 @@ const (
 	// are deleted from the store.
 	TokenPurgeInterval = time.Minute
 )
+
+// Fill sets *setting to def when the caller left it zero (or negative): the
+// fallback of every package for a setting it consumes.
+func Fill[T ~int | ~int32 | ~int64](setting *T, def T) {
+	if *setting <= 0 {
+		*setting = def
+	}
+}

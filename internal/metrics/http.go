@@ -16,29 +16,42 @@ func (m *Metrics) Middleware(plane, route func(*http.Request) string) func(http.
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
-			rec := &recorder{ResponseWriter: w}
+			rec := RecorderOf(w)
 			next.ServeHTTP(rec, r)
 			m.ObserveRequest(plane(r), route(r), r.Method, rec.statusLabel(), time.Since(start))
 		})
 	}
 }
 
-// recorder remembers the status of an answer, or that the connection was
-// taken over to be dropped.
-type recorder struct {
+// Recorder remembers the status of an answer, or that the connection was
+// taken over to be dropped. One Recorder serves every middleware of a
+// request that needs the status (the metrics, the access log).
+type Recorder struct {
 	http.ResponseWriter
 	status   int
 	hijacked bool
 }
 
-func (r *recorder) WriteHeader(code int) {
+// RecorderOf returns the Recorder an outer middleware already wrapped w
+// in, or wraps w in a new one.
+func RecorderOf(w http.ResponseWriter) *Recorder {
+	if rec, ok := w.(*Recorder); ok {
+		return rec
+	}
+	return &Recorder{ResponseWriter: w}
+}
+
+// Status is the status written so far, 0 before anything was.
+func (r *Recorder) Status() int { return r.status }
+
+func (r *Recorder) WriteHeader(code int) {
 	if r.status == 0 {
 		r.status = code
 	}
 	r.ResponseWriter.WriteHeader(code)
 }
 
-func (r *recorder) Write(b []byte) (int, error) {
+func (r *Recorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
 	}
@@ -46,7 +59,7 @@ func (r *recorder) Write(b []byte) (int, error) {
 }
 
 // Hijack hands the connection over (to drop it), remembering that it did.
-func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+func (r *Recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	conn, rw, err := http.NewResponseController(r.ResponseWriter).Hijack()
 	if err == nil {
 		r.hijacked = true
@@ -54,9 +67,9 @@ func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return conn, rw, err
 }
 
-func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+func (r *Recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-func (r *recorder) statusLabel() string {
+func (r *Recorder) statusLabel() string {
 	switch {
 	case r.hijacked:
 		return StatusDropped

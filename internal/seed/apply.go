@@ -99,6 +99,14 @@ func (r *run) member(ctx context.Context, at entry, admin accounts.Caller, m *Me
 
 // ownKeys uploads keys as the caller's own.
 func (r *run) ownKeys(ctx context.Context, owner entry, c accounts.Caller, keys []Key) error {
+	return addKeys(owner, keys, func(in accounts.AddKeyInput) error {
+		_, err := r.svc.AddOwnKey(ctx, c, in)
+		return err
+	})
+}
+
+// addKeys adds the keys of the entry owner with add, in file order.
+func addKeys(owner entry, keys []Key, add func(accounts.AddKeyInput) error) error {
 	for i := range keys {
 		k := &keys[i]
 		at := owner.child("keys", i, k.Title, k.line)
@@ -106,7 +114,7 @@ func (r *run) ownKeys(ctx context.Context, owner entry, c accounts.Caller, keys 
 		if err != nil {
 			return at.fail(err)
 		}
-		if _, err := r.svc.AddOwnKey(ctx, c, in); err != nil {
+		if err := add(in); err != nil {
 			return at.fail(err)
 		}
 	}
@@ -126,18 +134,10 @@ func (r *run) serviceAccount(ctx context.Context, at entry, admin accounts.Calle
 			return at.fail(err)
 		}
 	}
-	for i := range sa.Keys {
-		k := &sa.Keys[i]
-		at := at.child("keys", i, k.Title, k.line)
-		in, err := k.input()
-		if err != nil {
-			return at.fail(err)
-		}
-		if _, err := r.svc.AddServiceAccountKey(ctx, admin, created.ID, in); err != nil {
-			return at.fail(err)
-		}
-	}
-	return nil
+	return addKeys(at, sa.Keys, func(in accounts.AddKeyInput) error {
+		_, err := r.svc.AddServiceAccountKey(ctx, admin, created.ID, in)
+		return err
+	})
 }
 
 // undo deletes the workspaces the run created, newest first, with

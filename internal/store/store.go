@@ -177,6 +177,11 @@ const (
 	KindCloudIntegration ResourceKind = "cloud_integration"
 )
 
+// ResourceKinds returns every resource kind, in the order above.
+func ResourceKinds() []ResourceKind {
+	return []ResourceKind{KindProject, KindDataset, KindOntology, KindStorageFolder, KindGroup, KindCloudIntegration}
+}
+
 // Resource is one object of the small SDK-plane resource model. Attributes
 // holds kind-specific JSON (an ontology's editor structure, a project's
 // dataset hashes, ...) that the store keeps verbatim.

@@ -181,25 +181,8 @@ func slowBodyRequests(t *testing.T, srv *server.Server, admin string, signer *en
 // past --read-timeout the answer is 408 in the plane's dialect and the
 // connection is closed; nothing was created.
 func TestSlowBodyIs408(t *testing.T) {
-	srv, c := start(t, server.Options{ReadTimeout: 300 * time.Millisecond})
-	ws := c.NewWorkspace(t, "A", "a@a.test", nil)
-	signer := c.GenerateKey(t, ws.AdminToken, testclient.MyKeys, "k").Signer
-	c.Close()
-	before := runtime.NumGoroutine()
-	for plane, tc := range slowBodyRequests(t, srv, ws.AdminToken, signer) {
-		t.Run(plane, func(t *testing.T) {
-			conn := dial(t, srv)
-			resp, r := slowBody(t, conn, tc.req, 10*time.Millisecond, len(tc.req.body)/2)
-			if resp.StatusCode != http.StatusRequestTimeout {
-				t.Fatalf("a body that stops arriving: got %d, want 408", resp.StatusCode)
-			}
-			if v := answer(t, resp); !tc.check(v) {
-				t.Fatalf("408 answer not in the %s dialect: %v", plane, v)
-			}
-			closedByServer(t, conn, r)
-		})
-	}
-	goroutinesSettle(t, before)
+	c, ws := slowBodiesAre408(t, server.Options{ReadTimeout: 300 * time.Millisecond}, "a body that stops arriving",
+		func(size int) (time.Duration, int) { return 10 * time.Millisecond, size / 2 })
 	c.Must(t, http.StatusOK, "GET", "/api/v1/workspace/service-accounts", ws.AdminToken, nil)
 	if r := c.Must(t, http.StatusOK, "GET", "/api/v1/workspace/service-accounts", ws.AdminToken, nil); len(r.Items()) != 0 {
 		t.Errorf("a request whose body never arrived created %v", r.Items())
@@ -210,7 +193,18 @@ func TestSlowBodyIs408(t *testing.T) {
 // (the read timeout being longer) on a healthy store: the client was slow,
 // so 408, not the 503 of a store outage, which the SDK would retry.
 func TestBodyPastRequestTimeoutIs408(t *testing.T) {
-	srv, c := start(t, server.Options{RequestTimeout: 300 * time.Millisecond, ReadTimeout: time.Minute})
+	// The whole body, over about twice the request timeout.
+	slowBodiesAre408(t, server.Options{RequestTimeout: 300 * time.Millisecond, ReadTimeout: time.Minute}, "a body slower than the request timeout",
+		func(size int) (time.Duration, int) { return 600 * time.Millisecond / time.Duration(size), size })
+}
+
+// slowBodiesAre408 starts a server with opts and sends, on every plane, a
+// request whose body trickles in as trickle says for its size (the pause
+// between bytes, and how many are sent): each must answer 408 in its
+// plane's dialect and have its connection closed, leaving no goroutine
+// behind. It returns a client of the server and its workspace.
+func slowBodiesAre408(t *testing.T, opts server.Options, what string, trickle func(size int) (time.Duration, int)) (*testclient.Client, testclient.Workspace) {
+	srv, c := start(t, opts)
 	ws := c.NewWorkspace(t, "A", "a@a.test", nil)
 	signer := c.GenerateKey(t, ws.AdminToken, testclient.MyKeys, "k").Signer
 	c.Close()
@@ -218,11 +212,10 @@ func TestBodyPastRequestTimeoutIs408(t *testing.T) {
 	for plane, tc := range slowBodyRequests(t, srv, ws.AdminToken, signer) {
 		t.Run(plane, func(t *testing.T) {
 			conn := dial(t, srv)
-			// The whole body, over about twice the request timeout.
-			pause := 600 * time.Millisecond / time.Duration(len(tc.req.body))
-			resp, r := slowBody(t, conn, tc.req, pause, len(tc.req.body))
+			pause, sent := trickle(len(tc.req.body))
+			resp, r := slowBody(t, conn, tc.req, pause, sent)
 			if resp.StatusCode != http.StatusRequestTimeout {
-				t.Fatalf("a body slower than the request timeout: got %d %v, want 408", resp.StatusCode, answer(t, resp))
+				t.Fatalf("%s: got %d %v, want 408", what, resp.StatusCode, answer(t, resp))
 			}
 			if v := answer(t, resp); !tc.check(v) {
 				t.Fatalf("408 answer not in the %s dialect: %v", plane, v)
@@ -231,6 +224,7 @@ func TestBodyPastRequestTimeoutIs408(t *testing.T) {
 		})
 	}
 	goroutinesSettle(t, before)
+	return c, ws
 }
 
 // TestSlowHeadersCloseTheConnection sends half a request head and stops:

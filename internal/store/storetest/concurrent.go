@@ -317,13 +317,7 @@ func raceSamePublicKey(t *testing.T, stores [2]store.Store) {
 // Of 50 workspaces adding the same email (in varying case) at once, one
 // succeeds and the others get ErrAlreadyExists.
 func raceSameMemberEmail(t *testing.T, stores [2]store.Store) {
-	workspaces := make([]store.Workspace, contenders)
-	rows := make([]any, contenders)
-	for i := range workspaces {
-		workspaces[i] = newWorkspace()
-		rows[i] = workspaces[i]
-	}
-	create(t, stores[0], rows...)
+	workspaces := createWorkspaces(t, stores[0], contenders)
 	email := "contended-" + newID()[:8] + "@example.com"
 
 	errs := race(t, stores, func(ctx context.Context, s store.Store, i int) error {

@@ -32,13 +32,23 @@ func tryTx(t *testing.T, s store.Store, fn func(ctx context.Context, tx store.Tx
 // read runs a read in its own transaction and fails the test on error.
 func read[T any](t *testing.T, s store.Store, fn func(ctx context.Context, tx store.Tx) (T, error)) T {
 	t.Helper()
+	v, err := tryRead(t, s, fn)
+	if err != nil {
+		t.Fatalf("transaction failed: %v", err)
+	}
+	return v
+}
+
+// tryRead is read that returns the error instead of failing the test.
+func tryRead[T any](t *testing.T, s store.Store, fn func(ctx context.Context, tx store.Tx) (T, error)) (T, error) {
+	t.Helper()
 	var v T
-	mustTx(t, s, func(ctx context.Context, tx store.Tx) error {
+	err := tryTx(t, s, func(ctx context.Context, tx store.Tx) error {
 		var err error
 		v, err = fn(ctx, tx)
 		return err
 	})
-	return v
+	return v, err
 }
 
 // getWorkspace, getMember, getServiceAccount, getKey and getResource read
@@ -103,6 +113,19 @@ func createOne(ctx context.Context, tx store.Tx, v any) error {
 		return tx.CreateResource(ctx, v)
 	}
 	panic(fmt.Sprintf("storetest: cannot create a %T", v))
+}
+
+// createWorkspaces creates n workspaces, for n contenders.
+func createWorkspaces(t *testing.T, s store.Store, n int) []store.Workspace {
+	t.Helper()
+	workspaces := make([]store.Workspace, n)
+	rows := make([]any, n)
+	for i := range workspaces {
+		workspaces[i] = newWorkspace()
+		rows[i] = workspaces[i]
+	}
+	create(t, s, rows...)
+	return workspaces
 }
 
 // wantErr fails the test unless errors.Is(err, target).
@@ -196,14 +219,8 @@ func ids[T any](rows []T, id func(T) string) []string {
 	return out
 }
 
-func workspaceIDs(ws []store.Workspace) []string {
-	return ids(ws, func(w store.Workspace) string { return w.ID })
-}
 func memberIDs(ms []store.Member) []string {
 	return ids(ms, func(m store.Member) string { return m.ID })
-}
-func accountIDs(sas []store.ServiceAccount) []string {
-	return ids(sas, func(sa store.ServiceAccount) string { return sa.ID })
 }
 func keyIDs(ks []store.Key) []string { return ids(ks, func(k store.Key) string { return k.ID }) }
 func tokenIDs(ts []store.Token) []string {

@@ -124,13 +124,7 @@ func identityTests() []conformanceTest {
 // pairs of one member and one service account race for fresh emails,
 // round after round: each round has exactly one winner.
 func raceSameEmailAsMemberAndServiceAccount(t *testing.T, stores [2]store.Store) {
-	workspaces := make([]store.Workspace, contenders)
-	rows := make([]any, contenders)
-	for i := range workspaces {
-		workspaces[i] = newWorkspace()
-		rows[i] = workspaces[i]
-	}
-	create(t, stores[0], rows...)
+	workspaces := createWorkspaces(t, stores[0], contenders)
 
 	addAs := func(ctx context.Context, s store.Store, i int, email string) error {
 		ws := workspaces[i%contenders]

@@ -195,15 +195,3 @@ func refuseThenWrite(t *testing.T, s store.Store, what string, write func(ctx co
 	})
 	wantErr(t, what+": the transaction's end", err, errRollback)
 }
-
-// tryRead is read that returns the error instead of failing the test.
-func tryRead[T any](t *testing.T, s store.Store, fn func(ctx context.Context, tx store.Tx) (T, error)) (T, error) {
-	t.Helper()
-	var v T
-	err := tryTx(t, s, func(ctx context.Context, tx store.Tx) error {
-		var err error
-		v, err = fn(ctx, tx)
-		return err
-	})
-	return v, err
-}

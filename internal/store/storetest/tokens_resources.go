@@ -235,7 +235,7 @@ func resourceTests() []conformanceTest {
 			m := newMember(ws.ID)
 			rows := []any{ws, other, m, newResource(other.ID, store.KindProject, userOf(m))}
 			var mine []store.Resource
-			for _, kind := range allKinds() {
+			for _, kind := range store.ResourceKinds() {
 				r := newResource(ws.ID, kind, userOf(m))
 				mine = append(mine, r)
 				rows = append(rows, r)

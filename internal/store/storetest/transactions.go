@@ -12,13 +12,6 @@ import (
 // errAbort is what the transactions under test fail with.
 var errAbort = errors.New("storetest: abort the transaction")
 
-func allKinds() []store.ResourceKind {
-	return []store.ResourceKind{
-		store.KindProject, store.KindDataset, store.KindOntology,
-		store.KindStorageFolder, store.KindGroup, store.KindCloudIntegration,
-	}
-}
-
 // state is everything a store holds, read through the Tx listing methods, in
 // a deterministic order: two states are equal when the stores hold the same
 // rows.
@@ -58,7 +51,7 @@ func readState(t *testing.T, s store.Store) state {
 			}
 			tokens = sortedByID(tokens, func(tok store.Token) string { return tok.ID })
 			var resources []store.Resource
-			for _, kind := range allKinds() {
+			for _, kind := range store.ResourceKinds() {
 				ofKind, err := tx.ListResources(ctx, ws.ID, kind)
 				if err != nil {
 					return err
