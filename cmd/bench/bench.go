@@ -76,7 +76,7 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 			b.cfg.stores = slices.DeleteFunc(slices.Clone(b.cfg.stores), func(s string) bool { return s == storePostgres })
 		}
 	}
-	for _, st := range b.cfg.stores {
+	for _, st := range b.storesFor(sectionSigned) {
 		for _, n := range b.cfg.keyCounts {
 			sc, err := b.loadScenario(ctx, st, n)
 			if err != nil {
@@ -85,7 +85,7 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 			rep.scenarios = append(rep.scenarios, sc)
 		}
 	}
-	for _, st := range b.cfg.stores {
+	for _, st := range b.storesFor(sectionPages) {
 		for _, n := range b.cfg.pageKeyCounts {
 			pc, err := b.measurePageCost(ctx, st, n)
 			if err != nil {
@@ -94,10 +94,12 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 			rep.pageCosts = append(rep.pageCosts, pc)
 		}
 	}
-	if rep.peers, err = b.measurePeers(ctx); err != nil {
-		return nil, fmt.Errorf("key workload: %w", err)
+	if b.cfg.runs(sectionPeers) {
+		if rep.peers, err = b.measurePeers(ctx); err != nil {
+			return nil, fmt.Errorf("key workload: %w", err)
+		}
 	}
-	for _, st := range b.cfg.stores {
+	for _, st := range b.storesFor(sectionStartup) {
 		b.logf("%s: startup, %d runs", st, b.cfg.startupRuns)
 		s, err := b.measureStartup(ctx, st, b.cfg.startupRuns)
 		if err != nil {
@@ -105,7 +107,7 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 		}
 		rep.startups = append(rep.startups, s)
 	}
-	for _, st := range b.cfg.stores {
+	for _, st := range b.storesFor(sectionWrites) {
 		b.logf("%s: management writes", st)
 		m, err := b.measureManagement(ctx, st)
 		if err != nil {
@@ -114,6 +116,15 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 		rep.management = append(rep.management, m)
 	}
 	return rep, nil
+}
+
+// storesFor returns the stores to measure in a section: none when the
+// section was not asked for.
+func (b *bench) storesFor(section string) []string {
+	if !b.cfg.runs(section) {
+		return nil
+	}
+	return b.cfg.stores
 }
 
 // scenario is the measurements of one server: a store holding a number of
@@ -273,7 +284,7 @@ func (b *bench) measureKind(ctx context.Context, p *testenv.Server, meter *cpuMe
 	requests := time.Duration(max(run.peak.requests, 1))
 	run.cpu, run.dbCPU = (server+database)/requests, database/requests
 	if withHalf {
-		spec.conns, spec.rate = b.cfg.openConns, run.peak.throughput()/2
+		spec.conns, spec.rate, spec.warmup = b.cfg.openConns, run.peak.throughput()/2, b.cfg.duration/5
 		half := runLoad(ctx, spec)
 		run.half = &half
 	}

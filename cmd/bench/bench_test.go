@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -193,7 +194,21 @@ func TestParseFlags(t *testing.T) {
 	if cfg.duration != defaultConfig(true).duration {
 		t.Errorf("-quick duration = %v, want the quick default", cfg.duration)
 	}
-	for _, bad := range [][]string{{"-stores", "redis"}, {"-keys", "0"}, {"-conns", "0"}, {"-page-keys", "100,0"}, {"extra"}} {
+	if !slices.Equal(cfg.sections, allSections) {
+		t.Errorf("sections = %v, want all of them by default", cfg.sections)
+	}
+	cfg, err = parseFlags([]string{"-sections", "pages, peers"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &bench{cfg: cfg}
+	if got := b.storesFor(sectionPages); !slices.Equal(got, cfg.stores) {
+		t.Errorf("stores of a section asked for: %v, want %v", got, cfg.stores)
+	}
+	if got := b.storesFor(sectionSigned); got != nil || cfg.runs(sectionWrites) {
+		t.Errorf("-sections pages,peers also runs signed requests (%v) or management writes (%t)", got, cfg.runs(sectionWrites))
+	}
+	for _, bad := range [][]string{{"-stores", "redis"}, {"-keys", "0"}, {"-conns", "0"}, {"-page-keys", "100,0"}, {"-sections", "signd"}, {"extra"}} {
 		if _, err := parseFlags(bad, &bytes.Buffer{}); err == nil {
 			t.Errorf("parseFlags(%q) accepted", bad)
 		}

@@ -76,6 +76,12 @@ type loadSpec struct {
 	// Zero runs closed-loop: each connection sends as soon as it has its
 	// answer (peak throughput).
 	rate float64
+	// warmup, in an open-loop run, comes before duration: its requests are
+	// sent at the same rate on the same connections, and not counted, so
+	// that the run measures connections already established and a server
+	// already serving them (a closed-loop run is warmed up by a run of its
+	// own instead).
+	warmup time.Duration
 }
 
 // loadResult is what a load run measured.
@@ -108,14 +114,16 @@ func runLoad(ctx context.Context, spec loadSpec) loadResult {
 		stop      atomic.Bool
 		ticket    atomic.Int64
 		interval  time.Duration
-		start     = time.Now()
-		end       = start.Add(spec.duration)
+		start     = time.Now() // of the first request
+		measured  = start      // the first request counted is due then
 		perWorker = make([][]time.Duration, spec.conns)
 	)
 	if spec.rate > 0 {
 		interval = time.Duration(float64(time.Second) / spec.rate)
+		measured = start.Add(spec.warmup)
 	}
-	timer := time.AfterFunc(spec.duration, func() { stop.Store(true) })
+	end := measured.Add(spec.duration)
+	timer := time.AfterFunc(end.Sub(start), func() { stop.Store(true) })
 	defer timer.Stop()
 	for w := range spec.conns {
 		wg.Add(1)
@@ -139,6 +147,9 @@ func runLoad(ctx context.Context, spec loadSpec) loadResult {
 					sent = due
 				}
 				status, err := c.do(spec.requests[i%len(spec.requests)])
+				if sent.Before(measured) {
+					continue // warm-up
+				}
 				lat = append(lat, time.Since(sent))
 				if err != nil || status != spec.expect {
 					errCount++
@@ -157,7 +168,7 @@ func runLoad(ctx context.Context, spec loadSpec) loadResult {
 		}()
 	}
 	wg.Wait()
-	result.elapsed = time.Since(start)
+	result.elapsed = time.Since(measured)
 	result.latencies = slices.Concat(perWorker...)
 	slices.Sort(result.latencies)
 	result.requests = int64(len(result.latencies))

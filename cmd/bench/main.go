@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -50,7 +51,22 @@ type config struct {
 	peerDuration    time.Duration // of each run of the key workload
 	moto            bool          // also run the key workload against moto
 	python          string        // the interpreter that runs moto
+	sections        []string      // which measurements run (allSections by default)
 }
+
+// The sections of a run, in the order they run; -sections picks some.
+const (
+	sectionSigned  = "signed"  // signed SDK requests, scale, resident memory of the loaded servers
+	sectionPages   = "pages"   // page cost
+	sectionPeers   = "peers"   // key workload (against moto with -moto)
+	sectionStartup = "startup" // startup time and idle resident memory
+	sectionWrites  = "writes"  // management writes
+)
+
+var allSections = []string{sectionSigned, sectionPages, sectionPeers, sectionStartup, sectionWrites}
+
+// runs reports whether the section was asked for.
+func (c config) runs(section string) bool { return slices.Contains(c.sections, section) }
 
 func defaultConfig(quick bool) config {
 	if quick {
@@ -59,6 +75,7 @@ func defaultConfig(quick bool) config {
 			keyCounts: []int{signerCount, 3 * signerCount}, stores: []string{storeMemory, storePostgres},
 			startupRuns: 2, writeConns: 2, writeDuration: 200 * time.Millisecond,
 			pageKeyCounts: []int{100, 1000}, peerDuration: 300 * time.Millisecond, python: "python3",
+			sections: allSections,
 		}
 	}
 	return config{
@@ -66,6 +83,7 @@ func defaultConfig(quick bool) config {
 		keyCounts: []int{signerCount, 1_000_000}, stores: []string{storeMemory, storePostgres},
 		startupRuns: 10, writeConns: 8, writeDuration: 3 * time.Second,
 		pageKeyCounts: []int{100, 1000, 10_000, 100_000}, peerDuration: 5 * time.Second, python: "python3",
+		sections: allSections,
 	}
 }
 
@@ -126,6 +144,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&cfg.peerDuration, "peer-duration", cfg.peerDuration, "length of each run of the key workload (emulator and moto)")
 	fs.BoolVar(&cfg.moto, "moto", false, "also run the key workload against moto's IAM (python -m moto.server)")
 	fs.StringVar(&cfg.python, "python", cfg.python, "the Python interpreter that runs moto")
+	sections := fs.String("sections", strings.Join(cfg.sections, ","), "comma-separated measurements to run: "+strings.Join(allSections, ", ")+" (a partial run for targeted comparisons)")
 	fs.BoolVar(&cfg.requirePostgres, "require-postgres", false, "fail instead of skipping Postgres when no database is configured")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -139,6 +158,13 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if cfg.pageKeyCounts, err = parseInts(*pageKeys); err != nil {
 		return cfg, fmt.Errorf("-page-keys: %w", err)
+	}
+	cfg.sections = nil
+	for _, s := range strings.Split(*sections, ",") {
+		if s = strings.TrimSpace(s); !slices.Contains(allSections, s) {
+			return cfg, fmt.Errorf("-sections: unknown section %q (want some of %s)", s, strings.Join(allSections, ", "))
+		}
+		cfg.sections = append(cfg.sections, s)
 	}
 	cfg.stores = nil
 	for _, s := range strings.Split(*stores, ",") {

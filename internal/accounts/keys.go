@@ -49,10 +49,29 @@ func (s *Service) AddOwnKey(ctx context.Context, c Caller, in AddKeyInput) (NewK
 	if err != nil {
 		return NewKey{}, err
 	}
-	err = s.write(ctx, c, false, func(tx store.Tx, ws store.Workspace, me store.Member) error {
+	owner := store.Owner{Type: store.OwnerUser, ID: c.MemberID}
+	err = s.writeKeys(ctx, c, false, owner, func(tx store.Tx, ws store.Workspace, me store.Member) error {
 		return s.insertKey(ctx, tx, ws, userKeyOwner(ws, me), &prepared)
 	})
 	return prepared, err
+}
+
+// writeKeys is write for adding a key to owner. Instead of the workspace's
+// lock it takes owner's (Tx.LockOwner), so that key creations of different
+// principals run side by side, and what the rules of keys need still holds
+// until commit: the creations of one owner serialise (its quota count), and
+// so do the owner's removal or deletion and a creation (no active key of a
+// removed owner). The workspace's quotas and the caller's role are those
+// read at the start: a change of either committed meanwhile orders after
+// the creation, as if it had come a moment later (a lowered quota blocks
+// new creations only).
+func (s *Service) writeKeys(ctx context.Context, c Caller, adminOnly bool, owner store.Owner, fn func(tx store.Tx, ws store.Workspace, me store.Member) error) error {
+	return s.store.Tx(ctx, func(tx store.Tx) error {
+		lock := func(ctx context.Context, workspaceID string) (store.Workspace, error) {
+			return tx.LockOwner(ctx, workspaceID, owner)
+		}
+		return asCaller(ctx, tx, c, adminOnly, lock, fn)
+	})
 }
 
 // RevokeOwnKey revokes one of the caller's keys.
@@ -89,8 +108,8 @@ func (s *Service) RevokeMemberKey(ctx context.Context, c Caller, memberID, keyID
 }
 
 // prepareKey parses an uploaded public key or generates a pair. It runs
-// before the transaction: key generation is CPU work that must not hold the
-// workspace lock.
+// before the transaction: key generation is CPU work that must not hold a
+// lock.
 func (s *Service) prepareKey(in AddKeyInput) (NewKey, error) {
 	if err := in.Validate(); err != nil {
 		return NewKey{}, err
@@ -126,8 +145,8 @@ func (s *Service) prepareKey(in AddKeyInput) (NewKey, error) {
 }
 
 // insertKey registers a prepared key for o inside a transaction that holds
-// the workspace lock: the quota count and the insert cannot interleave with
-// another writer's.
+// o's lock (writeKeys): the quota count and the insert cannot interleave
+// with another creation for o, nor with o's removal.
 func (s *Service) insertKey(ctx context.Context, tx store.Tx, ws store.Workspace, o keyOwner, nk *NewKey) error {
 	n, err := tx.CountActiveKeys(ctx, o.owner)
 	if err != nil {

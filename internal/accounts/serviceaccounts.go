@@ -175,7 +175,8 @@ func (s *Service) AddServiceAccountKey(ctx context.Context, c Caller, id string,
 	if err != nil {
 		return NewKey{}, err
 	}
-	err = s.write(ctx, c, true, func(tx store.Tx, ws store.Workspace, _ store.Member) error {
+	owner := store.Owner{Type: store.OwnerServiceAccount, ID: id}
+	err = s.writeKeys(ctx, c, true, owner, func(tx store.Tx, ws store.Workspace, _ store.Member) error {
 		sa, err := liveServiceAccount(ctx, tx, ws, id)
 		if err != nil {
 			return err

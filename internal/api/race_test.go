@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -82,6 +83,38 @@ func TestRaces(t *testing.T) {
 				}
 			})
 
+			t.Run("key creation racing the member's removal", func(t *testing.T) {
+				s := pair.start(t)
+				ws := s[0].newWorkspace("Acme", "admin@acme.test")
+				s[0].must(200, "PATCH", "/_emulator/workspaces/"+ws.ID+"/quotas", "", map[string]any{"keysPerUser": racers * 5})
+				memberID, token := s[0].addMember(ws, "ada@acme.test", store.RoleMember)
+				counts := raceOwnerRemoval(t, s, func(c *client) response {
+					return c.do("DELETE", "/api/v1/workspace/members/"+memberID, ws.AdminToken, nil)
+				}, func(c *client, publicKey string) response {
+					return c.do("POST", "/api/v1/me/keys", token, map[string]any{"title": "laptop", "publicKey": publicKey})
+				})
+				if counts[204] != 1 || counts[201]+counts[401] != racers-1 {
+					t.Fatalf("statuses %v, want the removal's 204 and every creation 201 or 401 (its session ended)", counts)
+				}
+				wantNoActiveKey(t, s[1], memberID)
+			})
+
+			t.Run("key creation racing the service account's deletion", func(t *testing.T) {
+				s := pair.start(t)
+				ws := s[0].newWorkspace("Acme", "admin@acme.test")
+				s[0].must(200, "PATCH", "/_emulator/workspaces/"+ws.ID+"/quotas", "", map[string]any{"keysPerServiceAccount": racers * 5})
+				sa := s[0].newServiceAccount(ws, "bot")
+				counts := raceOwnerRemoval(t, s, func(c *client) response {
+					return c.do("DELETE", "/api/v1/workspace/service-accounts/"+sa, ws.AdminToken, nil)
+				}, func(c *client, publicKey string) response {
+					return c.do("POST", "/api/v1/workspace/service-accounts/"+sa+"/keys", ws.AdminToken, map[string]any{"title": "ci", "publicKey": publicKey})
+				})
+				if counts[204] != 1 || counts[201]+counts[404] != racers-1 {
+					t.Fatalf("statuses %v, want the deletion's 204 and every creation 201 or 404 (the account is gone)", counts)
+				}
+				wantNoActiveKey(t, s[1], sa)
+			})
+
 			t.Run("same public key from many users", func(t *testing.T) {
 				s := pair.start(t)
 				tokens := make([]string, racers)
@@ -114,4 +147,55 @@ func TestRaces(t *testing.T) {
 			})
 		})
 	}
+}
+
+// raceOwnerRemoval races one owner's removal (racer racers/2) against key
+// creations for that owner: each other racer creates keys, up to five in a
+// row, until one is refused, and counts with the status of its last.
+func raceOwnerRemoval(t *testing.T, s [2]*client, remove func(c *client) response, addKey func(c *client, publicKey string) response) map[int]int {
+	t.Helper()
+	const perRacer = 5
+	publicKeys := make([]string, racers*perRacer)
+	for i := range publicKeys {
+		publicKeys[i] = newPublicKey(t)
+	}
+	return race(t, s, func(i int, c *client) response {
+		if i == racers/2 {
+			return remove(c)
+		}
+		var r response
+		for j := range perRacer {
+			if r = addKey(c, publicKeys[i*perRacer+j]); r.Status != 201 {
+				break
+			}
+		}
+		return r
+	})
+}
+
+// wantNoActiveKey reads the whole state through the control plane and
+// fails the test if a key of ownerID is not revoked.
+func wantNoActiveKey(t *testing.T, c *client, ownerID string) {
+	t.Helper()
+	var state struct {
+		Keys []struct {
+			ID        string
+			Owner     struct{ ID string }
+			RevokedAt *string
+		}
+	}
+	if err := json.Unmarshal(c.must(200, "GET", "/_emulator/state", "", nil).Raw, &state); err != nil {
+		t.Fatal(err)
+	}
+	owned := 0
+	for _, k := range state.Keys {
+		if k.Owner.ID != ownerID {
+			continue
+		}
+		owned++
+		if k.RevokedAt == nil {
+			t.Errorf("key %s of the removed owner %s is active", k.ID, ownerID)
+		}
+	}
+	t.Logf("the removed owner has %d keys, all revoked", owned)
 }

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/encord-emulator/encord-emulator/internal/errs"
@@ -86,10 +85,23 @@ func loneSurrogate(raw []byte) string {
 	return ""
 }
 
+// hex4 reads the four hex digits at b[at:].
 func hex4(b []byte, at int) (rune, bool) {
 	if at+4 > len(b) {
 		return 0, false
 	}
-	v, err := strconv.ParseUint(string(b[at:at+4]), 16, 32)
-	return rune(v), err == nil
+	var v rune
+	for _, c := range b[at : at+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			v = v<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			v = v<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			v = v<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return v, true
 }

@@ -1,9 +1,7 @@
 package api
 
 import (
-	"bytes"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -144,7 +142,7 @@ func (a sdkAuth) middleware(ew errorWriter) func(http.Handler) http.Handler {
 			if fault != nil && a.faults.apply(w, r, faults.PlaneSDK, *fault, ew) {
 				return
 			}
-			r.Body = io.NopCloser(bytes.NewReader(dec.body))
+			r.Body = newBodyReadAgain(dec.body)
 			next.ServeHTTP(w, withPrincipal(r, dec.principal))
 		})
 	}

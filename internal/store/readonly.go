@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// ReadOnly returns tx with every write (and LockWorkspace) failing with
+// ReadOnly returns tx with every write (and LockWorkspace, LockOwner) failing with
 // ErrReadOnly: the one list of which Tx methods write, for the backends'
 // View.
 func ReadOnly(tx Tx) Tx { return readOnlyTx{tx} }
@@ -13,6 +13,9 @@ func ReadOnly(tx Tx) Tx { return readOnlyTx{tx} }
 type readOnlyTx struct{ Tx }
 
 func (readOnlyTx) LockWorkspace(context.Context, string) (Workspace, error) {
+	return Workspace{}, ErrReadOnly
+}
+func (readOnlyTx) LockOwner(context.Context, string, Owner) (Workspace, error) {
 	return Workspace{}, ErrReadOnly
 }
 func (readOnlyTx) CreateWorkspace(context.Context, Workspace) error            { return ErrReadOnly }

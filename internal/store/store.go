@@ -29,7 +29,8 @@ var (
 	// ErrUnavailable: the backend cannot be reached or did not answer in time.
 	// Callers answer 503; it is never an authentication failure.
 	ErrUnavailable = errors.New("store unavailable")
-	// ErrReadOnly: a write (or LockWorkspace) was attempted inside View.
+	// ErrReadOnly: a write (or LockWorkspace, LockOwner) was attempted
+	// inside View.
 	ErrReadOnly = errors.New("write in a read-only view")
 	// ErrInvalid: a create or update would write a row that not every
 	// backend can hold (the Check methods of the row types, check.go): a
@@ -234,16 +235,17 @@ type Store interface {
 	// when fn returns an error (which Tx returns unchanged, wrapped at most)
 	// or the commit fails, none does. Transactions are isolated from each
 	// other: reads inside fn see the transaction's own writes, and the locks
-	// taken by Tx.LockWorkspace make check-then-write sequences safe against
-	// concurrent transactions, in this process and in others.
+	// taken by Tx.LockWorkspace and Tx.LockOwner make check-then-write
+	// sequences safe against concurrent transactions, in this process and in
+	// others.
 	Tx(ctx context.Context, fn func(tx Tx) error) error
 
 	// View runs fn with a read-only view of the store, for callers that only
 	// read: it is cheaper than Tx (no write lock in memory, no BEGIN/COMMIT
 	// round trips on Postgres) and views never wait for each other. Every
 	// read sees all writes committed before the read started; the reads of
-	// one View need not share one snapshot (use Tx for that). Writes and
-	// LockWorkspace fail with ErrReadOnly and change nothing. fn's error is
+	// one View need not share one snapshot (use Tx for that). Writes,
+	// LockWorkspace and LockOwner fail with ErrReadOnly and change nothing. fn's error is
 	// returned unchanged, wrapped at most.
 	View(ctx context.Context, fn func(tx Tx) error) error
 
@@ -293,6 +295,24 @@ type Tx interface {
 	// within a workspace (quotas, admins) must take this lock first; two
 	// transactions that both lock one workspace never interleave.
 	LockWorkspace(ctx context.Context, id string) (Workspace, error)
+	// LockOwner returns the workspace and holds, until the transaction
+	// ends, an exclusive lock on owner (its member or service account row)
+	// when owner belongs to that workspace (an owner of another workspace,
+	// or none, is not locked), and a lock that keeps the workspace from
+	// being deleted. Every write whose validity depends on one owner's keys
+	// (the keys-per-owner quotas; no active key of a removed owner) takes
+	// this lock instead of LockWorkspace:
+	//   - two transactions that lock one owner never interleave;
+	//   - nor does one that locked the owner with one that marks it removed
+	//     or deleted (MarkMemberRemoved, MarkServiceAccountDeleted) or
+	//     deletes its workspace;
+	//   - transactions that lock different owners, or an owner and its
+	//     workspace (LockWorkspace), need not wait for each other (the
+	//     memory store runs every transaction alone; Postgres runs them
+	//     side by side), so the workspace's own state (quotas, roles) may
+	//     change before the transaction ends.
+	// ErrNotFound when the workspace does not exist.
+	LockOwner(ctx context.Context, workspaceID string, owner Owner) (Workspace, error)
 
 	CreateWorkspace(ctx context.Context, w Workspace) error // ErrAlreadyExists on a reused id
 	GetWorkspace(ctx context.Context, id string) (Workspace, error)

@@ -25,9 +25,10 @@ import (
 //
 // Transactions hold the store's write lock for their whole duration, so they
 // run one at a time: that makes every transaction serialisable, and makes
-// Tx.LockWorkspace's guarantee hold trivially. ResolveKey, ResolveToken,
-// TouchKeys and Ping take the read lock only, so the authentication path
-// never waits for other readers, only for a transaction in progress.
+// the guarantees of Tx.LockWorkspace and Tx.LockOwner hold trivially.
+// ResolveKey, ResolveToken, TouchKeys and Ping take the read lock only, so
+// the authentication path never waits for other readers, only for a
+// transaction in progress.
 type Store struct {
 	mu     sync.RWMutex
 	data   *tables // nil once closed

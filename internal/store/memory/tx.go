@@ -79,6 +79,11 @@ func (tx *txn) LockWorkspace(ctx context.Context, id string) (store.Workspace, e
 	return tx.GetWorkspace(ctx, id)
 }
 
+func (tx *txn) LockOwner(ctx context.Context, workspaceID string, _ store.Owner) (store.Workspace, error) {
+	// As for LockWorkspace: no transaction runs beside this one.
+	return tx.GetWorkspace(ctx, workspaceID)
+}
+
 func (tx *txn) CreateWorkspace(ctx context.Context, w store.Workspace) error {
 	t, err := tx.begin(ctx)
 	if err != nil {

@@ -1,13 +1,16 @@
 // Package postgres is the Postgres backend of store.Store, for persistence and
 // for several server replicas sharing one database. Uniqueness rules are
-// constraints of the schema (package migrations), and Tx.LockWorkspace is a
-// row lock, so the guarantees of the store contract hold across processes.
+// constraints of the schema (package migrations), and Tx.LockWorkspace and
+// Tx.LockOwner are row locks, so the guarantees of the store contract hold
+// across processes.
 package postgres
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -144,8 +147,8 @@ func (s *Store) Close() error {
 }
 
 // Tx runs fn in a read-committed transaction. Writes that depend on counts
-// are serialised by Tx.LockWorkspace (SELECT ... FOR UPDATE), uniqueness by
-// the schema's constraints.
+// are serialised by row locks (Tx.LockWorkspace, Tx.LockOwner: SELECT ...
+// FOR NO KEY UPDATE), uniqueness by the schema's constraints.
 func (s *Store) Tx(ctx context.Context, fn func(tx store.Tx) error) error {
 	pgTx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
 	if err != nil {
@@ -299,19 +302,26 @@ SET last_used_at = GREATEST(keys.last_used_at, touched.at)
 FROM touched
 WHERE keys.id = touched.id`
 
-// TouchKeys implements store.Store.
+// touchBatch is how many keys one TouchKeys statement writes: a flush of
+// every key used in the last second is several short statements, each
+// holding its row locks for a moment, rather than one long one that a
+// revocation of one of its keys would wait for and that would hold a
+// backend (and a core) for its whole length.
+const touchBatch = 200
+
+// TouchKeys implements store.Store, in statements of touchBatch keys taken
+// in id order.
 func (s *Store) TouchKeys(ctx context.Context, lastUsed map[string]time.Time) error {
-	if len(lastUsed) == 0 {
-		return nil
+	ids := slices.Sorted(maps.Keys(lastUsed))
+	times := make([]time.Time, len(ids))
+	for i, id := range ids {
+		times[i] = lastUsed[id]
 	}
-	ids := make([]string, 0, len(lastUsed))
-	times := make([]time.Time, 0, len(lastUsed))
-	for id, at := range lastUsed {
-		ids = append(ids, id)
-		times = append(times, at)
-	}
-	if _, err := s.pool.Exec(ctx, touchKeysSQL, ids, times); err != nil {
-		return fmt.Errorf("postgres: touch keys: %w", translate(err))
+	for start := 0; start < len(ids); start += touchBatch {
+		end := min(start+touchBatch, len(ids))
+		if _, err := s.pool.Exec(ctx, touchKeysSQL, ids[start:end], times[start:end]); err != nil {
+			return fmt.Errorf("postgres: touch keys: %w", translate(err))
+		}
 	}
 	return nil
 }

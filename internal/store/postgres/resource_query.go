@@ -24,7 +24,6 @@ func (t *tx) PageResources(ctx context.Context, workspaceID string, kind store.R
 	if q.Page.Limit < 1 {
 		return nil, nil
 	}
-	what := fmt.Sprintf("page %s resources of workspace %s", kind, workspaceID)
 	batch := q.Page.Limit
 	if q.Match != nil {
 		batch = max(batch, minMatchBatch)
@@ -36,7 +35,7 @@ func (t *tx) PageResources(ctx context.Context, workspaceID string, kind store.R
 		rows, err := t.tx.Query(ctx, sql, args...)
 		rs, err := collect(rows, err, scanResource)
 		if err != nil {
-			return nil, wrap(what, err)
+			return nil, wrap(fmt.Sprintf("page %s resources of workspace %s", kind, workspaceID), err)
 		}
 		for _, r := range rs {
 			if q.Match == nil || q.Match(r) {
@@ -91,13 +90,13 @@ func resourcePageSQL(workspaceID string, kind store.ResourceKind, q store.Resour
 
 	if q.VisibleTo == nil {
 		where, order := keyset("r", "id")
-		return `SELECT ` + qualified("r", resourceColumns) + ` FROM resources r WHERE r.workspace_id = ` + ws + ` AND r.kind = ` + k +
+		return `SELECT ` + resourceColumnsOfR + ` FROM resources r WHERE r.workspace_id = ` + ws + ` AND r.kind = ` + k +
 			where + filters + order + ` LIMIT ` + lim, b.args
 	}
 	accessWhere, accessOrder := keyset("a", "resource_id")
 	extraWhere, extraOrder := keyset("r", "id")
 	_, outerOrder := keyset("r", "id")
-	sql := `SELECT ` + qualified("r", resourceColumns) + ` FROM resources r WHERE r.id IN (
+	sql := `SELECT ` + resourceColumnsOfR + ` FROM resources r WHERE r.id IN (
     (SELECT a.resource_id FROM resource_access a JOIN resources r ON r.id = a.resource_id
      WHERE a.workspace_id = ` + ws + ` AND a.kind = ` + k + ` AND a.owner_type = ` + b.arg(string(q.VisibleTo.Type)) + ` AND a.owner_id = ` + b.arg(q.VisibleTo.ID) +
 		accessWhere + filters + accessOrder + ` LIMIT ` + lim + `)
@@ -147,6 +146,10 @@ func (b *sqlBuilder) arg(v any) string {
 	b.args = append(b.args, v)
 	return "$" + strconv.Itoa(len(b.args))
 }
+
+// resourceColumnsOfR is resourceColumns of the alias r, which every page
+// selects: built once, not for every page.
+var resourceColumnsOfR = qualified("r", resourceColumns)
 
 // qualified prefixes each column of a column list with alias.
 func qualified(alias, columns string) string {

@@ -238,7 +238,7 @@ func BenchmarkResolveKey(b *testing.B) {
 }
 
 // BenchmarkCreateKeyUnderLock measures a quota-checked key registration as
-// accounts performs it: lock the workspace, count, insert.
+// accounts performs it: lock the owner, count, insert.
 func BenchmarkCreateKeyUnderLock(b *testing.B) {
 	s := newStore(b)
 	f := seed(b, s)
@@ -247,7 +247,7 @@ func BenchmarkCreateKeyUnderLock(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		err := s.Tx(ctx, func(tx store.Tx) error {
-			if _, err := tx.LockWorkspace(ctx, f.ws.ID); err != nil {
+			if _, err := tx.LockOwner(ctx, f.ws.ID, owner); err != nil {
 				return err
 			}
 			if _, err := tx.CountActiveKeys(ctx, owner); err != nil {

@@ -87,9 +87,50 @@ func wrap(what string, err error) error {
 
 // Workspaces.
 
+// LockWorkspace locks the row FOR NO KEY UPDATE: it conflicts with itself
+// (two lockers never interleave) and with the deletion of the row, not with
+// the foreign-key checks of inserts under it nor with LockOwner.
 func (t *tx) LockWorkspace(ctx context.Context, id string) (store.Workspace, error) {
-	w, err := scanWorkspace(t.tx.QueryRow(ctx, `SELECT `+workspaceColumns+` FROM workspaces WHERE id = $1 FOR UPDATE`, id))
+	w, err := scanWorkspace(t.tx.QueryRow(ctx, `SELECT `+workspaceColumns+` FROM workspaces WHERE id = $1 FOR NO KEY UPDATE`, id))
 	return w, wrap("lock workspace "+id, err)
+}
+
+// lockOwnerSQL takes LockOwner's two locks in one statement, the
+// workspace's first, as every writer does (the workspace, then rows under
+// it), so that none of them deadlock. The subquery w locks the workspace
+// row FOR KEY SHARE: the row cannot be deleted meanwhile, while
+// LockWorkspace (FOR NO KEY UPDATE) and other owners' locks go on. Only then,
+// for the row w produced, the lateral subquery locks the owner's row in
+// that workspace FOR NO KEY UPDATE: that conflicts with itself and with
+// every UPDATE of the row (MarkMemberRemoved, MarkServiceAccountDeleted),
+// and, as all its lockers lock alike, they queue in turn. A subquery with a
+// locking clause is never flattened into its parent, so the order holds.
+// %s is the owner's table.
+const lockOwnerSQL = `
+SELECT ` + workspaceColumns + `
+FROM (SELECT ` + workspaceColumns + ` FROM workspaces WHERE id = $1 FOR KEY SHARE) w
+LEFT JOIN LATERAL (
+    SELECT FROM %s WHERE id = $2 AND workspace_id = w.id FOR NO KEY UPDATE
+) owner ON true`
+
+var (
+	lockMemberSQL         = fmt.Sprintf(lockOwnerSQL, "members")
+	lockServiceAccountSQL = fmt.Sprintf(lockOwnerSQL, "service_accounts")
+)
+
+func (t *tx) LockOwner(ctx context.Context, workspaceID string, owner store.Owner) (store.Workspace, error) {
+	var sql string
+	switch {
+	case owner.Type == store.OwnerUser && store.Storable(owner.ID):
+		sql = lockMemberSQL
+	case owner.Type == store.OwnerServiceAccount && store.Storable(owner.ID):
+		sql = lockServiceAccountSQL
+	default: // no row holds that owner: only the workspace is locked
+		w, err := scanWorkspace(t.tx.QueryRow(ctx, `SELECT `+workspaceColumns+` FROM workspaces WHERE id = $1 FOR KEY SHARE`, workspaceID))
+		return w, wrap("lock workspace "+workspaceID+" for an owner", err)
+	}
+	w, err := scanWorkspace(t.tx.QueryRow(ctx, sql, workspaceID, owner.ID))
+	return w, wrap(fmt.Sprintf("lock %s %s of workspace %s", owner.Type, owner.ID, workspaceID), err)
 }
 
 func (t *tx) CreateWorkspace(ctx context.Context, w store.Workspace) error {
@@ -245,10 +286,12 @@ func (t *tx) CountActiveKeys(ctx context.Context, owner store.Owner) (int, error
 	if !store.Storable(owner.ID) {
 		return 0, nil // a count is a row even when nothing matches (unstorable.go)
 	}
+	// The count kept by the triggers of active_key_counts (migration 5):
+	// one primary-key probe however many keys the owner has.
 	var n int
 	err := t.tx.QueryRow(ctx, `
-SELECT count(*) FROM keys
-WHERE owner_type = $1 AND owner_id = $2 AND revoked_at IS NULL`, string(owner.Type), owner.ID).Scan(&n)
+SELECT COALESCE((SELECT active FROM active_key_counts WHERE owner_type = $1 AND owner_id = $2), 0)`,
+		string(owner.Type), owner.ID).Scan(&n)
 	return n, wrap(fmt.Sprintf("count keys of %s %s", owner.Type, owner.ID), err)
 }
 

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -34,6 +35,7 @@ func RunConcurrent(t *testing.T, newStores func(t *testing.T) (store.Store, stor
 	}{
 		{"ServiceAccountQuotaUnderLock", raceServiceAccountQuota},
 		{"KeyQuotaUnderLock", raceKeyQuota},
+		{"KeyCreationRacingOwnerRemoval", raceKeyCreationAndOwnerRemoval},
 		{"SamePublicKeyForManyOwners", raceSamePublicKey},
 		{"SameMemberEmailInManyWorkspaces", raceSameMemberEmail},
 		{"SameEmailAsMemberAndServiceAccount", raceSameEmailAsMemberAndServiceAccount},
@@ -133,20 +135,23 @@ func raceServiceAccountQuota(t *testing.T, stores [2]store.Store) {
 	}
 }
 
-// Of 50 transactions that each add a key to a service account holding fewer
-// than 5 active keys, five win.
+// Check-then-write under LockOwner: of 50 transactions that each add a key
+// to one of two owners of a workspace (a service account and a user) when
+// it holds fewer than 5 active keys, five per owner win.
 func raceKeyQuota(t *testing.T, stores [2]store.Store) {
 	const quota = 5
 	ws := newWorkspace()
 	ws.Quotas.KeysPerServiceAccount = quota
+	ws.Quotas.KeysPerUser = quota
 	admin := newMember(ws.ID)
 	sa := newServiceAccount(ws.ID, admin.ID)
 	create(t, stores[0], ws, admin, sa)
-	owner := accountOf(sa)
+	owners := []store.Owner{accountOf(sa), userOf(admin)}
 
 	errs := race(t, stores, func(ctx context.Context, s store.Store, i int) error {
+		owner := owners[(i/2)%2] // each owner raced from both stores
 		return s.Tx(ctx, func(tx store.Tx) error {
-			w, err := tx.LockWorkspace(ctx, ws.ID)
+			w, err := tx.LockOwner(ctx, ws.ID, owner)
 			if err != nil {
 				return err
 			}
@@ -154,20 +159,117 @@ func raceKeyQuota(t *testing.T, stores [2]store.Store) {
 			if err != nil {
 				return err
 			}
-			if active >= w.Quotas.KeysPerServiceAccount {
+			limit := w.Quotas.KeysPerUser
+			if owner.Type == store.OwnerServiceAccount {
+				limit = w.Quotas.KeysPerServiceAccount
+			}
+			if active >= limit {
 				return errQuotaReached
 			}
 			return tx.CreateKey(ctx, newKey(ws.ID, owner))
 		})
 	})
-	wantWinners(t, errs, quota, errQuotaReached)
+	wantWinners(t, errs, quota*len(owners), errQuotaReached)
 
-	active := read(t, stores[1], func(ctx context.Context, tx store.Tx) (int, error) {
-		return tx.CountActiveKeys(ctx, owner)
-	})
-	if active != quota {
-		t.Errorf("service account has %d active keys, want %d", active, quota)
+	for _, owner := range owners {
+		active := read(t, stores[1], func(ctx context.Context, tx store.Tx) (int, error) {
+			return tx.CountActiveKeys(ctx, owner)
+		})
+		if active != quota {
+			t.Errorf("%s has %d active keys, want %d", owner.Type, active, quota)
+		}
 	}
+}
+
+// errOwnerGone is what a racing key creation returns when it finds its
+// owner removed, as package accounts would.
+var errOwnerGone = errors.New("storetest: owner removed")
+
+// Key creations racing the removal of their owner: each creation locks
+// the owner (LockOwner), reads it and adds a key when it is live, again and
+// again until it finds the owner gone; one transaction per owner marks it
+// removed (a member) or deleted (a service account) and revokes its active
+// keys, after LockWorkspace as package accounts does for two of the owners,
+// without it for the two others: the owner's lock must stand between them
+// either way. Whatever the order, no owner is left with an active key.
+func raceKeyCreationAndOwnerRemoval(t *testing.T, stores [2]store.Store) {
+	ws := newWorkspace()
+	ws.Quotas.KeysPerUser, ws.Quotas.KeysPerServiceAccount = 1_000_000, 1_000_000
+	admin := newMember(ws.ID)
+	admin.Role = store.RoleAdmin
+	m1, m2 := newMember(ws.ID), newMember(ws.ID)
+	sa1, sa2 := newServiceAccount(ws.ID, admin.ID), newServiceAccount(ws.ID, admin.ID)
+	create(t, stores[0], ws, admin, m1, m2, sa1, sa2)
+	owners := []store.Owner{userOf(m1), accountOf(sa1), userOf(m2), accountOf(sa2)}
+	// The removers, one per owner (goroutine i works on owners[(i/2)%4]),
+	// in the middle of the pack, two on each store.
+	removers := map[int]bool{24: true, 27: true, 28: true, 31: true}
+	const maxCreations = 20
+
+	errs := race(t, stores, func(ctx context.Context, s store.Store, i int) error {
+		ownerIndex := (i / 2) % len(owners)
+		owner := owners[ownerIndex]
+		if removers[i] {
+			return s.Tx(ctx, func(tx store.Tx) error {
+				if ownerIndex < 2 {
+					if _, err := tx.LockWorkspace(ctx, ws.ID); err != nil {
+						return err
+					}
+				}
+				removedAt := now()
+				var err error
+				if owner.Type == store.OwnerUser {
+					err = tx.MarkMemberRemoved(ctx, owner.ID, removedAt)
+				} else {
+					err = tx.MarkServiceAccountDeleted(ctx, owner.ID, removedAt)
+				}
+				if err != nil {
+					return err
+				}
+				_, err = tx.RevokeOwnerKeys(ctx, owner, removedAt, "owner removed")
+				return err
+			})
+		}
+		for range maxCreations {
+			err := s.Tx(ctx, func(tx store.Tx) error {
+				if _, err := tx.LockOwner(ctx, ws.ID, owner); err != nil {
+					return err
+				}
+				if live, err := ownerLive(ctx, tx, owner); err != nil || !live {
+					return cmp.Or(err, errOwnerGone)
+				}
+				return tx.CreateKey(ctx, newKey(ws.ID, owner))
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for i, err := range errs {
+		if err != nil && (removers[i] || !errors.Is(err, errOwnerGone)) {
+			t.Errorf("goroutine %d: %v", i, err)
+		}
+	}
+	for _, owner := range owners {
+		active := read(t, stores[1], func(ctx context.Context, tx store.Tx) (int, error) {
+			return tx.CountActiveKeys(ctx, owner)
+		})
+		if active != 0 {
+			t.Errorf("%s %s was removed but has %d active keys", owner.Type, owner.ID, active)
+		}
+	}
+}
+
+// ownerLive reports whether owner is a member not removed or a service
+// account not deleted.
+func ownerLive(ctx context.Context, tx store.Tx, owner store.Owner) (bool, error) {
+	if owner.Type == store.OwnerUser {
+		m, err := tx.GetMember(ctx, owner.ID)
+		return err == nil && m.RemovedAt == nil, err
+	}
+	sa, err := tx.GetServiceAccount(ctx, owner.ID)
+	return err == nil && sa.DeletedAt == nil, err
 }
 
 // Key uniqueness needs no lock: of 50 owners (in five workspaces) registering

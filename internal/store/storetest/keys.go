@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -112,6 +113,70 @@ func keyTests() []conformanceTest {
 				}
 			}
 		}},
+		{"Key/CountActiveKeysFollowsEveryWrite", func(t *testing.T, s store.Store) {
+			// However the keys of an owner are written (one by one or many in
+			// a transaction, revoked one by one or all at once, created
+			// already revoked, rolled back, deleted with the workspace or
+			// with everything), the count is what a count of the keys
+			// would be.
+			ws, other := newWorkspace(), newWorkspace()
+			m, sa := newMember(ws.ID), newServiceAccount(ws.ID, "")
+			sa.CreatedByMemberID = m.ID
+			orphan := store.Owner{Type: store.OwnerUser, ID: newID()} // no member row
+			create(t, s, ws, other, m, sa)
+			count := func(what string, owner store.Owner, want int) {
+				t.Helper()
+				got := read(t, s, func(ctx context.Context, tx store.Tx) (int, error) { return tx.CountActiveKeys(ctx, owner) })
+				if got != want {
+					t.Errorf("%s: CountActiveKeys(%s) = %d, want %d", what, owner.Type, got, want)
+				}
+			}
+			var userKeys []store.Key
+			for range 5 {
+				userKeys = append(userKeys, newKey(ws.ID, userOf(m)))
+			}
+			born := newKey(ws.ID, userOf(m))
+			born.RevokedAt = ptr(now())
+			create(t, s, userKeys[0], userKeys[1], userKeys[2], userKeys[3], userKeys[4], born,
+				newKey(ws.ID, accountOf(sa)), newKey(ws.ID, accountOf(sa)), newKey(other.ID, orphan))
+			count("created", userOf(m), 5)
+			count("created", accountOf(sa), 2)
+			count("created for an owner without a row", orphan, 1)
+
+			mustTx(t, s, func(ctx context.Context, tx store.Tx) error { return tx.RevokeKey(ctx, userKeys[0].ID, now(), "test") })
+			count("one revoked", userOf(m), 4)
+			err := tryTx(t, s, func(ctx context.Context, tx store.Tx) error {
+				if err := tx.RevokeKey(ctx, userKeys[1].ID, now(), "test"); err != nil {
+					return err
+				}
+				if err := tx.CreateKey(ctx, newKey(ws.ID, userOf(m))); err != nil {
+					return err
+				}
+				return errors.New("roll back")
+			})
+			if err == nil || err.Error() != "roll back" {
+				t.Fatalf("rolled back transaction: %v", err)
+			}
+			count("a revocation and a creation rolled back", userOf(m), 4)
+			n := read(t, s, func(ctx context.Context, tx store.Tx) (int, error) {
+				return tx.RevokeOwnerKeys(ctx, userOf(m), now(), "test")
+			})
+			if n != 4 {
+				t.Errorf("RevokeOwnerKeys revoked %d keys, want 4", n)
+			}
+			count("all revoked", userOf(m), 0)
+			create(t, s, newKey(ws.ID, userOf(m)))
+			count("one more after all were revoked", userOf(m), 1)
+			noErr(t, "TouchKeys", s.TouchKeys(t.Context(), map[string]time.Time{userKeys[4].ID: now()}))
+			count("a revoked key used", userOf(m), 1)
+
+			mustTx(t, s, func(ctx context.Context, tx store.Tx) error { return tx.DeleteWorkspace(ctx, ws.ID) })
+			count("workspace deleted", userOf(m), 0)
+			count("workspace deleted", accountOf(sa), 0)
+			count("another workspace's owner", orphan, 1)
+			mustTx(t, s, func(ctx context.Context, tx store.Tx) error { return tx.DeleteAll(ctx) })
+			count("everything deleted", orphan, 0)
+		}},
 		{"Key/Revoke", func(t *testing.T, s store.Store) {
 			ws := newWorkspace()
 			m := newMember(ws.ID)
@@ -187,6 +252,32 @@ func keyTests() []conformanceTest {
 			equal(t, "resolved key", res.Key, used)
 
 			noErr(t, "TouchKeys with nothing", s.TouchKeys(ctx, nil))
+		}},
+		{"Key/TouchKeysManyAtOnce", func(t *testing.T, s store.Store) {
+			// A flush after a busy second: more keys than a backend may
+			// write in one statement, each with a time of its own.
+			ws := newWorkspace()
+			m := newMember(ws.ID)
+			rows := []any{ws, m}
+			touched := map[string]time.Time{}
+			for i := range 1111 {
+				k := newKey(ws.ID, userOf(m))
+				rows = append(rows, k)
+				touched[k.ID] = at(time.Duration(i) * time.Millisecond)
+			}
+			create(t, s, rows...)
+			noErr(t, "TouchKeys", s.TouchKeys(t.Context(), touched))
+			keys := read(t, s, func(ctx context.Context, tx store.Tx) ([]store.Key, error) {
+				return tx.ListWorkspaceKeys(ctx, ws.ID)
+			})
+			if len(keys) != len(touched) {
+				t.Fatalf("%d keys listed, want %d", len(keys), len(touched))
+			}
+			for _, k := range keys {
+				if want := touched[k.ID]; k.LastUsedAt == nil || !k.LastUsedAt.Equal(want) {
+					t.Errorf("key %s: LastUsedAt = %v, want %v", k.ID, k.LastUsedAt, want)
+				}
+			}
 		}},
 	}
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +20,25 @@ func workspaceTests() []conformanceTest {
 				return tx.LockWorkspace(ctx, ws.ID)
 			})
 			equal(t, "LockWorkspace", locked, ws)
+		}},
+		{"Workspace/LockOwner", func(t *testing.T, s store.Store) {
+			// LockOwner answers the workspace for an owner of it, an owner of
+			// another workspace, a removed owner and an owner that does not
+			// exist; only the workspace decides ErrNotFound.
+			ws, other := newWorkspace(), newWorkspace()
+			m, removed, stranger := newMember(ws.ID), newMember(ws.ID), newMember(other.ID)
+			removed.RemovedAt = ptr(now())
+			sa := newServiceAccount(ws.ID, m.ID)
+			create(t, s, ws, other, m, removed, stranger, sa)
+			owners := []store.Owner{userOf(m), userOf(removed), userOf(stranger), accountOf(sa),
+				{Type: store.OwnerUser, ID: newID()}, {Type: store.OwnerServiceAccount, ID: "not-a-uuid"},
+				{Type: store.OwnerUser, ID: "nul\x00"}, {Type: "robot", ID: m.ID}}
+			for _, owner := range owners {
+				locked := read(t, s, func(ctx context.Context, tx store.Tx) (store.Workspace, error) {
+					return tx.LockOwner(ctx, ws.ID, owner)
+				})
+				equal(t, fmt.Sprintf("LockOwner of %s %q", owner.Type, owner.ID), locked, ws)
+			}
 		}},
 		{"Workspace/ReusedIDAlreadyExists", func(t *testing.T, s store.Store) {
 			ws := newWorkspace()
@@ -78,6 +98,10 @@ func testNotFound(t *testing.T, s store.Store) {
 		}{
 			{"LockWorkspace", func(ctx context.Context, tx store.Tx) error {
 				_, err := tx.LockWorkspace(ctx, missing)
+				return err
+			}},
+			{"LockOwner", func(ctx context.Context, tx store.Tx) error {
+				_, err := tx.LockOwner(ctx, missing, store.Owner{Type: store.OwnerUser, ID: newID()})
 				return err
 			}},
 			{"GetWorkspace", func(ctx context.Context, tx store.Tx) error {
