@@ -2,7 +2,7 @@ package postgres
 
 // The statements of the hot path and of the pages, for the plan tests.
 var (
-	ResolveKeySQL          = resolveKeySQL
+	ResolveKeysSQL         = resolveKeysSQL(2)
 	ResolveTokenSQL        = resolveTokenSQL
 	PageKeysAfterSQL       = pageKeysAfter
 	PageLiveMembersAfter   = pageLiveMembersAfter

@@ -62,7 +62,7 @@ func TestPlansReadOneIndexRange(t *testing.T) {
 		indexes []string // each must be read
 		sorted  bool     // a sort of at most the page is allowed (the union of two ranges)
 	}{
-		{"ResolveKey", postgres.ResolveKeySQL, []any{"md5-of-h7"}, []string{"keys_public_key_hex_idx", "members_pkey", "service_accounts_pkey"}, false},
+		{"ResolveKey", postgres.ResolveKeysSQL, []any{"md5-of-h7", "md5-of-h8"}, []string{"keys_public_key_hex_idx", "members_pkey", "service_accounts_pkey"}, false},
 		{"ResolveToken", postgres.ResolveTokenSQL, []any{"hash"}, []string{"tokens_hash_key", "members_pkey"}, false},
 		{"PageKeys", postgres.PageKeysAfterSQL, []any{"user", "m1", at, "k5", 101}, []string{"keys_owner_idx"}, false},
 		{"PageMembers, live", postgres.PageLiveMembersAfter, []any{"w1", at, "m5", 101}, []string{"members_live_workspace_idx"}, false},

@@ -10,8 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math/bits"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -59,6 +61,9 @@ func (o Options) withDefaults() Options {
 // Store implements store.Store over a pgx connection pool.
 type Store struct {
 	pool *pgxpool.Pool
+	keys *keyLookups
+	// resolveKeysSQL[i] is resolveKeysSQL(1 << i).
+	resolveKeysSQL []string
 
 	// watching is the context of WatchControls' connections; Close cancels
 	// it (stopWatching) before closing the pool.
@@ -105,6 +110,15 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("postgres: %w", translate(err))
 	}
 	s := &Store{pool: pool}
+	for n := 1; n <= keyLookupBatch; n *= 2 {
+		s.resolveKeysSQL = append(s.resolveKeysSQL, resolveKeysSQL(n))
+	}
+	s.keys = &keyLookups{
+		lookup:    s.resolveKeys,
+		timeout:   opts.ConnectTimeout + opts.StatementTimeout,
+		maxActive: max(1, int(opts.MaxConns)/keyLookupShare),
+		maxBatch:  keyLookupBatch,
+	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: connecting: %w", translate(err))
@@ -197,32 +211,79 @@ LEFT JOIN LATERAL (
 ) o ON true`
 )
 
-// resolveKeySQL reads the key registered under a public key, the active one
-// first, else the most recently revoked (one entry of
-// keys_public_key_hex_idx), with its owner as it is now: one statement,
-// prepared once per connection by pgx, no transaction.
-const resolveKeySQL = `
+// resolveKeysSQL(n) reads, for each of n public keys ($1…$n), the key
+// registered under it: the active one first, else the most recently revoked
+// (one entry of keys_public_key_hex_idx per public key), with its owner as it
+// is now. One statement answers a whole batch of ResolveKey calls
+// (keyLookups), prepared once per connection by pgx, with no transaction. A
+// public key with no key has no row.
+//
+// The public keys are a VALUES list, not an array, so that the planner knows
+// how many there are: with unnest($1) it guesses ten, its generic plan looks
+// ten times dearer than a custom one, and every execution is planned anew
+// (0.18 ms, five times the lookup). Batches are padded to a power of two with
+// ” (which no key has), so a connection prepares at most
+// log2(keyLookupBatch)+1 of these statements.
+func resolveKeysSQL(n int) string {
+	var values strings.Builder
+	for i := range n {
+		if i > 0 {
+			values.WriteString(", ")
+		}
+		fmt.Fprintf(&values, "($%d)", i+1)
+	}
+	return `
 SELECT ` + ownedKeyColumns + `,` + ownerNowColumns + `
-FROM (
+FROM (VALUES ` + values.String() + `) AS wanted(public_key_hex)
+CROSS JOIN LATERAL (
     SELECT ` + keyColumns + ` FROM keys
-    WHERE public_key_hex = $1
+    WHERE public_key_hex = wanted.public_key_hex
     ORDER BY revoked_at DESC NULLS FIRST, created_at DESC, id DESC
     LIMIT 1
 ) owned` + ownerNow
+}
 
-// ResolveKey implements store.Store.
+// ResolveKey implements store.Store; concurrent calls share statements
+// (keyLookups).
 func (s *Store) ResolveKey(ctx context.Context, publicKeyHex string) (store.KeyResolution, error) {
-	var res store.KeyResolution
-	var role string
-	k := &res.Key
-	err := storableOnly{s.pool}.QueryRow(ctx, resolveKeySQL, publicKeyHex).Scan(append(keyScanTargets(k), &role, &res.Email, &res.Name, &res.OwnerGone)...)
-	if err != nil {
-		return store.KeyResolution{}, fmt.Errorf("postgres: resolve key %s: %w", publicKeyHex, translate(err))
+	if !store.Storable(publicKeyHex) {
+		return store.KeyResolution{}, fmt.Errorf("postgres: resolve key %s: %w", publicKeyHex, store.ErrNotFound)
 	}
-	normalizeKey(k)
-	res.WorkspaceID = k.WorkspaceID
-	res.Role = store.Role(role)
-	return res, nil
+	return s.keys.resolve(ctx, publicKeyHex)
+}
+
+// resolveKeys runs resolveKeysSQL: the lookup of keyLookups.
+func (s *Store) resolveKeys(ctx context.Context, hexes []string) (map[string]store.KeyResolution, error) {
+	n := 1
+	for n < len(hexes) {
+		n *= 2
+	}
+	args := make([]any, n)
+	for i := range args {
+		args[i] = ""
+		if i < len(hexes) {
+			args[i] = hexes[i]
+		}
+	}
+	rows, err := s.pool.Query(ctx, s.resolveKeysSQL[bits.Len(uint(n))-1], args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	found := make(map[string]store.KeyResolution, len(hexes))
+	for rows.Next() {
+		var res store.KeyResolution
+		var role string
+		k := &res.Key
+		if err := rows.Scan(append(keyScanTargets(k), &role, &res.Email, &res.Name, &res.OwnerGone)...); err != nil {
+			return nil, err
+		}
+		normalizeKey(k)
+		res.WorkspaceID = k.WorkspaceID
+		res.Role = store.Role(role)
+		found[k.PublicKeyHex] = res
+	}
+	return found, rows.Err()
 }
 
 // resolveTokenSQL is resolveKeySQL for tokens: one lookup on tokens_hash_key,

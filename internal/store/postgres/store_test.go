@@ -210,8 +210,9 @@ func TestTouchKeysKeepsLaterTime(t *testing.T) {
 	})
 }
 
-// BenchmarkResolveKey measures the authentication lookup (one query on the
-// pool: the key and its owner) among 1000 registered keys.
+// BenchmarkResolveKey measures the authentication lookup (the key and its
+// owner) among 1000 registered keys; with -cpu above the pool's share of
+// lookup statements, concurrent calls share statements (keyLookups).
 func BenchmarkResolveKey(b *testing.B) {
 	s := newStore(b)
 	f := seed(b, s)
@@ -257,6 +258,47 @@ func BenchmarkCreateKeyUnderLock(b *testing.B) {
 		})
 		if err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// Concurrent ResolveKey calls share statements (keyLookups); each must still
+// get its own key, its owner, or ErrNotFound.
+func TestResolveKeyConcurrentCallsGetTheirOwnKeys(t *testing.T) {
+	s := newStore(t)
+	f := seed(t, s)
+	ctx := context.Background()
+	owner := store.Owner{Type: store.OwnerUser, ID: f.member.ID}
+	const keys = 60
+	mustTx(t, s, func(tx store.Tx) error {
+		for i := range keys {
+			if err := tx.CreateKey(ctx, key(fmt.Sprintf("k-%d", i), fmt.Sprintf("%064x", i), owner, now())); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	errs := make(chan error, 32)
+	for w := range 32 {
+		go func() {
+			for i := range 100 {
+				n := (w*7 + i*13) % (keys + 10) // the last 10 were never registered
+				res, err := s.ResolveKey(ctx, fmt.Sprintf("%064x", n))
+				switch {
+				case n < keys && (err != nil || res.Key.ID != fmt.Sprintf("k-%d", n) || res.Email != f.member.Email):
+					errs <- fmt.Errorf("key %d: %s, %v", n, res.Key.ID, err)
+					return
+				case n >= keys && !errors.Is(err, store.ErrNotFound):
+					errs <- fmt.Errorf("unknown key %d: %v, want ErrNotFound", n, err)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 32 {
+		if err := <-errs; err != nil {
+			t.Error(err)
 		}
 	}
 }
