@@ -59,13 +59,16 @@ type Window struct {
 
 // Verifier verifies SDK credentials. The zero value is ready to use with the
 // default window and the system clock. A Verifier is safe for concurrent use
-// as long as its fields are not changed.
+// as long as its fields are not changed; it must not be copied after first
+// use (it remembers the keys it decoded).
 type Verifier struct {
 	// Window is the accepted range of v2 created values; zero means
 	// {defaults.SignatureMaxAge, defaults.SignatureMaxFuture}.
 	Window Window
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+
+	points keyPoints
 }
 
 // Result is the outcome of a verification. It is designed to be journaled
@@ -155,7 +158,7 @@ func (v *Verifier) Verify(method, requestURI string, header http.Header, body []
 		return res
 	}
 	if key, sig, ok := parseV1Authorization(value); ok {
-		return verifyV1(value[:keyIDLen], &key, &sig, body)
+		return v.verifyV1(value[:keyIDLen], &key, &sig, body)
 	}
 	return Result{Scheme: SchemeNone}.fail(diagnoseAuthorization(value))
 }
