@@ -187,7 +187,8 @@ func (s *Store) Tx(ctx context.Context, fn func(tx store.Tx) error) error {
 
 // View implements store.Store: fn's reads run on the pool, each a statement
 // of its own under read committed, as they would inside Tx, without the
-// round trips of BEGIN and COMMIT.
+// round trips of BEGIN and COMMIT; under load, the reads of concurrent Views
+// share pipelines (viewReads).
 func (s *Store) View(ctx context.Context, fn func(tx store.Tx) error) error {
 	return fn(store.ReadOnly(&tx{tx: storableOnly{s.reads}}))
 }
