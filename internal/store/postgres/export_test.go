@@ -11,3 +11,14 @@ var (
 	PageWorkspacesAfterSQL = pageWorkspacesAfter
 	ResourcePageSQL        = resourcePageSQL
 )
+
+// ViewReads is the conn of View, for the tests of its pipelines.
+func (s *Store) ViewReads() conn { return s.reads }
+
+// ViewReadsState reports how many pipelines run and how many queries wait.
+func (s *Store) ViewReadsState() (active, waiting int) {
+	b := &s.reads.batches
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.active, len(b.waiting)
+}

@@ -3,28 +3,22 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/encord-emulator/encord-emulator/internal/store"
 )
 
-// The statements of key lookups: at most one in flight per keyLookupShare
-// connections of the pool (the rest serve the requests' other statements),
-// each answering at most keyLookupBatch distinct keys.
-const (
-	keyLookupShare = 4
-	keyLookupBatch = 256
-)
+// keyLookupBatch is the most distinct keys one lookup statement reads; at
+// most batchSlots statements run at once.
+const keyLookupBatch = 256
 
-// keyLookups coalesces ResolveKey calls: while maxActive lookup statements
-// are in flight, the calls that arrive wait, and the next statement to start
-// answers all of them at once (up to maxBatch distinct keys). A call never
-// waits for a timer: when fewer than maxActive statements are in flight, it
-// starts its own at once, so an idle server answers exactly as it would
-// without coalescing. Under load, one round trip and one statement answer
-// many requests, which is most of what a key lookup costs on either side of
-// the connection.
+// keyLookups coalesces ResolveKey calls (a batcher): while maxActive lookup
+// statements are in flight, the calls that arrive wait, and the next
+// statement answers all of them at once (up to maxBatch distinct keys). When
+// a slot is free a call starts its own statement at once, so an idle server
+// answers exactly as it would without coalescing. Under load, one round trip
+// and one statement answer many requests, which is most of what a key
+// lookup costs on either side of the connection.
 //
 // Every call is answered by a statement that started after the call did, so
 // the store contract holds as it does without coalescing: a revocation
@@ -33,16 +27,19 @@ type keyLookups struct {
 	// lookup reads the keys registered under the distinct hexes given, with
 	// their owners; a hex with no key is absent from the answer.
 	lookup func(ctx context.Context, hexes []string) (map[string]store.KeyResolution, error)
-	// timeout bounds one statement, which runs detached from the callers'
-	// contexts (it answers several callers; each stops waiting when its own
-	// context is done).
-	timeout   time.Duration
-	maxActive int
-	maxBatch  int
+	// timeout bounds a statement for several calls, which runs detached
+	// from their contexts (each caller stops waiting when its own context
+	// is done).
+	timeout  time.Duration
+	maxBatch int
 
-	mu      sync.Mutex
-	active  int          // statements in flight
-	waiting []*keyLookup // calls not yet in any statement, in arrival order
+	batches batcher[*keyLookup]
+}
+
+func newKeyLookups(lookup func(ctx context.Context, hexes []string) (map[string]store.KeyResolution, error), timeout time.Duration, maxActive, maxBatch int) *keyLookups {
+	l := &keyLookups{lookup: lookup, timeout: timeout, maxBatch: maxBatch}
+	l.batches = batcher[*keyLookup]{maxActive: maxActive, take: l.take, run: l.answer}
+	return l
 }
 
 // keyLookup is one ResolveKey call; done is closed once res and err are set.
@@ -54,23 +51,10 @@ type keyLookup struct {
 	err  error
 }
 
-// resolve answers one ResolveKey call. A call that finds a statement slot
-// free runs the statement itself, with the calls waiting at that moment (if
-// any); otherwise it waits for a statement that a finishing one starts.
+// resolve answers one ResolveKey call.
 func (l *keyLookups) resolve(ctx context.Context, hex string) (store.KeyResolution, error) {
 	call := &keyLookup{ctx: ctx, hex: hex, done: make(chan struct{})}
-	l.mu.Lock()
-	l.waiting = append(l.waiting, call)
-	var batch []*keyLookup
-	if l.active < l.maxActive {
-		l.active++
-		batch = l.takeLocked()
-	}
-	l.mu.Unlock()
-	if batch != nil {
-		l.answer(batch)
-		l.next()
-	}
+	l.batches.submit(call)
 	select {
 	case <-call.done:
 		return call.res, call.err
@@ -79,55 +63,19 @@ func (l *keyLookups) resolve(ctx context.Context, hex string) (store.KeyResoluti
 	}
 }
 
-// takeLocked removes and returns the calls of the next statement: the oldest
-// waiting calls up to maxBatch distinct keys. l.mu is held.
-func (l *keyLookups) takeLocked() []*keyLookup {
-	distinct := make(map[string]struct{}, min(len(l.waiting), l.maxBatch))
-	n := 0
-	for ; n < len(l.waiting); n++ {
-		hex := l.waiting[n].hex
-		if _, ok := distinct[hex]; !ok {
+// take counts the oldest waiting calls that ask for at most maxBatch
+// distinct keys: calls for a key already in the batch ride along.
+func (l *keyLookups) take(waiting []*keyLookup) int {
+	distinct := make(map[string]struct{}, min(len(waiting), l.maxBatch))
+	for n, c := range waiting {
+		if _, ok := distinct[c.hex]; !ok {
 			if len(distinct) == l.maxBatch {
-				break
+				return n
 			}
-			distinct[hex] = struct{}{}
+			distinct[c.hex] = struct{}{}
 		}
 	}
-	batch := l.waiting[:n:n]
-	l.waiting = l.waiting[n:]
-	if len(l.waiting) == 0 {
-		l.waiting = nil // let the backing array go
-	}
-	return batch
-}
-
-// next passes the statement slot just used on: to a statement for the calls
-// that arrived meanwhile, run by a goroutine of its own (so that the caller
-// that used the slot returns at once), which goes on while calls keep
-// arriving; or back to the pool of slots when none did. Either way a call
-// that arrived during a statement is answered by the very next one.
-func (l *keyLookups) next() {
-	l.mu.Lock()
-	if len(l.waiting) == 0 {
-		l.active--
-		l.mu.Unlock()
-		return
-	}
-	batch := l.takeLocked()
-	l.mu.Unlock()
-	go func() {
-		for batch != nil {
-			l.answer(batch)
-			l.mu.Lock()
-			if len(l.waiting) == 0 {
-				l.active--
-				batch = nil
-			} else {
-				batch = l.takeLocked()
-			}
-			l.mu.Unlock()
-		}
-	}()
+	return len(waiting)
 }
 
 // answer runs the statement of one batch and hands each call its result. A

@@ -51,16 +51,16 @@ func (s *statements) count() int {
 }
 
 func newLookups(s *statements, maxActive, maxBatch int) *keyLookups {
-	return &keyLookups{lookup: s.lookup, timeout: time.Minute, maxActive: maxActive, maxBatch: maxBatch}
+	return newKeyLookups(s.lookup, time.Minute, maxActive, maxBatch)
 }
 
-// waitFor polls until cond holds under l.mu.
-func waitFor(t *testing.T, l *keyLookups, what string, cond func() bool) {
+// waitFor polls until cond holds under the batcher's lock.
+func waitFor[C any](t *testing.T, b *batcher[C], what string, cond func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
-		l.mu.Lock()
+		b.mu.Lock()
 		ok := cond()
-		l.mu.Unlock()
+		b.mu.Unlock()
 		if ok {
 			return
 		}
@@ -92,10 +92,10 @@ func TestKeyLookupsAnswerOnlyFromLaterStatements(t *testing.T) {
 	ctx := t.Context()
 
 	first := resolveAsync(l, ctx, "a")
-	waitFor(t, l, "the first statement", func() bool { return st.count() == 1 })
+	waitFor(t, &l.batches, "the first statement", func() bool { return st.count() == 1 })
 	// Three calls arrive while it runs, one of them for the key it is reading.
 	later := []<-chan answer{resolveAsync(l, ctx, "a"), resolveAsync(l, ctx, "b"), resolveAsync(l, ctx, "c")}
-	waitFor(t, l, "three waiting calls", func() bool { return len(l.waiting) == 3 })
+	waitFor(t, &l.batches, "three waiting calls", func() bool { return len(l.batches.waiting) == 3 })
 	if st.count() != 1 {
 		t.Fatalf("a second statement started while the only slot was taken")
 	}
@@ -112,7 +112,7 @@ func TestKeyLookupsAnswerOnlyFromLaterStatements(t *testing.T) {
 	if got := slices.Sorted(slices.Values(st.asked[1])); !slices.Equal(got, []string{"a", "b", "c"}) {
 		t.Errorf("statement 2 read %q, want each waiting key once", got)
 	}
-	waitFor(t, l, "the slot to be given back", func() bool { return l.active == 0 && l.waiting == nil })
+	waitFor(t, &l.batches, "the slot to be given back", func() bool { return l.batches.active == 0 && l.batches.waiting == nil })
 }
 
 // Calls are answered with their own key, missing keys with ErrNotFound,
@@ -156,11 +156,11 @@ func TestKeyLookupsBatchByDistinctKeys(t *testing.T) {
 	l := newLookups(st, 1, 2)
 	ctx := t.Context()
 	first := resolveAsync(l, ctx, "x")
-	waitFor(t, l, "the first statement", func() bool { return st.count() == 1 })
+	waitFor(t, &l.batches, "the first statement", func() bool { return st.count() == 1 })
 	var later []<-chan answer
 	for _, h := range []string{"a", "b", "a", "c", "b"} {
 		later = append(later, resolveAsync(l, ctx, h))
-		waitFor(t, l, "the call to wait", func() bool { return len(l.waiting) == len(later) })
+		waitFor(t, &l.batches, "the call to wait", func() bool { return len(l.batches.waiting) == len(later) })
 	}
 	close(st.gate)
 	<-first
@@ -181,11 +181,11 @@ func TestKeyLookupsCallerGivesUp(t *testing.T) {
 	st := &statements{known: map[string]bool{"a": true}, gate: make(chan struct{})}
 	l := newLookups(st, 1, 256)
 	first := resolveAsync(l, t.Context(), "a")
-	waitFor(t, l, "the first statement", func() bool { return st.count() == 1 })
+	waitFor(t, &l.batches, "the first statement", func() bool { return st.count() == 1 })
 
 	ctx, cancel := context.WithCancel(t.Context())
 	impatient := resolveAsync(l, ctx, "a")
-	waitFor(t, l, "the waiting call", func() bool { return len(l.waiting) == 1 })
+	waitFor(t, &l.batches, "the waiting call", func() bool { return len(l.batches.waiting) == 1 })
 	cancel()
 	if a := <-impatient; !errors.Is(a.err, context.Canceled) {
 		t.Errorf("cancelled caller: %v, want context.Canceled", a.err)
@@ -208,5 +208,5 @@ func TestKeyLookupsFailedStatement(t *testing.T) {
 	if !errors.Is(err, store.ErrUnavailable) || errors.Is(err, store.ErrNotFound) {
 		t.Errorf("statement lost its connection: %v, want ErrUnavailable", err)
 	}
-	waitFor(t, l, "the slot to be given back after a failed statement", func() bool { return l.active == 0 })
+	waitFor(t, &l.batches, "the slot to be given back after a failed statement", func() bool { return l.batches.active == 0 })
 }

@@ -62,6 +62,8 @@ func (o Options) withDefaults() Options {
 type Store struct {
 	pool *pgxpool.Pool
 	keys *keyLookups
+	// reads is the conn of View: its queries pipelined under load.
+	reads *viewReads
 	// resolveKeysSQL[i] is resolveKeysSQL(1 << i).
 	resolveKeysSQL []string
 
@@ -113,12 +115,10 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	for n := 1; n <= keyLookupBatch; n *= 2 {
 		s.resolveKeysSQL = append(s.resolveKeysSQL, resolveKeysSQL(n))
 	}
-	s.keys = &keyLookups{
-		lookup:    s.resolveKeys,
-		timeout:   opts.ConnectTimeout + opts.StatementTimeout,
-		maxActive: max(1, int(opts.MaxConns)/keyLookupShare),
-		maxBatch:  keyLookupBatch,
-	}
+	s.reads = newViewReads(pool, opts.ConnectTimeout+opts.StatementTimeout,
+		batchSlots(opts.MaxConns), viewReadBatch)
+	s.keys = newKeyLookups(s.resolveKeys, opts.ConnectTimeout+opts.StatementTimeout,
+		batchSlots(opts.MaxConns), keyLookupBatch)
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: connecting: %w", translate(err))
@@ -187,9 +187,10 @@ func (s *Store) Tx(ctx context.Context, fn func(tx store.Tx) error) error {
 
 // View implements store.Store: fn's reads run on the pool, each a statement
 // of its own under read committed, as they would inside Tx, without the
-// round trips of BEGIN and COMMIT.
+// round trips of BEGIN and COMMIT; under load, the reads of concurrent Views
+// share pipelines (viewReads).
 func (s *Store) View(ctx context.Context, fn func(tx store.Tx) error) error {
-	return fn(store.ReadOnly(&tx{tx: storableOnly{s.pool}}))
+	return fn(store.ReadOnly(&tx{tx: storableOnly{s.reads}}))
 }
 
 // ownerNowColumns and ownerNow select, for the key or token aliased owned,
