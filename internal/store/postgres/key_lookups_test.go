@@ -68,6 +68,20 @@ func waitFor[C any](t *testing.T, b *batcher[C], what string, cond func() bool) 
 	t.Fatalf("timed out waiting for %s", what)
 }
 
+// heldLookups returns a keyLookups of one slot over statements that wait at
+// their gate, and the answer of a first call for hex, whose statement holds
+// the slot until the gate opens.
+func heldLookups(t *testing.T, known []string, maxBatch int, hex string) (*statements, *keyLookups, <-chan answer) {
+	st := &statements{known: map[string]bool{}, gate: make(chan struct{})}
+	for _, k := range known {
+		st.known[k] = true
+	}
+	l := newLookups(st, 1, maxBatch)
+	first := resolveAsync(l, t.Context(), hex)
+	waitFor(t, &l.batches, "the first statement", func() bool { return st.count() == 1 })
+	return st, l, first
+}
+
 type answer struct {
 	res store.KeyResolution
 	err error
@@ -87,12 +101,8 @@ func resolveAsync(l *keyLookups, ctx context.Context, hex string) <-chan answer 
 // answered by it, only by a statement that starts later; and the calls that
 // waited together share that one statement.
 func TestKeyLookupsAnswerOnlyFromLaterStatements(t *testing.T) {
-	st := &statements{known: map[string]bool{"a": true, "b": true, "c": true}, gate: make(chan struct{})}
-	l := newLookups(st, 1, 256)
+	st, l, first := heldLookups(t, []string{"a", "b", "c"}, 256, "a")
 	ctx := t.Context()
-
-	first := resolveAsync(l, ctx, "a")
-	waitFor(t, &l.batches, "the first statement", func() bool { return st.count() == 1 })
 	// Three calls arrive while it runs, one of them for the key it is reading.
 	later := []<-chan answer{resolveAsync(l, ctx, "a"), resolveAsync(l, ctx, "b"), resolveAsync(l, ctx, "c")}
 	waitFor(t, &l.batches, "three waiting calls", func() bool { return len(l.batches.waiting) == 3 })
@@ -152,11 +162,8 @@ func TestKeyLookupsAnswerEachCallItsOwnKey(t *testing.T) {
 // maxBatch counts distinct keys: calls for a key already in the batch ride
 // along; the next distinct key waits for the next statement.
 func TestKeyLookupsBatchByDistinctKeys(t *testing.T) {
-	st := &statements{known: map[string]bool{"a": true, "b": true, "c": true}, gate: make(chan struct{})}
-	l := newLookups(st, 1, 2)
+	st, l, first := heldLookups(t, []string{"a", "b", "c"}, 2, "x")
 	ctx := t.Context()
-	first := resolveAsync(l, ctx, "x")
-	waitFor(t, &l.batches, "the first statement", func() bool { return st.count() == 1 })
 	var later []<-chan answer
 	for _, h := range []string{"a", "b", "a", "c", "b"} {
 		later = append(later, resolveAsync(l, ctx, h))
@@ -178,10 +185,7 @@ func TestKeyLookupsBatchByDistinctKeys(t *testing.T) {
 // A caller whose context ends stops waiting; the slot and the other callers
 // are not affected.
 func TestKeyLookupsCallerGivesUp(t *testing.T) {
-	st := &statements{known: map[string]bool{"a": true}, gate: make(chan struct{})}
-	l := newLookups(st, 1, 256)
-	first := resolveAsync(l, t.Context(), "a")
-	waitFor(t, &l.batches, "the first statement", func() bool { return st.count() == 1 })
+	st, l, first := heldLookups(t, []string{"a"}, 256, "a")
 
 	ctx, cancel := context.WithCancel(t.Context())
 	impatient := resolveAsync(l, ctx, "a")

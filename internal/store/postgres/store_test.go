@@ -210,23 +210,31 @@ func TestTouchKeysKeepsLaterTime(t *testing.T) {
 	})
 }
 
-// BenchmarkResolveKey measures the authentication lookup (the key and its
-// owner) among 1000 registered keys; with -cpu above the pool's share of
-// lookup statements, concurrent calls share statements (keyLookups).
-func BenchmarkResolveKey(b *testing.B) {
-	s := newStore(b)
-	f := seed(b, s)
+// memberKeys registers n keys of f's member: key k-i has the public key i,
+// written as 64 hex digits.
+func memberKeys(t testing.TB, s store.Store, f fixture, n int) {
+	t.Helper()
 	ctx := context.Background()
 	owner := store.Owner{Type: store.OwnerUser, ID: f.member.ID}
-	const keys = 1000
-	mustTx(b, s, func(tx store.Tx) error {
-		for i := range keys {
+	mustTx(t, s, func(tx store.Tx) error {
+		for i := range n {
 			if err := tx.CreateKey(ctx, key(fmt.Sprintf("k-%d", i), fmt.Sprintf("%064x", i), owner, now())); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// BenchmarkResolveKey measures the authentication lookup (the key and its
+// owner) among 1000 registered keys; with -cpu above batchSlots, concurrent
+// calls share statements (keyLookups).
+func BenchmarkResolveKey(b *testing.B) {
+	s := newStore(b)
+	f := seed(b, s)
+	ctx := context.Background()
+	const keys = 1000
+	memberKeys(b, s, f, keys)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for i := 0; pb.Next(); i++ {
@@ -268,16 +276,8 @@ func TestResolveKeyConcurrentCallsGetTheirOwnKeys(t *testing.T) {
 	s := newStore(t)
 	f := seed(t, s)
 	ctx := context.Background()
-	owner := store.Owner{Type: store.OwnerUser, ID: f.member.ID}
 	const keys = 60
-	mustTx(t, s, func(tx store.Tx) error {
-		for i := range keys {
-			if err := tx.CreateKey(ctx, key(fmt.Sprintf("k-%d", i), fmt.Sprintf("%064x", i), owner, now())); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	memberKeys(t, s, f, keys)
 	errs := make(chan error, 32)
 	for w := range 32 {
 		go func() {
