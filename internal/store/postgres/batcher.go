@@ -18,8 +18,8 @@ func batchSlots(maxConns int32) int {
 
 // batcher runs calls in batches on a bounded number of slots, each slot a
 // statement (or a pipeline of statements) in flight. A call that finds a
-// slot free runs at once, in its caller's goroutine, together with whatever
-// calls wait at that moment; calls that arrive while every slot is busy
+// slot free runs at once, together with whatever calls wait at that moment
+// (alone, in its caller's goroutine); calls that arrive while every slot is busy
 // wait, and a finishing batch hands its slot straight to the next batch of
 // waiting calls, run by a goroutine of its own so that the caller that used
 // the slot returns at once. No call waits for a timer, so an idle store
@@ -39,8 +39,11 @@ type batcher[C any] struct {
 	waiting []C // calls not yet in any batch, in arrival order
 }
 
-// submit queues call and, if a slot is free, runs the batch it starts; the
-// caller then waits for its call's answer.
+// submit queues call and, if a slot is free, starts the batch that takes it;
+// the caller then waits for its call's answer. A batch of the call alone
+// runs in the caller's goroutine; one that also answers others runs in a
+// goroutine of its own, so that the caller can stop waiting when its
+// context is done, as the others can.
 func (b *batcher[C]) submit(call C) {
 	b.mu.Lock()
 	b.waiting = append(b.waiting, call)
@@ -50,9 +53,15 @@ func (b *batcher[C]) submit(call C) {
 		batch = b.takeLocked()
 	}
 	b.mu.Unlock()
-	if batch != nil {
+	switch {
+	case len(batch) == 1:
 		b.run(batch)
 		b.next()
+	case len(batch) > 1:
+		go func() {
+			b.run(batch)
+			b.next()
+		}()
 	}
 }
 
