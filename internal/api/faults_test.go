@@ -356,7 +356,13 @@ func TestFaultDelayAndDrop(t *testing.T) {
 	if !errors.Is(err, io.EOF) && !strings.Contains(err.Error(), "connection reset") {
 		t.Errorf("a dropped request failed with %v, want the connection closed (EOF)", err)
 	}
+	// The client sees the closed connection before the handler returns and
+	// the request is journaled: wait for the entry.
 	entries := w.journaled(dropID)
+	for deadline := time.Now().Add(10 * time.Second); len(entries) == 0 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+		entries = w.journaled(dropID)
+	}
 	if len(entries) != 1 || entries[0]["fault"].(map[string]any)["dropped"] != true || entries[0]["status"] != 0.0 {
 		t.Errorf("journal %v, want one dropped entry with status 0", entries)
 	}
