@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"sync"
 	"testing"
 
@@ -65,7 +66,7 @@ func TestVerifyEd25519MatchesStdlib(t *testing.T) {
 			m[rng.IntN(len(m))] ^= 1 << rng.IntN(8)
 			cases["message bit"] = [3][]byte{pub, m, sig}
 		}
-		other := ed25519.NewKeyFromSeed(append(seed[1:], seed[0]+1)).Public().(ed25519.PublicKey)
+		other := ed25519.NewKeyFromSeed(append(slices.Clone(seed[1:]), seed[0]+1)).Public().(ed25519.PublicKey)
 		cases["other key"] = [3][]byte{other, msg, sig}
 		cases["S+L"] = [3][]byte{pub, msg, addOrder(t, sig)}
 
