@@ -18,8 +18,8 @@ func batchSlots(maxConns int32) int {
 
 // batcher runs calls in batches on a bounded number of slots, each slot a
 // statement (or a pipeline of statements) in flight. A call that finds a
-// slot free runs at once, together with whatever calls wait at that moment
-// (alone, in its caller's goroutine); calls that arrive while every slot is busy
+// slot free runs at once, with whatever calls wait at that moment (alone,
+// in its caller's goroutine); calls that arrive while every slot is busy
 // wait, and a finishing batch hands its slot straight to the next batch of
 // waiting calls, run by a goroutine of its own so that the caller that used
 // the slot returns at once. No call waits for a timer, so an idle store
