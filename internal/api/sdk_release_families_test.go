@@ -89,6 +89,16 @@ var (
 	legacyProjectKeys = map[string]keyKind{"project_hash": kUUID, "title": kString, "description": kString,
 		"created_at": kLegacy, "last_edited_at": kLegacy, "ontology_hash": kUUID}
 	legacyProjectOptional = map[string]keyKind{"editor_ontology": kEditor, "datasets": kArray, "label_rows": kArray}
+	// backingFolder: backing_folder_uuid, read from 0.1.98.
+	backingFolder = map[string]keyKind{"backing_folder_uuid": kUUIDOrNull}
+)
+
+// The shapes most families share.
+var (
+	datasetInfoWithFolder    = replyShape{required: datasetInfoKeys, optional: backingFolder, exact: true}
+	createdDatasetWithFolder = replyShape{required: createdDatasetKeys, optional: backingFolder}
+	ontologyReply            = replyShape{required: ontologyKeys}
+	legacyProjectShape       = replyShape{required: legacyProjectKeys, optional: legacyProjectOptional}
 )
 
 var releaseFamilies = []releaseFamily{
@@ -99,7 +109,7 @@ var releaseFamilies = []releaseFamily{
 		cloudItem:   replyShape{required: cloudIntegrationKeys, exact: true},
 		datasetInfo: replyShape{required: datasetInfoKeys, exact: true},
 		ontology:    replyShape{required: ontologyCoreKeys, optional: map[string]keyKind{"created_at": kString, "last_edited_at": kString}},
-		createdDS:   replyShape{required: createdDatasetKeys}, legacyProjct: replyShape{required: legacyProjectKeys, optional: legacyProjectOptional},
+		createdDS:   replyShape{required: createdDatasetKeys}, legacyProjct: legacyProjectShape,
 	},
 	{
 		releases: "0.1.93–0.1.97", release: "0.1.93", traceSpan: "4112088734469023521",
@@ -107,48 +117,48 @@ var releaseFamilies = []releaseFamily{
 		projectOverV1: true, cloudOverV1: true,
 		cloudItem:   replyShape{required: cloudIntegrationKeys, exact: true},
 		datasetInfo: replyShape{required: datasetInfoKeys, exact: true},
-		ontology:    replyShape{required: ontologyKeys},
-		createdDS:   replyShape{required: createdDatasetKeys}, legacyProjct: replyShape{required: legacyProjectKeys, optional: legacyProjectOptional},
+		ontology:    ontologyReply,
+		createdDS:   replyShape{required: createdDatasetKeys}, legacyProjct: legacyProjectShape,
 	},
 	{
 		releases: "0.1.98–0.1.103", release: "0.1.98", traceSpan: "811256311620417237",
 		getDatasets: getDatasetsStorageAPIBody, createDataset: createDatasetBackingBody, createOntology: createOntologyEmptyBody,
 		projectOverV1: true, cloudOverV1: true,
 		cloudItem:    replyShape{required: cloudIntegrationKeys, exact: true},
-		datasetInfo:  replyShape{required: datasetInfoKeys, optional: map[string]keyKind{"backing_folder_uuid": kUUIDOrNull}, exact: true},
-		ontology:     replyShape{required: ontologyKeys},
-		createdDS:    replyShape{required: createdDatasetKeys, optional: map[string]keyKind{"backing_folder_uuid": kUUIDOrNull}},
-		legacyProjct: replyShape{required: legacyProjectKeys, optional: legacyProjectOptional},
+		datasetInfo:  datasetInfoWithFolder,
+		ontology:     ontologyReply,
+		createdDS:    createdDatasetWithFolder,
+		legacyProjct: legacyProjectShape,
 	},
 	{
 		releases: "0.1.104–0.1.109", release: "0.1.104", traceSpan: "1",
 		getDatasets: getDatasetsStorageAPIBody, createDataset: createDatasetBackingBody, createOntology: createOntologyArraysBody,
 		projectOverV1: true, cloudOverV1: true,
 		cloudItem:    replyShape{required: cloudIntegrationKeys},
-		datasetInfo:  replyShape{required: datasetInfoKeys, optional: map[string]keyKind{"backing_folder_uuid": kUUIDOrNull}, exact: true},
-		ontology:     replyShape{required: ontologyKeys},
-		createdDS:    replyShape{required: createdDatasetKeys, optional: map[string]keyKind{"backing_folder_uuid": kUUIDOrNull}},
-		legacyProjct: replyShape{required: legacyProjectKeys, optional: legacyProjectOptional},
+		datasetInfo:  datasetInfoWithFolder,
+		ontology:     ontologyReply,
+		createdDS:    createdDatasetWithFolder,
+		legacyProjct: legacyProjectShape,
 	},
 	{
 		releases: "0.1.110–0.1.114", release: "0.1.110", traceSpan: "1", userHeaders: []string{"ResourceType", "", "ResourceID", ""},
 		getDatasets: getDatasetsStorageAPIBody, createDataset: createDatasetBackingBody, createOntology: createOntologyArraysBody,
 		projectOverV1: true, cloudOverV1: true,
 		cloudItem:    replyShape{required: cloudIntegrationKeys},
-		datasetInfo:  replyShape{required: datasetInfoKeys, optional: map[string]keyKind{"backing_folder_uuid": kUUIDOrNull}, exact: true},
-		ontology:     replyShape{required: ontologyKeys},
-		createdDS:    replyShape{required: createdDatasetKeys, optional: map[string]keyKind{"backing_folder_uuid": kUUIDOrNull}},
-		legacyProjct: replyShape{required: legacyProjectKeys, optional: legacyProjectOptional},
+		datasetInfo:  datasetInfoWithFolder,
+		ontology:     ontologyReply,
+		createdDS:    createdDatasetWithFolder,
+		legacyProjct: legacyProjectShape,
 	},
 	{
 		releases: "0.1.115–0.1.117", release: "0.1.115", traceSpan: "1", userHeaders: []string{"ResourceType", "", "ResourceID", ""},
 		getDatasets: getDatasetsStorageAPIBody, createDataset: createDatasetBackingBody, createOntology: createOntologySkeletonBody,
 		projectOverV1: true, cloudOverV1: true,
 		cloudItem:    replyShape{required: cloudIntegrationKeys},
-		datasetInfo:  replyShape{required: datasetInfoKeys, optional: map[string]keyKind{"backing_folder_uuid": kUUIDOrNull}, exact: true},
-		ontology:     replyShape{required: ontologyKeys},
-		createdDS:    replyShape{required: createdDatasetKeys, optional: map[string]keyKind{"backing_folder_uuid": kUUIDOrNull}},
-		legacyProjct: replyShape{required: legacyProjectKeys, optional: legacyProjectOptional},
+		datasetInfo:  datasetInfoWithFolder,
+		ontology:     ontologyReply,
+		createdDS:    createdDatasetWithFolder,
+		legacyProjct: legacyProjectShape,
 	},
 	{
 		releases: "0.1.118–0.1.145", release: "0.1.118", traceSpan: "1", userHeaders: []string{"ResourceType", "", "ResourceID", ""},
@@ -156,16 +166,16 @@ var releaseFamilies = []releaseFamily{
 		v2GetHeaders: []string{"Accept", "application/json", "Content-Type", "application/json"},
 		cloudOverV1:  true,
 		cloudItem:    replyShape{required: cloudIntegrationKeys},
-		datasetInfo:  replyShape{required: datasetInfoKeys, optional: map[string]keyKind{"backing_folder_uuid": kUUIDOrNull}, exact: true},
-		ontology:     replyShape{required: ontologyKeys},
-		createdDS:    replyShape{required: createdDatasetKeys, optional: map[string]keyKind{"backing_folder_uuid": kUUIDOrNull}},
+		datasetInfo:  datasetInfoWithFolder,
+		ontology:     ontologyReply,
+		createdDS:    createdDatasetWithFolder,
 	},
 	{
 		releases: "0.1.147–0.1.152", release: "0.1.147", pydantic: true, traceSpan: "1", userHeaders: []string{"ResourceType", "", "ResourceID", ""},
 		getDatasets: getDatasetsStorageAPIBody, createDataset: createDatasetBackingBody, createOntology: createOntologySkeletonBody,
-		datasetInfo: replyShape{required: datasetInfoKeys, optional: map[string]keyKind{"backing_folder_uuid": kUUIDOrNull}, exact: true},
-		ontology:    replyShape{required: ontologyKeys},
-		createdDS:   replyShape{required: createdDatasetKeys, optional: map[string]keyKind{"backing_folder_uuid": kUUIDOrNull}},
+		datasetInfo: datasetInfoWithFolder,
+		ontology:    ontologyReply,
+		createdDS:   createdDatasetWithFolder,
 	},
 }
 
