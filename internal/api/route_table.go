@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/go-chi/chi/v5"
 
@@ -16,6 +17,9 @@ import (
 // mounted router ("/api/v1/me"), so it cannot say which methods a path has.
 type routeTable struct {
 	flat *chi.Mux
+	// contexts are the routing contexts of pattern's matches, reused as
+	// chi's own Mux reuses its own: pattern runs on every request.
+	contexts sync.Pool
 }
 
 // fill copies every route of root; NewHandler calls it once every route is
@@ -90,15 +94,21 @@ func routingPath(r *http.Request) string {
 // gets that far), metrics.RouteUnmatched when no route has its path and
 // method.
 func (t *routeTable) pattern(r *http.Request) string {
+	rctx, _ := t.contexts.Get().(*chi.Context)
+	if rctx == nil {
+		rctx = chi.NewRouteContext()
+	}
+	defer t.contexts.Put(rctx)
 	path := routingPath(r)
-	for _, method := range []string{r.Method, http.MethodGet} {
-		rctx := chi.NewRouteContext()
-		if t.flat.Match(rctx, method, path) {
-			return rctx.RoutePattern()
-		}
-		if r.Method != http.MethodHead {
-			break
-		}
+	if t.match(rctx, r.Method, path) || (r.Method == http.MethodHead && t.match(rctx, http.MethodGet, path)) {
+		return rctx.RoutePattern()
 	}
 	return metrics.RouteUnmatched
+}
+
+// match reports whether a route has method and path, leaving its pattern
+// in rctx.
+func (t *routeTable) match(rctx *chi.Context, method, path string) bool {
+	rctx.Reset()
+	return t.flat.Match(rctx, method, path)
 }

@@ -18,14 +18,14 @@ func batchSlots(maxConns int32) int {
 
 // batcher runs calls in batches on a bounded number of slots, each slot a
 // statement (or a pipeline of statements) in flight. A call that finds a
-// slot free runs at once, with whatever calls wait at that moment (alone,
-// in its caller's goroutine); calls that arrive while every slot is busy
-// wait, and a finishing batch hands its slot straight to the next batch of
-// waiting calls, run by a goroutine of its own so that the caller that used
-// the slot returns at once. No call waits for a timer, so an idle store
-// answers as it would without batching; and every call is run by a batch
-// that started after the call arrived, so whatever was committed before a
-// call started is visible to it.
+// slot free runs at once, alone, in its caller's goroutine (nothing waits
+// while a slot is free); calls that arrive while every slot is busy wait,
+// and a finishing batch hands its slot straight to the next batch of waiting
+// calls, run by a goroutine of its own so that the caller that used the slot
+// returns at once. No call waits for a timer, so an idle store answers as it
+// would without batching; and every call is run by a batch that started
+// after the call arrived, so whatever was committed before a call started is
+// visible to it.
 type batcher[C any] struct {
 	maxActive int
 	// take returns how many of the oldest waiting calls (at least one, at
@@ -39,30 +39,19 @@ type batcher[C any] struct {
 	waiting []C // calls not yet in any batch, in arrival order
 }
 
-// submit queues call and, if a slot is free, starts the batch that takes it;
-// the caller then waits for its call's answer. A batch of the call alone
-// runs in the caller's goroutine; one that also answers others runs in a
-// goroutine of its own, so that the caller can stop waiting when its
-// context is done, as the others can.
+// submit runs call at once if a slot is free, and otherwise queues it for
+// the next batch; the caller then waits for its call's answer.
 func (b *batcher[C]) submit(call C) {
 	b.mu.Lock()
-	b.waiting = append(b.waiting, call)
-	var batch []C
-	if b.active < b.maxActive {
-		b.active++
-		batch = b.takeLocked()
+	if b.active == b.maxActive {
+		b.waiting = append(b.waiting, call)
+		b.mu.Unlock()
+		return
 	}
+	b.active++
 	b.mu.Unlock()
-	switch {
-	case len(batch) == 1:
-		b.run(batch)
-		b.next()
-	case len(batch) > 1:
-		go func() {
-			b.run(batch)
-			b.next()
-		}()
-	}
+	b.run([]C{call})
+	b.next()
 }
 
 // takeLocked removes and returns the calls of the next batch; b.mu is held.

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/encord-emulator/encord-emulator/internal/store"
@@ -59,7 +58,7 @@ func (l *keyLookups) resolve(ctx context.Context, hex string) (store.KeyResoluti
 	case <-call.done:
 		return call.res, call.err
 	case <-ctx.Done():
-		return store.KeyResolution{}, fmt.Errorf("postgres: resolve key %s: %w", hex, translate(ctx.Err()))
+		return store.KeyResolution{}, wrap("resolve key "+hex, ctx.Err())
 	}
 }
 
@@ -89,21 +88,24 @@ func (l *keyLookups) answer(batch []*keyLookup) {
 		stmtCtx, cancel = context.WithTimeout(context.WithoutCancel(stmtCtx), l.timeout)
 		defer cancel()
 	}
-	hexes := make([]string, 0, len(batch))
-	seen := make(map[string]struct{}, len(batch))
-	for _, c := range batch {
-		if _, ok := seen[c.hex]; !ok {
-			seen[c.hex] = struct{}{}
-			hexes = append(hexes, c.hex)
+	hexes := []string{batch[0].hex}
+	if len(batch) > 1 {
+		hexes = make([]string, 0, len(batch))
+		seen := make(map[string]struct{}, len(batch))
+		for _, c := range batch {
+			if _, ok := seen[c.hex]; !ok {
+				seen[c.hex] = struct{}{}
+				hexes = append(hexes, c.hex)
+			}
 		}
 	}
 	found, err := l.lookup(stmtCtx, hexes)
 	for _, c := range batch {
 		switch res, ok := found[c.hex]; {
 		case err != nil:
-			c.err = fmt.Errorf("postgres: resolve key %s: %w", c.hex, translate(err))
+			c.err = wrap("resolve key "+c.hex, err)
 		case !ok:
-			c.err = fmt.Errorf("postgres: resolve key %s: %w", c.hex, store.ErrNotFound)
+			c.err = wrap("resolve key "+c.hex, store.ErrNotFound)
 		default:
 			c.res = res
 		}

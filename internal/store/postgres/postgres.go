@@ -62,10 +62,10 @@ func (o Options) withDefaults() Options {
 type Store struct {
 	pool *pgxpool.Pool
 	keys *keyLookups
-	// reads is the conn of View: its queries pipelined under load.
+	// reads pipelines View's queries under load; view, a read-only tx over
+	// it, holds nothing but that connection, so one serves every View.
 	reads *viewReads
-	// resolveKeysSQL[i] is resolveKeysSQL(1 << i).
-	resolveKeysSQL []string
+	view  store.Tx
 
 	// watching is the context of WatchControls' connections; Close cancels
 	// it (stopWatching) before closing the pool.
@@ -112,11 +112,8 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("postgres: %w", translate(err))
 	}
 	s := &Store{pool: pool}
-	for n := 1; n <= keyLookupBatch; n *= 2 {
-		s.resolveKeysSQL = append(s.resolveKeysSQL, resolveKeysSQL(n))
-	}
-	s.reads = newViewReads(pool, opts.ConnectTimeout+opts.StatementTimeout,
-		batchSlots(opts.MaxConns), viewReadBatch)
+	s.reads = newViewReads(pool, opts.ConnectTimeout+opts.StatementTimeout, batchSlots(opts.MaxConns), viewReadBatch)
+	s.view = store.ReadOnly(&tx{tx: storableOnly{s.reads}})
 	s.keys = newKeyLookups(s.resolveKeys, opts.ConnectTimeout+opts.StatementTimeout,
 		batchSlots(opts.MaxConns), keyLookupBatch)
 	if err := pool.Ping(ctx); err != nil {
@@ -190,7 +187,7 @@ func (s *Store) Tx(ctx context.Context, fn func(tx store.Tx) error) error {
 // round trips of BEGIN and COMMIT; under load, the reads of concurrent Views
 // share pipelines (viewReads).
 func (s *Store) View(ctx context.Context, fn func(tx store.Tx) error) error {
-	return fn(store.ReadOnly(&tx{tx: storableOnly{s.reads}}))
+	return fn(s.view)
 }
 
 // ownerNowColumns and ownerNow select, for the key or token aliased owned,
@@ -223,8 +220,8 @@ LEFT JOIN LATERAL (
 // how many there are: with unnest($1) it guesses ten, its generic plan looks
 // ten times dearer than a custom one, and every execution is planned anew
 // (0.18 ms, five times the lookup). Batches are padded to a power of two with
-// ” (which no key has), so a connection prepares at most
-// log2(keyLookupBatch)+1 of these statements.
+// the empty string (which no key has), so a connection prepares at most
+// log2(keyLookupBatch)+1 of these statements: resolveKeysSQLs.
 func resolveKeysSQL(n int) string {
 	var values strings.Builder
 	for i := range n {
@@ -244,29 +241,36 @@ CROSS JOIN LATERAL (
 ) owned` + ownerNow
 }
 
+// resolveKeysSQLs[i] is resolveKeysSQL(1 << i), for every batch size up to
+// keyLookupBatch.
+var resolveKeysSQLs = func() []string {
+	var sqls []string
+	for n := 1; n <= keyLookupBatch; n *= 2 {
+		sqls = append(sqls, resolveKeysSQL(n))
+	}
+	return sqls
+}()
+
 // ResolveKey implements store.Store; concurrent calls share statements
 // (keyLookups).
 func (s *Store) ResolveKey(ctx context.Context, publicKeyHex string) (store.KeyResolution, error) {
 	if !store.Storable(publicKeyHex) {
-		return store.KeyResolution{}, fmt.Errorf("postgres: resolve key %s: %w", publicKeyHex, store.ErrNotFound)
+		return store.KeyResolution{}, wrap("resolve key "+publicKeyHex, store.ErrNotFound)
 	}
 	return s.keys.resolve(ctx, publicKeyHex)
 }
 
 // resolveKeys runs resolveKeysSQL: the lookup of keyLookups.
 func (s *Store) resolveKeys(ctx context.Context, hexes []string) (map[string]store.KeyResolution, error) {
-	n := 1
-	for n < len(hexes) {
-		n *= 2
-	}
-	args := make([]any, n)
+	size := bits.Len(uint(len(hexes) - 1)) // the batch padded to 1 << size
+	args := make([]any, 1<<size)
 	for i := range args {
 		args[i] = ""
 		if i < len(hexes) {
 			args[i] = hexes[i]
 		}
 	}
-	rows, err := s.pool.Query(ctx, s.resolveKeysSQL[bits.Len(uint(n))-1], args...)
+	rows, err := s.pool.Query(ctx, resolveKeysSQLs[size], args...)
 	if err != nil {
 		return nil, err
 	}
@@ -287,7 +291,7 @@ func (s *Store) resolveKeys(ctx context.Context, hexes []string) (map[string]sto
 	return found, rows.Err()
 }
 
-// resolveTokenSQL is resolveKeySQL for tokens: one lookup on tokens_hash_key,
+// resolveTokenSQL is resolveKeysSQL for one token: one lookup on tokens_hash_key,
 // with one primary-key probe of the owner's table and, for a bearer, one of
 // keys to tell whether the key that minted it is still active.
 const resolveTokenSQL = `
