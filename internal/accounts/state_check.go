@@ -24,7 +24,6 @@ import (
 type principal struct {
 	workspaceID string
 	live        bool
-	createdAt   time.Time
 	pointer     string
 }
 

@@ -61,7 +61,7 @@ func (c *stateChecker) checkMembers() error {
 				return err
 			}
 		}
-		c.principals[userOwner(m)] = principal{workspaceID: m.WorkspaceID, live: m.RemovedAt == nil, createdAt: m.CreatedAt, pointer: pointer("members", i)}
+		c.principals[userOwner(m)] = principal{workspaceID: m.WorkspaceID, live: m.RemovedAt == nil, pointer: pointer("members", i)}
 	}
 	return nil
 }
@@ -115,7 +115,7 @@ func (c *stateChecker) checkServiceAccounts() error {
 				return err
 			}
 		}
-		c.principals[saOwner(sa)] = principal{workspaceID: sa.WorkspaceID, live: sa.DeletedAt == nil, createdAt: sa.CreatedAt, pointer: pointer("serviceAccounts", i)}
+		c.principals[saOwner(sa)] = principal{workspaceID: sa.WorkspaceID, live: sa.DeletedAt == nil, pointer: pointer("serviceAccounts", i)}
 	}
 	return nil
 }

@@ -168,7 +168,7 @@ func (c control) reset(w http.ResponseWriter, r *http.Request) error {
 	if err := c.accounts.Reset(r.Context()); err != nil {
 		return err
 	}
-	c.sdk.journal.Clear()
+	c.sdk.faults.journal.Clear()
 	if c.reseed != nil {
 		if err := c.reseed(r.Context()); err != nil {
 			// Keep the seed's own message: it names the file, line and entry.

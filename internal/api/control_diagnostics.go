@@ -136,7 +136,7 @@ func (c control) requests(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.Before = seq
 	}
-	entries := c.sdk.journal.List(f)
+	entries := c.sdk.faults.journal.List(f)
 	out := requestsView{}
 	if len(entries) > pr.Size {
 		entries = entries[:pr.Size]

@@ -3,7 +3,6 @@ package api_test
 import (
 	"context"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/hex"
 	"net/http"
 	"strings"
@@ -31,12 +30,7 @@ func sshEd25519Line(t *testing.T, keyID string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var blob []byte
-	for _, field := range [][]byte{[]byte("ssh-ed25519"), raw} {
-		blob = binary.BigEndian.AppendUint32(blob, uint32(len(field)))
-		blob = append(blob, field...)
-	}
-	return "ssh-ed25519 " + base64.StdEncoding.EncodeToString(blob)
+	return ed25519Line(raw)
 }
 
 // TestDegenerateKeysNeverAuthenticate: a public key that is no real

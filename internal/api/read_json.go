@@ -358,11 +358,14 @@ func unknownField(key, path string, fields map[string]reflect.Type) error {
 	return errs.Invalid(path, "unknown field %q in the request body; check the spelling against openapi.yaml", path)
 }
 
+// pointerEscaper escapes a key as a JSON pointer's reference token (RFC 6901).
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
 // child names the field key of the object at path: "admin.email", or
 // "/admin/email" as a JSON pointer.
 func (c *jsonChecker) child(path, key string) string {
 	if c.pointers {
-		return path + "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(key)
+		return path + "/" + pointerEscaper.Replace(key)
 	}
 	if path == "" {
 		return key

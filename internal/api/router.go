@@ -86,11 +86,8 @@ func NewHandler(cfg Config) http.Handler {
 	sdk := sdkAuth{
 		accounts: cfg.Accounts,
 		verifier: &auth.Verifier{Window: cfg.SignatureWindow, Now: cfg.Clock.Now},
-		journal:  jrnl,
 		log:      cfg.Logger,
-		metrics:  cfg.Metrics,
 		faults:   gate,
-		now:      cfg.Clock.Now,
 	}
 	ctl := control{accounts: cfg.Accounts, adminToken: cfg.AdminToken, reseed: cfg.Reseed, ready: cfg.Ready, sdk: sdk,
 		faults: cfg.Faults, clock: cfg.Clock, errorWriter: ew}
@@ -123,8 +120,8 @@ func NewHandler(cfg Config) http.Handler {
 
 // Planes, as metrics label them.
 const (
-	planeSDK        = "sdk"
-	planeManagement = "management"
+	planeSDK        = string(faults.PlaneSDK)
+	planeManagement = string(faults.PlaneManagement)
 	planeControl    = "control"
 	planeConsole    = "console"
 	planeOther      = "other"

@@ -4,14 +4,12 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/encord-emulator/encord-emulator/internal/accounts"
 	"github.com/encord-emulator/encord-emulator/internal/auth"
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 	"github.com/encord-emulator/encord-emulator/internal/faults"
 	"github.com/encord-emulator/encord-emulator/internal/journal"
-	"github.com/encord-emulator/encord-emulator/internal/metrics"
 )
 
 // sdkAuth authenticates SDK-plane requests exactly as Encord does: it reads
@@ -21,11 +19,10 @@ import (
 type sdkAuth struct {
 	accounts *accounts.Service
 	verifier *auth.Verifier
-	journal  *journal.Journal
 	log      *slog.Logger
-	metrics  *metrics.Metrics
-	faults   faultGate
-	now      func() time.Time
+	// faults also holds the journal, the metrics and the clock that
+	// decisions are recorded with.
+	faults faultGate
 }
 
 // decision is the outcome of authenticating one request.
@@ -78,7 +75,7 @@ func (a sdkAuth) authenticate(r *http.Request, d dialect) decision {
 // fired on the request, if one did.
 func (a sdkAuth) record(r *http.Request, dec decision, fault *faults.Decision) {
 	e := journal.Entry{
-		Time:    a.now().UTC(),
+		Time:    a.faults.now().UTC(),
 		TraceID: traceID(r),
 		Method:  r.Method,
 		Target:  r.RequestURI,
@@ -101,8 +98,8 @@ func (a sdkAuth) record(r *http.Request, dec decision, fault *faults.Decision) {
 	if fault != nil {
 		a.faults.annotate(&e, *fault)
 	}
-	a.journal.Add(e)
-	a.metrics.AuthDecision(e.Scheme, e.Outcome, e.Reason)
+	a.faults.journal.Add(e)
+	a.faults.metrics.AuthDecision(e.Scheme, e.Outcome, e.Reason)
 	level := slog.LevelDebug
 	if dec.err != nil {
 		level = slog.LevelInfo

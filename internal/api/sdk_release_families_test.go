@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -245,21 +246,11 @@ func (s replyShape) check(t *testing.T, what string, obj any) map[string]any {
 			_, req := s.required[key]
 			_, opt := s.optional[key]
 			if !req && !opt {
-				t.Fatalf("%s: key %q would make the parser raise (it takes exactly %v): %v", what, key, slices.Sorted(keysOf(s.required)), m)
+				t.Fatalf("%s: key %q would make the parser raise (it takes exactly %v): %v", what, key, slices.Sorted(maps.Keys(s.required)), m)
 			}
 		}
 	}
 	return m
-}
-
-func keysOf[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // findBy returns the item of a v1 listing whose inner object (under

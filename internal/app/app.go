@@ -194,7 +194,7 @@ func withDeadlines(requestTimeout, readTimeout time.Duration, next http.Handler)
 		ctx, cancel := context.WithDeadline(r.Context(), deadline)
 		defer cancel()
 		if r.Body != nil && r.Body != http.NoBody {
-			r.Body = &readBodyDeadline{ReadCloser: r.Body, conn: http.NewResponseController(w), timeout: readTimeout, requestDeadline: deadline}
+			r.Body = &readBodyDeadline{ReadCloser: r.Body, w: w, timeout: readTimeout, requestDeadline: deadline}
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
@@ -210,7 +210,10 @@ func withDeadlines(requestTimeout, readTimeout time.Duration, next http.Handler)
 // that goes away, run under the request's deadline alone.
 type readBodyDeadline struct {
 	io.ReadCloser
-	conn            *http.ResponseController
+	// w is the response writer of the request, whose connection the
+	// deadline is set on (an http.ResponseController made on each use does
+	// not escape; one kept here would cost an allocation per request).
+	w               http.ResponseWriter
 	timeout         time.Duration
 	requestDeadline time.Time
 	started, ended  bool
@@ -225,12 +228,12 @@ func (b *readBodyDeadline) Read(p []byte) (int, error) {
 		}
 		// Not every ResponseWriter has a connection (an httptest
 		// recorder): then the body has no deadline of its own.
-		_ = b.conn.SetReadDeadline(deadline)
+		_ = http.NewResponseController(b.w).SetReadDeadline(deadline)
 	}
 	n, err := b.ReadCloser.Read(p)
 	if errors.Is(err, io.EOF) && !b.ended {
 		b.ended = true
-		_ = b.conn.SetReadDeadline(time.Time{})
+		_ = http.NewResponseController(b.w).SetReadDeadline(time.Time{})
 	}
 	return n, err
 }

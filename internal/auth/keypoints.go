@@ -71,16 +71,13 @@ func (c *keyPoints) len() int {
 }
 
 // verifyEd25519 is ed25519.Verify(key, msg, sig) for a key whose negated
-// point minusA is already decoded: RFC 8032's verification as crypto/ed25519
-// does it (cofactorless, S canonical), [S]B - [k]A must encode exactly to R,
-// with k = SHA-512(R || A || msg) reduced modulo the group order.
+// point minusA is already decoded and a signature whose S half s is already
+// read as a canonical scalar: RFC 8032's verification as crypto/ed25519 does
+// it (cofactorless), [S]B - [k]A must encode exactly to R, with
+// k = SHA-512(R || A || msg) reduced modulo the group order.
 // TestVerifyEd25519MatchesStdlib and FuzzVerifyEd25519MatchesStdlib hold it
 // to crypto/ed25519's answer.
-func verifyEd25519(minusA *edwards25519.Point, key *[ed25519.PublicKeySize]byte, msg []byte, sig *[ed25519.SignatureSize]byte) bool {
-	s, err := new(edwards25519.Scalar).SetCanonicalBytes(sig[32:])
-	if err != nil {
-		return false
-	}
+func verifyEd25519(minusA *edwards25519.Point, s *edwards25519.Scalar, key *[ed25519.PublicKeySize]byte, msg []byte, sig *[ed25519.SignatureSize]byte) bool {
 	h := sha512.New()
 	h.Write(sig[:32])
 	h.Write(key[:])

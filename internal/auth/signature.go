@@ -15,27 +15,29 @@ import (
 // canonical form (ReasonNonCanonicalSignature). crypto/ed25519 would take the
 // first (and the identity key verifies a forged signature for every message)
 // and refuses the second only as a plain mismatch; these checks name both.
-// It returns the key's negated point, for verifyEd25519.
+// It returns the key's negated point and the signature's S, for
+// verifyEd25519.
 //
 // The key rule is sshkey.ValidatePublicKey, the one every uploaded, seeded
 // or imported key passed, so a key stored before that rule existed is
 // refused here too. It is applied once per distinct key (keyPoints).
-func (v *Verifier) checkKeyAndSignature(keyID string, key *[ed25519.PublicKeySize]byte, sig *[ed25519.SignatureSize]byte) (*edwards25519.Point, *Error) {
+func (v *Verifier) checkKeyAndSignature(keyID string, key *[ed25519.PublicKeySize]byte, sig *[ed25519.SignatureSize]byte) (*edwards25519.Point, *edwards25519.Scalar, *Error) {
 	minusA, err := v.points.negated(key)
 	if err != nil {
-		return nil, weakKeyError(keyID, err)
+		return nil, nil, weakKeyError(keyID, err)
 	}
-	if _, err := new(edwards25519.Scalar).SetCanonicalBytes(sig[32:]); err != nil {
-		return nil, errorf(ReasonNonCanonicalSignature,
+	s, err := new(edwards25519.Scalar).SetCanonicalBytes(sig[32:])
+	if err != nil {
+		return nil, nil, errorf(ReasonNonCanonicalSignature,
 			"the signature for key %s is not canonical: its S half (the last 32 bytes) is not reduced modulo the group order; Ed25519 signers never write it so, and only the canonical form is accepted",
 			keyID)
 	}
 	if !isCanonicalPointEncoding(sig[:32]) {
-		return nil, errorf(ReasonNonCanonicalSignature,
+		return nil, nil, errorf(ReasonNonCanonicalSignature,
 			"the signature for key %s is not canonical: its R half (the first 32 bytes) is a non-canonical point encoding; Ed25519 signers never write it so, and only the canonical form is accepted",
 			keyID)
 	}
-	return minusA, nil
+	return minusA, s, nil
 }
 
 // weakKeyError explains why the key id names no usable public key.

@@ -30,12 +30,12 @@ func parseV1Authorization(value string) (key [ed25519.PublicKeySize]byte, sig [e
 // verifyV1 checks an Ed25519 signature over the 32 raw bytes of SHA-256(body).
 func (v *Verifier) verifyV1(keyID string, key *[ed25519.PublicKeySize]byte, sig *[ed25519.SignatureSize]byte, body []byte) Result {
 	res := Result{Scheme: SchemeV1, KeyID: keyID}
-	minusA, err := v.checkKeyAndSignature(keyID, key, sig)
+	minusA, s, err := v.checkKeyAndSignature(keyID, key, sig)
 	if err != nil {
 		return res.fail(err)
 	}
 	digest := sha256.Sum256(body)
-	if !verifyEd25519(minusA, key, digest[:], sig) {
+	if !verifyEd25519(minusA, s, key, digest[:], sig) {
 		return res.fail(errorf(ReasonBadSignature,
 			"the v1 signature does not verify for key %s over SHA-256 of the %d-byte body (%s); the client must sign the exact bytes it sends",
 			keyID, len(body), hex.EncodeToString(digest[:])))

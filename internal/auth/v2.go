@@ -69,17 +69,17 @@ func (v *Verifier) verifyV2(method, target string, sigInputs []string, header ht
 
 	var key [ed25519.PublicKeySize]byte
 	decodeLowerHex(key[:], in.keyID) // validated by parseSignatureInput
-	minusA, keyErr := v.checkKeyAndSignature(in.keyID, &key, &sig)
+	minusA, s, keyErr := v.checkKeyAndSignature(in.keyID, &key, &sig)
 	if keyErr != nil {
 		return res.fail(keyErr)
 	}
 	baseBuf := make([]byte, 0, signatureBaseBuffer)
 	base := appendSignatureBase(baseBuf, method, target, digestHeader, in.params)
-	if !verifyEd25519(minusA, &key, base, &sig) {
+	if !verifyEd25519(minusA, s, &key, base, &sig) {
 		// The second chance of SDK 0.1.127, which signed the target
 		// percent-decoded (see decodeTargetAsSDK0127).
 		decoded, differs := decodeTargetAsSDK0127(target)
-		if !differs || !verifyEd25519(minusA, &key, appendSignatureBase(nil, method, decoded, digestHeader, in.params), &sig) {
+		if !differs || !verifyEd25519(minusA, s, &key, appendSignatureBase(nil, method, decoded, digestHeader, in.params), &sig) {
 			res.SignatureBase = string(base)
 			also := ""
 			if differs {

@@ -137,9 +137,5 @@ type Decision struct {
 	Ordinal int64
 }
 
-// Answers reports whether the decision answers the request itself (with a
-// status or by dropping it), rather than only delaying it.
-func (d Decision) Answers() bool { return d.Action.Status != 0 || d.Action.Drop }
-
 // Methods a rule may match.
 var methods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}

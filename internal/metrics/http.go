@@ -76,5 +76,17 @@ func (r *Recorder) statusLabel() string {
 	case r.status == 0:
 		return "200" // net/http answers 200 for a handler that wrote nothing
 	}
+	if r.status < len(statusLabels) {
+		return statusLabels[r.status]
+	}
 	return strconv.Itoa(r.status)
 }
+
+// statusLabels are the labels of the statuses below 600, made once: a label
+// is needed on every request.
+var statusLabels = func() (labels [600]string) {
+	for status := range labels {
+		labels[status] = strconv.Itoa(status)
+	}
+	return labels
+}()
