@@ -204,10 +204,16 @@ func (f ResourceFilter) unindexed(kind store.ResourceKind) bool {
 }
 
 // unindexedMatcher returns the predicates of unindexed, its LIKE patterns
-// compiled once for every resource they are matched against.
+// compiled and its search text lower-cased once for every resource they are
+// matched against.
 func (f ResourceFilter) unindexedMatcher() func(store.Resource) bool {
 	titleLike, descLike := compileLike(f.TitleLike), compileLike(f.DescLike)
-	return func(r store.Resource) bool { return f.matchesUnindexed(r, titleLike, descLike) }
+	var search *string
+	if f.Search != nil {
+		lower := strings.ToLower(*f.Search)
+		search = &lower
+	}
+	return func(r store.Resource) bool { return f.matchesUnindexed(r, titleLike, descLike, search) }
 }
 
 func compileLike(pattern *string) *like.Pattern {
@@ -218,12 +224,12 @@ func compileLike(pattern *string) *like.Pattern {
 }
 
 // matchesUnindexed applies the predicates of unindexed to r, with its LIKE
-// patterns compiled (nil: no such filter).
-func (f ResourceFilter) matchesUnindexed(r store.Resource, titleLike, descLike *like.Pattern) bool {
+// patterns compiled and its search text lower-cased (nil: no such filter).
+func (f ResourceFilter) matchesUnindexed(r store.Resource, titleLike, descLike *like.Pattern, search *string) bool {
 	switch {
 	case titleLike != nil && !titleLike.Match(r.Title),
 		descLike != nil && !descLike.Match(r.Description),
-		f.Search != nil && !strings.Contains(strings.ToLower(r.Title), strings.ToLower(*f.Search)):
+		search != nil && !strings.Contains(strings.ToLower(r.Title), *search):
 		return false
 	}
 	if f.TagsAnyOf != nil {

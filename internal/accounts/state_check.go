@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/encord-emulator/encord-emulator/internal/errs"
 	"github.com/encord-emulator/encord-emulator/internal/store"
 )
@@ -78,7 +76,7 @@ func refuse(ptr, format string, args ...any) error {
 // canonicalID requires an id as the emulator writes them: a UUID in its
 // lower-case 36-character form.
 func canonicalID(ptr, id string) error {
-	if parsed, err := uuid.Parse(id); err != nil || parsed.String() != id {
+	if parsed, err := ParseID(ptr, id); err != nil || parsed != id {
 		return refuse(ptr, "%q is not an id as the emulator writes them: a lower-case UUID such as 3f0c1e8a-6b1d-4c6e-9a51-2f4b8d7c9e10", id)
 	}
 	return nil

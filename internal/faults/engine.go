@@ -44,6 +44,11 @@ type Engine struct {
 type compiled struct {
 	Rule
 	path *pattern // nil: any path
+	// principal matches the request's principal against Match.Principal
+	// (nil: any principal); draw is the rule's draw for the store (nil: it
+	// fires on every match). Both are made once, when the rule is loaded.
+	principal func(Principal) bool
+	draw      func(int64) bool
 	// spent is set once the rule can fire no more (its limit reached, or
 	// deleted): it is then skipped without asking the store.
 	spent atomic.Bool
@@ -111,7 +116,7 @@ func (e *Engine) List(ctx context.Context) ([]Listed, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Listed{Rule: r, Matched: row.Matched, Fired: row.Fired, Spent: row.Limit > 0 && row.Fired >= row.Limit})
+		out = append(out, Listed{Rule: r, Matched: row.Matched, Fired: row.Fired, Spent: row.Spent()})
 	}
 	return out, nil
 }
@@ -162,15 +167,11 @@ func (e *Engine) Reload(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("reloading fault rules: %w", err)
 		}
-		c := &compiled{Rule: r}
-		if r.Match.Path != "" {
-			pat, err := parsePattern(r.Match.Path)
-			if err != nil {
-				return fmt.Errorf("reloading fault rule %s: path: %w", r.ID, err)
-			}
-			c.path = &pat
+		c, err := compile(r)
+		if err != nil {
+			return fmt.Errorf("reloading fault rule %s: %w", r.ID, err)
 		}
-		c.spent.Store(row.Limit > 0 && row.Fired >= row.Limit)
+		c.spent.Store(row.Spent())
 		rules = append(rules, c)
 	}
 	e.rules.Store(&rules)
@@ -209,7 +210,7 @@ func (e *Engine) Decide(ctx context.Context, req Request) (Decision, bool, error
 		if c.spent.Load() || !c.matches(req) {
 			continue
 		}
-		f, err := e.store.FireFaultRule(ctx, c.ID, c.draw())
+		f, err := e.store.FireFaultRule(ctx, c.ID, c.draw)
 		if errors.Is(err, store.ErrNotFound) {
 			c.spent.Store(true) // deleted; the next reload drops it
 			continue
@@ -227,12 +228,26 @@ func (e *Engine) Decide(ctx context.Context, req Request) (Decision, bool, error
 	return Decision{}, false, nil
 }
 
-// draw is the rule's draw for the store, nil when it fires on every match.
-func (c *compiled) draw() func(int64) bool {
-	if !c.Fire.draws() {
+// compile makes what matching and firing r need, once.
+func compile(r Rule) (*compiled, error) {
+	c := &compiled{Rule: r, principal: principalMatcher(r.Match.Principal), draw: r.Fire.drawer()}
+	if r.Match.Path != "" {
+		pat, err := parsePattern(r.Match.Path)
+		if err != nil {
+			return nil, fmt.Errorf("path: %w", err)
+		}
+		c.path = &pat
+	}
+	return c, nil
+}
+
+// drawer is the draw of a rule for the store, nil when it fires on every
+// match.
+func (f Fire) drawer() func(int64) bool {
+	if !f.draws() {
 		return nil
 	}
-	seed, p := *c.Fire.Seed, *c.Fire.Probability
+	seed, p := *f.Seed, *f.Probability
 	return func(ordinal int64) bool { return Draw(seed, ordinal) < p }
 }
 
@@ -247,19 +262,22 @@ func (c *compiled) matches(req Request) bool {
 		m.Workspace != "" && m.Workspace != req.Principal.WorkspaceID:
 		return false
 	}
-	return m.Principal == "" || principalMatches(m.Principal, req.Principal)
+	return c.principal == nil || c.principal(req.Principal)
 }
 
-// principalMatches compares a rule's principal, prepared (an email in lower
-// case, a key id in lower-case hex, or an id), with a request's.
-func principalMatches(want string, p Principal) bool {
+// principalMatcher compares a rule's principal, prepared (an email in lower
+// case, a key id in lower-case hex, or an id), with a request's; nil when
+// the rule names none.
+func principalMatcher(want string) func(Principal) bool {
 	switch {
+	case want == "":
+		return nil
 	case strings.Contains(want, "@"):
-		return p.Email != "" && strings.EqualFold(want, p.Email)
+		return func(p Principal) bool { return p.Email != "" && strings.EqualFold(want, p.Email) }
 	case len(want) == 64 && keyIDPattern.MatchString(want):
-		return want == p.PublicKeyHex
+		return func(p Principal) bool { return want == p.PublicKeyHex }
 	}
-	return want == p.KeyID || want == p.OwnerID
+	return func(p Principal) bool { return want == p.KeyID || want == p.OwnerID }
 }
 
 // randomSeed returns a non-negative seed, for a rule given none.

@@ -277,10 +277,9 @@ func TestMatchFields(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%+v: %v", c.match, err)
 		}
-		comp := &compiled{Rule: rule}
-		if rule.Match.Path != "" {
-			pat, _ := parsePattern(rule.Match.Path)
-			comp.path = &pat
+		comp, err := compile(rule)
+		if err != nil {
+			t.Fatalf("%+v: %v", c.match, err)
 		}
 		if got := comp.matches(v1); got != c.want {
 			t.Errorf("%+v matches the v1 request: %t, want %t", c.match, got, c.want)
@@ -291,7 +290,7 @@ func TestMatchFields(t *testing.T) {
 	anonymous.Principal = Principal{}
 	for _, m := range []Match{{Principal: "key-1"}, {Workspace: "ws-1"}, {Principal: "ada@example.com"}} {
 		rule, _ := prepare(Rule{Match: m, Action: answer503})
-		if (&compiled{Rule: rule}).matches(anonymous) {
+		if comp, _ := compile(rule); comp.matches(anonymous) {
 			t.Errorf("%+v matches a request without a principal", m)
 		}
 	}

@@ -28,6 +28,10 @@ type FaultRule struct {
 	Fired   int64
 }
 
+// Spent reports that the rule has reached its Limit: it will never fire
+// again.
+func (r FaultRule) Spent() bool { return r.Limit > 0 && r.Fired >= r.Limit }
+
 // FaultFiring is the outcome of one FireFaultRule.
 type FaultFiring struct {
 	// Ordinal numbers the match among the rule's matches, from 1, across

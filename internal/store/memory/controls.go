@@ -141,8 +141,7 @@ func (s *Store) FireFaultRule(ctx context.Context, id string, draw func(ordinal 
 			return fmt.Errorf("memory: fault rule %q: %w", id, store.ErrNotFound)
 		}
 		r := c.rules[i]
-		spent := func() bool { return r.Limit > 0 && r.Fired >= r.Limit }
-		if spent() {
+		if r.Spent() {
 			firing.Spent = true
 			return nil
 		}
@@ -152,7 +151,7 @@ func (s *Store) FireFaultRule(ctx context.Context, id string, draw func(ordinal 
 			r.Fired++
 			firing.Fired = true
 		}
-		firing.Spent = spent()
+		firing.Spent = r.Spent()
 		return nil
 	})
 	return firing, err

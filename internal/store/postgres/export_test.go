@@ -22,3 +22,6 @@ func (s *Store) ViewReadsState() (active, waiting int) {
 	defer b.mu.Unlock()
 	return b.active, len(b.waiting)
 }
+
+// MigrateTo migrates to exactly version, as an older build would have.
+func (m *Migrator) MigrateTo(version uint) error { return m.migrate.Migrate(version) }

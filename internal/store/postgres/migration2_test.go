@@ -6,40 +6,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/golang-migrate/migrate/v4"
-	pgxmigrate "github.com/golang-migrate/migrate/v4/database/pgx/v5"
-	"github.com/golang-migrate/migrate/v4/source/iofs"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
-
 	"github.com/encord-emulator/encord-emulator/internal/store"
-	"github.com/encord-emulator/encord-emulator/migrations"
+	"github.com/encord-emulator/encord-emulator/internal/store/postgres"
 )
 
 // migrateTo migrates the test schema to exactly version, as an older build
 // would have left it.
 func (db testDB) migrateTo(t testing.TB, version uint) {
 	t.Helper()
-	config, err := pgx.ParseConfig(db.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	config.RuntimeParams["search_path"] = db.Options.Schema
-	sqlDB := stdlib.OpenDB(*config)
-	driver, err := pgxmigrate.WithInstance(sqlDB, &pgxmigrate.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := iofs.New(migrations.FS, ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := migrate.NewWithInstance("iofs", src, "pgx5", driver)
+	m, err := postgres.NewMigrator(context.Background(), db.DSN, db.Options)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	if err := m.Migrate(version); err != nil {
+	if err := m.MigrateTo(version); err != nil {
 		t.Fatalf("migrate to %d: %v", version, err)
 	}
 }
