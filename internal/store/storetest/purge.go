@@ -64,12 +64,8 @@ func purgeTests() []conformanceTest {
 			create(t, s, ws, m)
 			const expired = 2100
 			mustTx(t, s, func(ctx context.Context, tx store.Tx) error {
-				for range expired {
-					tok := newToken(ws.ID, userOf(m), store.TokenSession)
-					tok.CreatedAt, tok.ExpiresAt = at(0), at(time.Hour)
-					if err := tx.CreateToken(ctx, tok); err != nil {
-						return err
-					}
+				if err := addExpiredSessions(ctx, tx, ws, m, expired); err != nil {
+					return err
 				}
 				return tx.CreateToken(ctx, newToken(ws.ID, userOf(m), store.TokenSession))
 			})
@@ -100,6 +96,18 @@ func purgeTests() []conformanceTest {
 	}
 }
 
+// addExpiredSessions creates n sessions of m that expire at(time.Hour).
+func addExpiredSessions(ctx context.Context, tx store.Tx, ws store.Workspace, m store.Member, n int) error {
+	for range n {
+		tok := newToken(ws.ID, userOf(m), store.TokenSession)
+		tok.CreatedAt, tok.ExpiresAt = at(0), at(time.Hour)
+		if err := tx.CreateToken(ctx, tok); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // racePurge: purges from both stores at once delete every expired token
 // exactly once between them, and nothing else.
 func racePurge(t *testing.T, stores [2]store.Store) {
@@ -109,12 +117,8 @@ func racePurge(t *testing.T, stores [2]store.Store) {
 	const expired = 1500
 	var valid store.Token
 	mustTx(t, stores[0], func(ctx context.Context, tx store.Tx) error {
-		for range expired {
-			tok := newToken(ws.ID, userOf(m), store.TokenSession)
-			tok.CreatedAt, tok.ExpiresAt = at(0), at(time.Hour)
-			if err := tx.CreateToken(ctx, tok); err != nil {
-				return err
-			}
+		if err := addExpiredSessions(ctx, tx, ws, m, expired); err != nil {
+			return err
 		}
 		valid = newToken(ws.ID, userOf(m), store.TokenSession)
 		return tx.CreateToken(ctx, valid)
